@@ -1,0 +1,30 @@
+package io.jworkers.api;
+
+/**
+ * A binding call would make the pipeline deeper than its limit (32 workers, as in Cloudflare):
+ * usually a cycle such as A → B → A.
+ */
+public class PipelineDepthExceededException extends WorkerException {
+
+    private final int limit;
+
+    /**
+     * Creates the exception.
+     *
+     * @param limit the depth limit that was hit
+     */
+    public PipelineDepthExceededException(int limit) {
+        super("Subrequest depth limit exceeded: this request recursed through workers too many times (limit "
+                + limit + ")");
+        this.limit = limit;
+    }
+
+    /**
+     * The depth limit that was hit.
+     *
+     * @return the limit, 32 by default
+     */
+    public int limit() {
+        return limit;
+    }
+}

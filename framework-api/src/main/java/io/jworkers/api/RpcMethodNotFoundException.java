@@ -1,0 +1,43 @@
+package io.jworkers.api;
+
+import java.util.List;
+
+/**
+ * An RPC call named a method that the target worker does not implement.
+ */
+public class RpcMethodNotFoundException extends WorkerException {
+
+    private final String method;
+    private final List<String> available;
+
+    /**
+     * Creates the exception.
+     *
+     * @param method the method that was called
+     * @param available the RPC methods the target does implement
+     */
+    public RpcMethodNotFoundException(String method, List<String> available) {
+        super("The RPC receiver does not implement the method \"" + method + "\"."
+                + (available.isEmpty() ? " It has no RPC methods." : " It implements: " + String.join(", ", available) + "."));
+        this.method = method;
+        this.available = List.copyOf(available);
+    }
+
+    /**
+     * The method that was called.
+     *
+     * @return the method name
+     */
+    public String method() {
+        return method;
+    }
+
+    /**
+     * The RPC methods the target implements.
+     *
+     * @return the method names, unmodifiable
+     */
+    public List<String> available() {
+        return available;
+    }
+}

@@ -1,0 +1,121 @@
+package io.jworkers.bridge;
+
+import io.jworkers.api.Env;
+import io.jworkers.api.ExecutionContext;
+import io.jworkers.api.WorkerEntrypoint;
+
+/**
+ * The host's private access to API objects. Not API: this package is not exported by the
+ * module and worker class loaders cannot load it; only the host calls it.
+ */
+public final class HostBridge {
+
+    /** Reaches the protected lifecycle methods of {@link WorkerEntrypoint}. */
+    public interface Lifecycle {
+        /**
+         * Runs {@code worker.start()}.
+         *
+         * @param worker the worker
+         */
+        void start(WorkerEntrypoint worker);
+
+        /**
+         * Runs {@code worker.stop()}.
+         *
+         * @param worker the worker
+         */
+        void stop(WorkerEntrypoint worker);
+    }
+
+    private static final ThreadLocal<ExecutionContext> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<Env> CONSTRUCTION_ENV = new ThreadLocal<>();
+    private static volatile Lifecycle lifecycle;
+
+    private HostBridge() {
+    }
+
+    /**
+     * Registered once by {@link WorkerEntrypoint}'s static initializer.
+     *
+     * @param value the lifecycle accessor
+     */
+    public static void setLifecycle(Lifecycle value) {
+        lifecycle = value;
+    }
+
+    /**
+     * Calls the worker's {@code start()}.
+     *
+     * @param worker the worker
+     */
+    public static void start(WorkerEntrypoint worker) {
+        lifecycle.start(worker);
+    }
+
+    /**
+     * Calls the worker's {@code stop()}.
+     *
+     * @param worker the worker
+     */
+    public static void stop(WorkerEntrypoint worker) {
+        lifecycle.stop(worker);
+    }
+
+    /**
+     * Makes {@code env} the environment of the next {@link WorkerEntrypoint} constructed on this
+     * thread; the constructor takes it.
+     *
+     * @param env the environment
+     */
+    public static void offerConstructionEnv(Env env) {
+        CONSTRUCTION_ENV.set(env);
+    }
+
+    /**
+     * Takes (and clears) the environment offered to this thread.
+     *
+     * @return the environment, or {@code null} when none was offered
+     */
+    public static Env takeConstructionEnv() {
+        Env env = CONSTRUCTION_ENV.get();
+        if (env != null) {
+            CONSTRUCTION_ENV.remove();
+        }
+        return env;
+    }
+
+    /**
+     * The context of the call running on this thread.
+     *
+     * @return the context, or {@code null} outside a call
+     */
+    public static ExecutionContext current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Makes {@code context} the current one and returns the previous, to be restored with
+     * {@link #restore}.
+     *
+     * @param context the context of the call about to run
+     * @return the previous context, possibly {@code null}
+     */
+    public static ExecutionContext enter(ExecutionContext context) {
+        ExecutionContext previous = CURRENT.get();
+        CURRENT.set(context);
+        return previous;
+    }
+
+    /**
+     * Restores the context returned by {@link #enter}.
+     *
+     * @param previous the previous context, possibly {@code null}
+     */
+    public static void restore(ExecutionContext previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+}
