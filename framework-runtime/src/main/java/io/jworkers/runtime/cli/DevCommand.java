@@ -1,0 +1,92 @@
+package io.jworkers.runtime.cli;
+
+import io.jworkers.runtime.config.DevWorkspace;
+import io.jworkers.runtime.dev.DevServer;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code jworkers dev}: every given worker in one process, the first served on a local port.
+ * Without {@code -c}, it runs {@code worker.jsonc} / {@code worker.toml} of the current folder,
+ * or else the configs listed by a {@code jworkers.jsonc} there.
+ */
+final class DevCommand {
+
+    static final int DEFAULT_PORT = 8787;
+    static final String DEFAULT_IP = "127.0.0.1";
+
+    private static final List<CommandLine.Option> OPTIONS = List.of(
+            new CommandLine.Option("--config", "-c", "CONFIG", "a worker config (repeat for more; the first is the primary)"),
+            new CommandLine.Option("--port", "-p", "PORT", "port of the primary worker, default 8787; 0 picks a free one"),
+            new CommandLine.Option("--ip", null, "ADDRESS", "address to listen on, default 127.0.0.1"),
+            new CommandLine.Option("--env", "-e", "NAME", "use the configs' env.NAME blocks and .dev.vars.NAME"));
+
+    private final PrintStream out;
+
+    DevCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    static String usage() {
+        return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME]\n\n"
+                + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n\n"
+                + CommandLine.describe(OPTIONS);
+    }
+
+    int run(List<String> args) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(usage());
+            return 0;
+        }
+        CommandLine line = CommandLine.parse("dev", OPTIONS, args);
+        if (!line.positional().isEmpty()) {
+            throw new UsageException("jworkers dev: unexpected argument \"" + line.positional().get(0)
+                    + "\" (configs are given with -c)");
+        }
+        int port = line.intValue("dev", "--port", DEFAULT_PORT, 0, 65535);
+        String ip = line.last("--ip").orElse(DEFAULT_IP);
+        String environment = line.last("--env").orElse(null);
+        List<Path> configs = line.all("--config").stream().map(Path::of).toList();
+        if (configs.isEmpty()) {
+            configs = defaultConfigs();
+        }
+
+        out.println("jworkers dev: loading " + configs.size() + (configs.size() == 1 ? " worker" : " workers")
+                + (environment == null ? "" : " (environment " + environment + ")") + "...");
+        DevServer server = DevServer.start(configs, environment, ip, port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "jworkers-shutdown"));
+        out.print(server.bindingReport());
+        out.println("Ready on " + server.url());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static List<Path> defaultConfigs() {
+        Path here = Path.of("").toAbsolutePath();
+        for (String name : List.of("worker.jsonc", "worker.json", "worker.toml")) {
+            if (Files.isRegularFile(here.resolve(name))) {
+                return List.of(here.resolve(name));
+            }
+        }
+        try {
+            return DevWorkspace.find(here).orElseThrow(() -> new UsageException(
+                    "jworkers dev: no worker config given and none found in " + here
+                            + " (looked for worker.jsonc, worker.toml and jworkers.jsonc); pass -c path/to/worker.jsonc"));
+        } catch (UncheckedIOException e) {
+            throw new UsageException("jworkers dev: cannot read " + here + ": " + e.getMessage());
+        }
+    }
+}

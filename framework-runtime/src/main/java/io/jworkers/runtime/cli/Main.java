@@ -1,0 +1,93 @@
+package io.jworkers.runtime.cli;
+
+import io.jworkers.runtime.config.ConfigException;
+import io.jworkers.runtime.loader.WorkerLoadException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code jworkers} command line. Exit codes: 0 done, 1 the command failed (bad config, a
+ * worker that does not load, a port in use), 2 the command line itself is wrong.
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            Usage: jworkers <command> [options]
+
+            Commands:
+              dev       run workers locally in one process; the first config is served on http://127.0.0.1:8787
+              help      show this help, or a command's: jworkers help dev
+
+            Run `jworkers <command> --help` for a command's options.
+            """;
+
+    private Main() {
+    }
+
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        LogSetup.install();
+        WorkerOutput.install();
+        int code = run(Arrays.asList(args), System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Runs one command. Commands that serve (dev) return only when the process is shutting down.
+     *
+     * @param args the arguments
+     * @param out where results go
+     * @param err where errors go
+     * @return the exit code
+     */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.get(0).equals("help") && args.size() == 1
+                || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+            out.print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        String command = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (command) {
+                case "dev" -> new DevCommand(out).run(rest);
+                case "help" -> help(rest.get(0), out);
+                default -> throw new UsageException("jworkers: unknown command \"" + command + "\"");
+            };
+        } catch (UsageException e) {
+            err.println(e.getMessage());
+            err.println();
+            err.print(USAGE);
+            return 2;
+        } catch (ConfigException | WorkerLoadException e) {
+            err.println("jworkers " + command + ": " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            // e.g. the port is taken: say what failed and why, without a stack trace.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            err.println("jworkers " + command + ": " + e.getMessage()
+                    + (root != e ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : ""));
+            return 1;
+        }
+    }
+
+    private static int help(String command, PrintStream out) {
+        return switch (command) {
+            case "dev" -> {
+                out.print(DevCommand.usage());
+                yield 0;
+            }
+            default -> throw new UsageException("jworkers help: unknown command \"" + command + "\"");
+        };
+    }
+}

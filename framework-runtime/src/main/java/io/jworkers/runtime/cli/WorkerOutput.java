@@ -1,0 +1,72 @@
+package io.jworkers.runtime.cli;
+
+import io.jworkers.runtime.pipeline.CallFrame;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Standard output and error that prefix each line a worker prints with the worker's name, e.g.
+ * {@code [auth] checking token}, so the output of many workers in one process stays readable.
+ * Lines printed outside worker code pass unchanged.
+ */
+final class WorkerOutput extends OutputStream {
+
+    private final PrintStream target;
+    // Per thread: each virtual thread writes its own lines.
+    private final ThreadLocal<Boolean> atLineStart = ThreadLocal.withInitial(() -> Boolean.TRUE);
+
+    private WorkerOutput(PrintStream target) {
+        this.target = target;
+    }
+
+    static void install() {
+        System.setOut(wrap(System.out));
+        System.setErr(wrap(System.err));
+    }
+
+    private static PrintStream wrap(PrintStream original) {
+        return new PrintStream(new WorkerOutput(original), true, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void write(int b) {
+        prefixIfLineStart();
+        target.write(b);
+        atLineStart.set(b == '\n');
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+        int start = offset;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            if (bytes[i] == '\n') {
+                prefixIfLineStart();
+                target.write(bytes, start, i + 1 - start);
+                atLineStart.set(Boolean.TRUE);
+                start = i + 1;
+            }
+        }
+        if (start < end) {
+            prefixIfLineStart();
+            target.write(bytes, start, end - start);
+            atLineStart.set(Boolean.FALSE);
+        }
+    }
+
+    @Override
+    public void flush() {
+        target.flush();
+    }
+
+    private void prefixIfLineStart() {
+        if (atLineStart.get()) {
+            CallFrame frame = CallFrame.current();
+            if (frame != null) {
+                byte[] prefix = ("[" + frame.workerName() + "] ").getBytes(StandardCharsets.UTF_8);
+                target.write(prefix, 0, prefix.length);
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.jworkers.runtime.dev;
+
+import io.jworkers.runtime.config.ConfigException;
+import io.jworkers.runtime.config.ConfigLoader;
+import io.jworkers.runtime.config.DevSecrets;
+import io.jworkers.runtime.config.Secrets;
+import io.jworkers.runtime.config.WorkerConfig;
+import io.jworkers.runtime.host.WorkerHost;
+import io.jworkers.runtime.http.IngressServer;
+import io.jworkers.runtime.http.WorkerRouter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code jworkers dev} runs: every given worker in one host, the first (the primary) served
+ * on a local port for every path, the others reachable only through bindings.
+ *
+ * <p>Everything is checked before anything starts: all configs parse, names are unique, required
+ * secrets are in {@code .dev.vars}, and every worker loads; otherwise nothing is left running.
+ */
+public final class DevServer implements AutoCloseable {
+
+    private final List<WorkerConfig> configs;
+    private final WorkerHost host;
+    private final IngressServer ingress;
+    private final String address;
+
+    private DevServer(List<WorkerConfig> configs, WorkerHost host, IngressServer ingress, String address) {
+        this.configs = configs;
+        this.host = host;
+        this.ingress = ingress;
+        this.address = address;
+    }
+
+    /**
+     * Loads the workers and starts the listener.
+     *
+     * @param configFiles the configs; the first is the primary
+     * @param environment the config environment to use ({@code env.NAME} blocks), or {@code null}
+     * @param ip the address to listen on, e.g. {@code 127.0.0.1}
+     * @param port the port, 0 for a free one
+     * @return the running server
+     * @throws ConfigException for a bad config, a duplicate name or a missing secret
+     * @throws io.jworkers.runtime.loader.WorkerLoadException if a worker cannot be loaded
+     */
+    public static DevServer start(List<Path> configFiles, String environment, String ip, int port) {
+        if (configFiles.isEmpty()) {
+            throw new ConfigException("No worker config given: pass -c path/to/worker.jsonc");
+        }
+        List<WorkerConfig> configs = new ArrayList<>();
+        Map<String, Path> seen = new HashMap<>();
+        for (Path file : configFiles) {
+            WorkerConfig config = ConfigLoader.load(file, environment);
+            Path earlier = seen.putIfAbsent(config.name(), config.file());
+            if (earlier != null) {
+                throw new ConfigException("Two configs name the worker \"" + config.name() + "\": " + earlier + " and "
+                        + config.file() + ". Worker names must be unique; rename one.");
+            }
+            configs.add(config);
+        }
+        List<Secrets> secrets = configs.stream().map(config -> DevSecrets.load(config, environment)).toList();
+
+        WorkerHost host = new WorkerHost();
+        try {
+            for (int i = 0; i < configs.size(); i++) {
+                host.load(configs.get(i), secrets.get(i));
+            }
+            IngressServer ingress = IngressServer.start(ip, port,
+                    WorkerRouter.everythingTo(host.slot(configs.get(0).name())));
+            return new DevServer(List.copyOf(configs), host, ingress, ip);
+        } catch (RuntimeException | Error e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The port the primary worker is served on.
+     *
+     * @return the port
+     */
+    public int port() {
+        return ingress.port();
+    }
+
+    /**
+     * The URL the primary worker is served at.
+     *
+     * @return e.g. {@code http://127.0.0.1:8787}
+     */
+    public String url() {
+        return "http://" + address + ":" + port();
+    }
+
+    /**
+     * The host running the workers.
+     *
+     * @return the host
+     */
+    public WorkerHost host() {
+        return host;
+    }
+
+    /**
+     * The configs, primary first.
+     *
+     * @return the configs
+     */
+    public List<WorkerConfig> configs() {
+        return configs;
+    }
+
+    /**
+     * Each worker's bindings and vars, as Wrangler prints them.
+     *
+     * @return the report text
+     */
+    public String bindingReport() {
+        return BindingReport.of(configs, host);
+    }
+
+    /** Stops the listener, then unloads every worker. */
+    @Override
+    public void close() {
+        try {
+            ingress.close();
+        } finally {
+            host.close();
+        }
+    }
+}

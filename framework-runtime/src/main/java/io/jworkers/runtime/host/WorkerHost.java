@@ -1,0 +1,106 @@
+package io.jworkers.runtime.host;
+
+import io.jworkers.runtime.binding.CallerLimits;
+import io.jworkers.runtime.binding.ServiceBinding;
+import io.jworkers.runtime.binding.WorkerEnv;
+import io.jworkers.runtime.config.ServiceBindingConfig;
+import io.jworkers.runtime.config.Secrets;
+import io.jworkers.runtime.config.WorkerConfig;
+import io.jworkers.runtime.loader.ApiOnlyClassLoader;
+import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.WorkerFactory;
+import io.jworkers.runtime.worker.WorkerSlot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The workers of one host process: a slot per worker name, holding the version that new calls
+ * reach. Bindings refer to slots, so a binding to a worker that is not loaded yet exists (it is
+ * "not connected") and connects when that worker loads.
+ */
+public final class WorkerHost implements AutoCloseable {
+
+    private final Map<String, WorkerSlot> slots = new ConcurrentHashMap<>();
+    private final WorkerFactory factory = new WorkerFactory(new ApiOnlyClassLoader());
+
+    /**
+     * The slot of a worker name, created empty on first use.
+     *
+     * @param name the worker name
+     * @return the slot
+     */
+    public WorkerSlot slot(String name) {
+        return slots.computeIfAbsent(name, WorkerSlot::new);
+    }
+
+    /**
+     * Loads a worker version and makes it the one new calls reach. A version it replaces is
+     * closed.
+     *
+     * @param config the worker's config
+     * @param secrets the worker's secrets
+     * @return the loaded version
+     * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded; nothing changes then
+     */
+    public LoadedWorker load(WorkerConfig config, Secrets secrets) {
+        LoadedWorker worker = factory.load(config, environmentOf(config, secrets));
+        LoadedWorker previous = slot(config.name()).swap(worker);
+        if (previous != null) {
+            previous.close();
+        }
+        return worker;
+    }
+
+    /**
+     * The version of a worker that new calls reach.
+     *
+     * @param name the worker name
+     * @return the version, or empty when not loaded
+     */
+    public Optional<LoadedWorker> worker(String name) {
+        WorkerSlot slot = slots.get(name);
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.current());
+    }
+
+    /**
+     * The loaded workers, in no particular order.
+     *
+     * @return a snapshot
+     */
+    public List<LoadedWorker> workers() {
+        List<LoadedWorker> loaded = new ArrayList<>();
+        for (WorkerSlot slot : slots.values()) {
+            LoadedWorker worker = slot.current();
+            if (worker != null) {
+                loaded.add(worker);
+            }
+        }
+        return loaded;
+    }
+
+    /** Disconnects and unloads every worker. */
+    @Override
+    public void close() {
+        for (WorkerSlot slot : slots.values()) {
+            LoadedWorker previous = slot.swap(null);
+            if (previous != null) {
+                previous.close();
+            }
+        }
+    }
+
+    private WorkerEnv environmentOf(WorkerConfig config, Secrets secrets) {
+        CallerLimits limits = new CallerLimits(config.name(), config.limits().subrequests(),
+                Duration.ofMillis(config.limits().timeoutMs()));
+        Map<String, ServiceBinding> bindings = new LinkedHashMap<>();
+        for (ServiceBindingConfig binding : config.services()) {
+            bindings.put(binding.binding(), new ServiceBinding(binding.binding(), slot(binding.service()), limits));
+        }
+        return new WorkerEnv(config.name(), bindings, config.vars(), secrets, "{}");
+    }
+}

@@ -1,0 +1,81 @@
+package io.jworkers.runtime.http;
+
+import io.helidon.http.Header;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.jworkers.api.Request;
+import io.jworkers.api.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Converts between Helidon's exchange and the API's Fetch-shaped values. Bodies stream both ways:
+ * the request body is Helidon's entity stream, read only if the worker reads it; a streamed
+ * response body is copied to the client as it is produced.
+ */
+final class HttpMessages {
+
+    // Framing is the server's business: a worker's value for these would corrupt the connection.
+    private static final Set<String> HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "connection",
+            "keep-alive", "upgrade", "te", "trailer", "proxy-connection");
+
+    private HttpMessages() {
+    }
+
+    static Request toRequest(ServerRequest request) {
+        Request.Builder builder = Request.builder(request.prologue().method().text(), urlOf(request));
+        for (Header header : request.headers()) {
+            for (String value : header.allValues()) {
+                builder.header(header.name(), value);
+            }
+        }
+        if (request.content().hasEntity()) {
+            builder.body(request.content().inputStream());
+        }
+        return builder.build();
+    }
+
+    static void send(Response response, ServerResponse out, String requestId) {
+        out.status(response.status());
+        for (String name : response.headers().names()) {
+            if (!HOP_BY_HOP.contains(name)) {
+                out.header(name, response.headers().all(name).toArray(String[]::new));
+            }
+        }
+        out.header(RequestIds.HEADER, requestId);
+        if (!response.hasBody()) {
+            out.send();
+            return;
+        }
+        if (response.knownLength() >= 0) {
+            out.send(response.bytes());
+            return;
+        }
+        try (InputStream body = response.stream(); OutputStream stream = out.outputStream()) {
+            body.transferTo(stream);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Streaming the response body failed: " + e.getMessage(), e);
+        }
+    }
+
+    static void sendText(ServerResponse out, int status, String text, String requestId) {
+        send(Response.text(status, text), out, requestId);
+    }
+
+    private static URI urlOf(ServerRequest request) {
+        String rawQuery = request.query().rawValue();
+        String target = request.path().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        String scheme = request.isSecure() ? "https" : "http";
+        String authority = request.authority();
+        try {
+            return URI.create(scheme + "://" + (authority == null || authority.isBlank() ? "localhost" : authority.toLowerCase(Locale.ROOT)) + target);
+        } catch (IllegalArgumentException badHost) {
+            return URI.create(scheme + "://localhost" + target);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.jworkers.runtime.http;
+
+import io.jworkers.runtime.worker.WorkerSlot;
+import java.util.Optional;
+
+/**
+ * Decides which worker serves a public request. Only workers it returns are reachable from the
+ * network; private workers never are.
+ */
+@FunctionalInterface
+public interface WorkerRouter {
+
+    /**
+     * The worker that serves a path.
+     *
+     * @param path the request's decoded path, e.g. {@code /api/users}
+     * @return the worker's slot, or empty when no public worker serves the path (404)
+     */
+    Optional<WorkerSlot> route(String path);
+
+    /**
+     * Every request goes to one worker, as {@code jworkers dev} does with its primary worker.
+     *
+     * @param slot the primary worker's slot
+     * @return the router
+     */
+    static WorkerRouter everythingTo(WorkerSlot slot) {
+        Optional<WorkerSlot> result = Optional.of(slot);
+        return path -> result;
+    }
+}

@@ -1,0 +1,105 @@
+package io.jworkers.runtime.dev;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jworkers.runtime.testing.Http;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Cloudflare seed flow on the real example modules (as built by Maven), served the way
+ * {@code ./jworkers dev} serves them: gateway public, auth and application private.
+ */
+class ExampleFlowTest {
+
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final String TOKEN = "let-me-in";
+    private static DevServer server;
+
+    @BeforeAll
+    static void startExamples() {
+        for (String module : List.of("example-gateway", "example-auth", "example-application")) {
+            assertTrue(Files.isDirectory(REPO.resolve(module).resolve("target/classes")),
+                    module + " is not built: run ./mvnw verify from the repo root");
+        }
+        server = DevServer.start(List.of(
+                REPO.resolve("example-gateway/worker.jsonc"),
+                REPO.resolve("example-auth/worker.jsonc"),
+                REPO.resolve("example-application/worker.jsonc")), null, "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void rightTokenReachesTheApplication() {
+        HttpResponse<String> response = Http.get(server.url() + "/", "x-custom-token", TOKEN);
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json", response.headers().firstValue("content-type").orElseThrow());
+        assertTrue(response.body().startsWith("{\"service\":\"application\",\"greeting\":\"Hello from the application worker\","),
+                response.body());
+        // gateway runs at depth 1, application one binding hop below it.
+        assertTrue(response.body().contains("\"depth\":2"), response.body());
+    }
+
+    @Test
+    void missingTokenIsRefusedByAuthWithItsExactBody() {
+        HttpResponse<String> response = Http.get(server.url() + "/notes");
+        assertEquals(403, response.statusCode());
+        assertEquals("x-custom-token does not match, request not allowed", response.body());
+    }
+
+    @Test
+    void wrongTokenIsRefusedByAuthWithItsExactBody() {
+        HttpResponse<String> response = Http.get(server.url() + "/notes", "x-custom-token", "let-me-in-please");
+        assertEquals(403, response.statusCode());
+        assertEquals("x-custom-token does not match, request not allowed", response.body());
+    }
+
+    @Test
+    void applicationCreatesReadsAndDeletesNotesThroughTheGateway() {
+        HttpResponse<String> created = Http.send("POST", server.url() + "/notes", "buy milk", "x-custom-token", TOKEN);
+        assertEquals(201, created.statusCode(), created.body());
+        String id = created.headers().firstValue("location").orElseThrow().substring("/notes/".length());
+        assertTrue(created.body().startsWith("{\"id\":" + id + ",\"text\":\"buy milk\""), created.body());
+
+        HttpResponse<String> read = Http.get(server.url() + "/notes/" + id, "x-custom-token", TOKEN);
+        assertEquals(200, read.statusCode());
+        assertTrue(read.body().contains("\"text\":\"buy milk\""), read.body());
+
+        HttpResponse<String> deleted = Http.send("DELETE", server.url() + "/notes/" + id, "", "x-custom-token", TOKEN);
+        assertEquals(204, deleted.statusCode());
+        assertEquals(404, Http.get(server.url() + "/notes/" + id, "x-custom-token", TOKEN).statusCode());
+    }
+
+    @Test
+    void applicationValidatesNoteLengthWithItsVar() {
+        HttpResponse<String> response = Http.send("POST", server.url() + "/notes", "x".repeat(281), "x-custom-token", TOKEN);
+        assertEquals(400, response.statusCode());
+        assertEquals("{\"error\":\"a note has at most 280 characters, this one has 281\"}", response.body());
+    }
+
+    @Test
+    void requestIdIsReturnedAndHonoured() {
+        HttpResponse<String> response = Http.get(server.url() + "/", "x-custom-token", TOKEN, "x-request-id", "trace-42");
+        assertEquals("trace-42", response.headers().firstValue("x-request-id").orElseThrow());
+        assertTrue(response.body().contains("\"requestId\":\"trace-42\""), response.body());
+    }
+
+    @Test
+    void bindingReportShowsEveryBindingConnectedAndHidesTheSecret() {
+        String report = server.bindingReport();
+        assertTrue(report.contains("  env.AUTH (auth)  Worker  local [connected]"), report);
+        assertTrue(report.contains("  env.APPLICATION (application)  Worker  local [connected]"), report);
+        assertTrue(report.contains("  env.SECRET_TOKEN (\"(hidden)\")  Environment Variable  local"), report);
+        assertTrue(!report.contains(TOKEN), report);
+    }
+}
