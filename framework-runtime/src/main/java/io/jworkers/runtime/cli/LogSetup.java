@@ -18,6 +18,9 @@ import java.util.logging.Logger;
  */
 final class LogSetup {
 
+    // JUL holds loggers weakly: without this reference the level set below is lost at the next GC.
+    private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
     private LogSetup() {
     }
 
@@ -29,7 +32,7 @@ final class LogSetup {
         handler.setFormatter(new OneLineFormatter());
         root.addHandler(handler);
         root.setLevel(Level.INFO);
-        Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+        HELIDON.setLevel(Level.WARNING);
     }
 
     static final class OneLineFormatter extends Formatter {
