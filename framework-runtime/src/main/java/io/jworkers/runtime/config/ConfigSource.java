@@ -129,11 +129,11 @@ final class ConfigSource {
     }
 
     private <T> T bindToml(Class<T> type, String emptyHint) throws IOException {
-        JsonNode tree = Mappers.TOML.readTree(text);
+        JsonNode tree = Mappers.toml().readTree(text);
         if (tree == null || tree.isEmpty()) {
             throw empty(emptyHint);
         }
-        return Mappers.TOML.readValue(Mappers.TOML.treeAsTokens(tree), type);
+        return Mappers.toml().readValue(Mappers.toml().treeAsTokens(tree), type);
     }
 
     private ConfigException empty(String emptyHint) {

@@ -30,7 +30,14 @@ final class Mappers {
             .build();
 
     /** {@code .toml}: the same schema; TOML itself already rejects duplicate keys. */
-    static final TomlMapper TOML = strict(TomlMapper.builder()).build();
+    static TomlMapper toml() {
+        return Toml.MAPPER;
+    }
+
+    // Built on first use only: most hosts read no TOML, and building a mapper costs start-up time.
+    private static final class Toml {
+        static final TomlMapper MAPPER = strict(TomlMapper.builder()).build();
+    }
 
     private Mappers() {
     }
