@@ -25,7 +25,7 @@ final class WorkerOutput extends OutputStream {
         System.setErr(wrap(System.err));
     }
 
-    private static PrintStream wrap(PrintStream original) {
+    static PrintStream wrap(PrintStream original) {
         return new PrintStream(new WorkerOutput(original), true, StandardCharsets.UTF_8);
     }
 
