@@ -17,7 +17,19 @@ public class RpcMethodNotFoundException extends WorkerException {
      * @param available the RPC methods the target does implement
      */
     public RpcMethodNotFoundException(String method, List<String> available) {
+        this(method, available, null);
+    }
+
+    /**
+     * Creates the exception with the reason the name cannot be called.
+     *
+     * @param method the method that was called
+     * @param available the RPC methods the target does implement
+     * @param reason why this name is not an RPC method (e.g. {@code fetch} is reserved for HTTP), or {@code null}
+     */
+    public RpcMethodNotFoundException(String method, List<String> available, String reason) {
         super("The RPC receiver does not implement the method \"" + method + "\"."
+                + (reason == null ? "" : " " + reason)
                 + (available.isEmpty() ? " It has no RPC methods." : " It implements: " + String.join(", ", available) + "."));
         this.method = method;
         this.available = List.copyOf(available);

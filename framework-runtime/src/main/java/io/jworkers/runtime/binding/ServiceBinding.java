@@ -5,35 +5,31 @@ import io.jworkers.api.Response;
 import io.jworkers.api.Service;
 import io.jworkers.runtime.pipeline.BackgroundWork;
 import io.jworkers.runtime.pipeline.CallFrame;
-import io.jworkers.runtime.pipeline.Pipeline;
 import io.jworkers.runtime.pipeline.WorkerCall;
+import io.jworkers.runtime.rpc.BindingRpc;
+import io.jworkers.runtime.rpc.RpcTarget;
 import io.jworkers.runtime.worker.LoadedWorker;
-import io.jworkers.runtime.worker.WorkerSlot;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One service binding of one worker: calls go to whatever version of the target its
- * {@link WorkerSlot} holds at the moment of the call, in-process, on the caller's thread.
+ * One service binding of one worker: calls go to whatever version of the target its slot holds
+ * at the moment of the call, in-process, on the caller's thread.
  */
 public final class ServiceBinding implements Service {
 
-    private final String binding;
-    private final WorkerSlot target;
-    private final CallerLimits ownerLimits;
+    private final RpcTarget target;
+    private final BindingRpc rpc;
 
     /**
      * Creates the binding.
      *
-     * @param binding the binding name, e.g. {@code AUTH}
-     * @param target the slot of the worker it calls
-     * @param ownerLimits the limits of the worker that owns the binding, used when it calls
-     *     outside any request (e.g. from {@code start()}), which opens a pipeline of its own
+     * @param target the worker (slot), entrypoint and props the binding calls, and the limits of
+     *     the worker that owns it, used when it calls outside any request (e.g. from
+     *     {@code start()}), which opens a pipeline of its own
      */
-    public ServiceBinding(String binding, WorkerSlot target, CallerLimits ownerLimits) {
-        this.binding = binding;
+    public ServiceBinding(RpcTarget target) {
         this.target = target;
-        this.ownerLimits = ownerLimits;
+        this.rpc = new BindingRpc(target);
     }
 
     /**
@@ -42,7 +38,7 @@ public final class ServiceBinding implements Service {
      * @return the name, e.g. {@code AUTH}
      */
     public String name() {
-        return binding;
+        return target.binding();
     }
 
     /**
@@ -51,18 +47,23 @@ public final class ServiceBinding implements Service {
      * @return the target worker's name
      */
     public String targetName() {
-        return target.name();
+        return target.slot().name();
     }
 
     @Override
     public Response fetch(Request request) {
-        CallFrame caller = callerFrame();
-        LoadedWorker worker = target.current();
+        CallFrame caller = CallFrame.currentOrDetached(target.owner());
+        LoadedWorker worker = target.slot().current();
         if (worker == null) {
             caller.pipeline().beginSubrequest();
-            return Response.text(503, notFoundMessage());
+            return Response.text(503, target.notFoundMessage());
         }
-        return WorkerCall.bindingFetch(caller, worker, request);
+        var entry = worker.entrypoint(target.entrypoint());
+        if (entry == null) {
+            caller.pipeline().beginSubrequest();
+            return Response.text(503, "Worker \"" + worker.name() + "\" has no entrypoint \"" + target.entrypoint() + "\"");
+        }
+        return WorkerCall.bindingFetch(caller, worker, entry.instance(), target.props(), request);
     }
 
     @Override
@@ -72,7 +73,7 @@ public final class ServiceBinding implements Service {
 
     @Override
     public CompletableFuture<Response> fetchAsync(Request request) {
-        CallFrame caller = callerFrame();
+        CallFrame caller = CallFrame.currentOrDetached(target.owner());
         CompletableFuture<Response> result = new CompletableFuture<>();
         BackgroundWork.startInFrame(caller, () -> {
             try {
@@ -86,43 +87,21 @@ public final class ServiceBinding implements Service {
 
     @Override
     public <T> T rpc(Class<T> contract) {
-        throw new UnsupportedOperationException("Typed RPC over bindings is not available in this version of jworkers; "
-                + "call " + binding + ".fetch(request) instead");
+        return rpc.stub(contract);
     }
 
     @Override
     public Object call(String method, Object... args) {
-        throw new UnsupportedOperationException("RPC over bindings is not available in this version of jworkers; "
-                + "call " + binding + ".fetch(request) instead");
+        return rpc.call(method, args);
     }
 
     @Override
     public boolean connected() {
-        return target.current() != null;
-    }
-
-    /**
-     * The text of a call to a target that is not loaded, as Wrangler words it.
-     *
-     * @return the message
-     */
-    public String notFoundMessage() {
-        return "Worker \"" + target.name() + "\" not found. Make sure it is running locally.";
-    }
-
-    private CallFrame callerFrame() {
-        CallFrame frame = CallFrame.current();
-        if (frame != null) {
-            return frame;
-        }
-        // Outside any request (start(), a thread the worker made itself): the call opens its own pipeline at depth 0,
-        // so the target runs at depth 1 as a top-level worker would.
-        Pipeline pipeline = new Pipeline(UUID.randomUUID().toString(), ownerLimits.subrequests(), ownerLimits.timeout());
-        return new CallFrame(pipeline, ownerLimits.workerName(), Thread.currentThread().getContextClassLoader(), 0);
+        return target.slot().current() != null;
     }
 
     @Override
     public String toString() {
-        return "env." + binding + " (" + target.name() + ")";
+        return "env." + target.binding() + " (" + target.slot().name() + ")";
     }
 }

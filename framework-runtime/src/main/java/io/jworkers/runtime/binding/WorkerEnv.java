@@ -3,6 +3,7 @@ package io.jworkers.runtime.binding;
 import io.jworkers.api.Env;
 import io.jworkers.api.Service;
 import io.jworkers.runtime.config.Secrets;
+import io.jworkers.runtime.pipeline.CallFrame;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,6 @@ public final class WorkerEnv implements Env {
     private final Map<String, ServiceBinding> services;
     private final Map<String, String> vars;
     private final Secrets secrets;
-    private final String props;
 
     /**
      * Creates the environment.
@@ -28,15 +28,13 @@ public final class WorkerEnv implements Env {
      * @param services the bindings by name
      * @param vars the vars by name
      * @param secrets the secrets
-     * @param props the props JSON the worker was bound with, {@code "{}"} if none
      */
     public WorkerEnv(String workerName, Map<String, ServiceBinding> services, Map<String, String> vars,
-            Secrets secrets, String props) {
+            Secrets secrets) {
         this.workerName = workerName;
         this.services = Collections.unmodifiableMap(new TreeMap<>(services));
         this.vars = Collections.unmodifiableMap(new TreeMap<>(vars));
         this.secrets = secrets;
-        this.props = props;
     }
 
     @Override
@@ -98,9 +96,11 @@ public final class WorkerEnv implements Env {
         return Collections.unmodifiableSet(new TreeSet<>(secrets.names()));
     }
 
+    // Props belong to the call, not the worker: they are those of the binding the current call came through.
     @Override
     public String props() {
-        return props;
+        CallFrame frame = CallFrame.current();
+        return frame != null && frame.workerName().equals(workerName) ? frame.props() : CallFrame.NO_PROPS;
     }
 
     /**

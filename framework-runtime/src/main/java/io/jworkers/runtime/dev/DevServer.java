@@ -68,6 +68,7 @@ public final class DevServer implements AutoCloseable {
             for (int i = 0; i < configs.size(); i++) {
                 host.load(configs.get(i), secrets.get(i));
             }
+            host.checkEntrypoints(configs);
             IngressServer ingress = IngressServer.start(ip, port,
                     WorkerRouter.everythingTo(host.slot(configs.get(0).name())));
             return new DevServer(List.copyOf(configs), host, ingress, ip);

@@ -1,12 +1,13 @@
 package io.jworkers.runtime.host;
 
-import io.jworkers.runtime.binding.CallerLimits;
+import io.jworkers.runtime.pipeline.CallerLimits;
 import io.jworkers.runtime.binding.ServiceBinding;
 import io.jworkers.runtime.binding.WorkerEnv;
 import io.jworkers.runtime.config.ServiceBindingConfig;
 import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.loader.ApiOnlyClassLoader;
+import io.jworkers.runtime.rpc.RpcTarget;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerFactory;
 import io.jworkers.runtime.worker.WorkerSlot;
@@ -83,6 +84,31 @@ public final class WorkerHost implements AutoCloseable {
         return loaded;
     }
 
+    /**
+     * Checks that every binding of these workers that selects a named entrypoint finds it in its
+     * target, when the target is loaded.
+     *
+     * @param configs the workers' configs
+     * @throws io.jworkers.runtime.loader.WorkerLoadException naming the binding, the worker and the entrypoints it has
+     */
+    public void checkEntrypoints(List<WorkerConfig> configs) {
+        for (WorkerConfig config : configs) {
+            for (ServiceBindingConfig binding : config.services()) {
+                if (binding.entrypoint() == null) {
+                    continue;
+                }
+                worker(binding.service()).ifPresent(target -> {
+                    if (target.entrypoint(binding.entrypoint()) == null) {
+                        throw new io.jworkers.runtime.loader.WorkerLoadException("worker \"" + config.name() + "\" ("
+                                + config.file() + "): binding " + binding.binding() + " selects entrypoint \""
+                                + binding.entrypoint() + "\" of worker \"" + target.name() + "\", which has: "
+                                + String.join(", ", target.entrypointNames()) + ".");
+                    }
+                });
+            }
+        }
+    }
+
     /** Disconnects and unloads every worker. */
     @Override
     public void close() {
@@ -99,8 +125,9 @@ public final class WorkerHost implements AutoCloseable {
                 Duration.ofMillis(config.limits().timeoutMs()));
         Map<String, ServiceBinding> bindings = new LinkedHashMap<>();
         for (ServiceBindingConfig binding : config.services()) {
-            bindings.put(binding.binding(), new ServiceBinding(binding.binding(), slot(binding.service()), limits));
+            bindings.put(binding.binding(), new ServiceBinding(new RpcTarget(binding.binding(), slot(binding.service()),
+                    binding.entrypoint(), binding.props(), limits)));
         }
-        return new WorkerEnv(config.name(), bindings, config.vars(), secrets, "{}");
+        return new WorkerEnv(config.name(), bindings, config.vars(), secrets);
     }
 }

@@ -3,19 +3,36 @@ package io.jworkers.runtime.pipeline;
 import io.jworkers.api.ExecutionContext;
 import io.jworkers.bridge.HostBridge;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One worker call inside a pipeline: which pipeline, which worker, how deep. It is what a
- * worker's {@code ctx()} returns while the call runs.
+ * One worker call inside a pipeline: which pipeline, which worker, how deep, and the props the
+ * calling binding passed. It is what a worker's {@code ctx()} returns while the call runs.
  *
  * @param pipeline the pipeline the call belongs to
  * @param workerName the worker being called
  * @param loader the worker's class loader, the context class loader while its code runs
  * @param depth 1 for the worker that received the top-level request, +1 per binding hop
+ * @param props the JSON props of the binding the call came through, {@code "{}"} at the top
  */
-public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, int depth)
+public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, int depth, String props)
         implements ExecutionContext {
+
+    /** Props of a call that did not come through a binding with props. */
+    public static final String NO_PROPS = "{}";
+
+    /**
+     * A frame without props.
+     *
+     * @param pipeline the pipeline
+     * @param workerName the worker
+     * @param loader the worker's loader
+     * @param depth the depth
+     */
+    public CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, int depth) {
+        this(pipeline, workerName, loader, depth, NO_PROPS);
+    }
 
     /**
      * The frame of the call running on this thread.
@@ -24,6 +41,23 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
      */
     public static CallFrame current() {
         return HostBridge.current() instanceof CallFrame frame ? frame : null;
+    }
+
+    /**
+     * The frame of the call running on this thread, or, for code running outside any request
+     * (a worker's {@code start()}, a thread it made itself), a depth-0 frame of a new pipeline
+     * with the limits of the worker that owns the binding.
+     *
+     * @param owner the limits of the worker making the call
+     * @return the frame to call from
+     */
+    public static CallFrame currentOrDetached(CallerLimits owner) {
+        CallFrame frame = current();
+        if (frame != null) {
+            return frame;
+        }
+        Pipeline pipeline = new Pipeline(UUID.randomUUID().toString(), owner.subrequests(), owner.timeout());
+        return new CallFrame(pipeline, owner.workerName(), Thread.currentThread().getContextClassLoader(), 0);
     }
 
     @Override

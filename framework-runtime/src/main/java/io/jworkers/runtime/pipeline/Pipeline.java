@@ -25,6 +25,8 @@ public final class Pipeline {
     private final Duration timeout;
     private final AtomicInteger subrequests = new AtomicInteger();
     private final List<String> workers = new ArrayList<>(4);
+    // The last worker recorded: repeated calls to one worker (an RPC loop) skip the lock.
+    private volatile String lastVisited;
 
     /**
      * Opens a pipeline now.
@@ -99,6 +101,10 @@ public final class Pipeline {
      * @param workerName the worker
      */
     public void visit(String workerName) {
+        if (workerName.equals(lastVisited)) {
+            return;
+        }
+        lastVisited = workerName;
         synchronized (workers) {
             if (!workers.contains(workerName)) {
                 workers.add(workerName);

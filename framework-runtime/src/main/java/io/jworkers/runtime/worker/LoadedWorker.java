@@ -7,10 +7,12 @@ import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.loader.WorkerClassLoader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
 
 /**
- * One loaded version of a worker: its config, its own class loader, its entrypoint instance and
- * its environment. Immutable; {@link #close()} unloads it.
+ * One loaded version of a worker: its config, its own class loader, its entrypoint instances
+ * (the default one and any named ones) and its environment. Immutable; {@link #close()} unloads it.
  */
 public final class LoadedWorker implements AutoCloseable {
 
@@ -18,13 +20,16 @@ public final class LoadedWorker implements AutoCloseable {
 
     private final WorkerConfig config;
     private final WorkerClassLoader loader;
-    private final WorkerEntrypoint entrypoint;
+    private final EntrypointInstance defaultEntrypoint;
+    private final Map<String, EntrypointInstance> entrypoints;
     private final Env env;
 
-    LoadedWorker(WorkerConfig config, WorkerClassLoader loader, WorkerEntrypoint entrypoint, Env env) {
+    LoadedWorker(WorkerConfig config, WorkerClassLoader loader, EntrypointInstance defaultEntrypoint,
+            Map<String, EntrypointInstance> entrypoints, Env env) {
         this.config = config;
         this.loader = loader;
-        this.entrypoint = entrypoint;
+        this.defaultEntrypoint = defaultEntrypoint;
+        this.entrypoints = Map.copyOf(entrypoints);
         this.env = env;
     }
 
@@ -56,12 +61,32 @@ public final class LoadedWorker implements AutoCloseable {
     }
 
     /**
-     * The default entrypoint instance.
+     * The default entrypoint's instance.
      *
      * @return the instance
      */
     public WorkerEntrypoint entrypoint() {
-        return entrypoint;
+        return defaultEntrypoint.instance();
+    }
+
+    /**
+     * An entrypoint by name; {@code null} selects the default one.
+     *
+     * @param name the entrypoint name, or {@code null}
+     * @return the entrypoint, or {@code null} when the worker has none of that name
+     */
+    public EntrypointInstance entrypoint(String name) {
+        return name == null ? defaultEntrypoint : entrypoints.get(name);
+    }
+
+    /**
+     * The names of all entrypoints, the default first.
+     *
+     * @return the names
+     */
+    public List<String> entrypointNames() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(defaultEntrypoint.name()),
+                entrypoints.keySet().stream().filter(n -> !n.equals(defaultEntrypoint.name())).sorted()).toList();
     }
 
     /**
@@ -74,8 +99,8 @@ public final class LoadedWorker implements AutoCloseable {
     }
 
     /**
-     * Calls the worker's {@code stop()} with its own context class loader, then closes its loader.
-     * A failing {@code stop()} is logged; the loader is closed regardless.
+     * Calls each entrypoint's {@code stop()} with the worker's context class loader, then closes
+     * its loader. A failing {@code stop()} is logged; the loader is closed regardless.
      */
     @Override
     public void close() {
@@ -83,9 +108,13 @@ public final class LoadedWorker implements AutoCloseable {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
         try {
-            HostBridge.stop(entrypoint);
-        } catch (Throwable e) {
-            LOG.log(Level.WARNING, "[" + name() + "] stop() failed", e);
+            for (EntrypointInstance entrypoint : entrypoints.values()) {
+                try {
+                    HostBridge.stop(entrypoint.instance());
+                } catch (Throwable e) {
+                    LOG.log(Level.WARNING, "[" + name() + "] stop() of " + entrypoint.name() + " failed", e);
+                }
+            }
         } finally {
             thread.setContextClassLoader(previous);
         }
@@ -98,6 +127,6 @@ public final class LoadedWorker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "worker " + name() + " (" + entrypoint.getClass().getName() + ")";
+        return "worker " + name() + " (" + entrypoint().getClass().getName() + ")";
     }
 }

@@ -1,22 +1,31 @@
 package io.jworkers.runtime.worker;
 
+import io.jworkers.api.Entrypoint;
 import io.jworkers.api.Env;
 import io.jworkers.api.WorkerEntrypoint;
+import io.jworkers.bridge.EntrypointRules;
 import io.jworkers.bridge.HostBridge;
 import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.loader.ApiOnlyClassLoader;
 import io.jworkers.runtime.loader.EntrypointScanner;
 import io.jworkers.runtime.loader.WorkerClassLoader;
 import io.jworkers.runtime.loader.WorkerLoadException;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Loads a worker version: a new {@link WorkerClassLoader} over the config's classpath, the
- * entrypoint class (the config's {@code main}, or the only one found by scanning), one instance
- * created with the worker's environment, and its {@code start()}.
+ * Loads a worker version: a new {@link WorkerClassLoader} over the config's classpath, its
+ * entrypoint classes (listed by the processor's manifest, else found by scanning), checked
+ * against the entrypoint rules, one instance of each created with the worker's environment,
+ * and their {@code start()}.
+ *
+ * <p>The default entrypoint is the config's {@code main}; without it, the only entrypoint not
+ * annotated {@code @Entrypoint}, or the only entrypoint at all. The others are named
+ * entrypoints that bindings select with {@code "entrypoint"}.
  */
 public final class WorkerFactory {
 
@@ -37,45 +46,84 @@ public final class WorkerFactory {
      * @param config the worker's config
      * @param env the environment the worker will see
      * @return the loaded version
-     * @throws WorkerLoadException if the entrypoint cannot be found, created or started
+     * @throws WorkerLoadException if an entrypoint cannot be found, checked, created or started
      */
     public LoadedWorker load(WorkerConfig config, Env env) {
         WorkerClassLoader loader = new WorkerClassLoader(config.name(), config.classpath(), apiLoader);
         try {
-            Class<? extends WorkerEntrypoint> type = entrypointClass(config, loader);
-            WorkerEntrypoint instance = withContextLoader(loader, () -> instantiate(config, type, env));
-            withContextLoader(loader, () -> {
-                start(config, instance);
-                return null;
-            });
-            return new LoadedWorker(config, loader, instance, env);
+            List<String> found = EntrypointManifest.entrypointClasses(loader)
+                    .orElseGet(() -> EntrypointScanner.concreteEntrypoints(config.classpath()));
+            List<Class<? extends WorkerEntrypoint>> classes = new ArrayList<>();
+            for (String className : found) {
+                classes.add(loadEntrypointClass(config, loader, className, "the worker's classes"));
+            }
+            Class<? extends WorkerEntrypoint> main = defaultClass(config, loader, classes);
+            if (!classes.contains(main)) {
+                classes.add(0, main);
+            }
+            Map<String, EntrypointInstance> entrypoints = new LinkedHashMap<>();
+            EntrypointInstance defaultEntrypoint = null;
+            for (Class<? extends WorkerEntrypoint> type : classes) {
+                EntrypointValidator.violation(type).ifPresent(message -> {
+                    throw new WorkerLoadException(where(config) + message);
+                });
+                String name = EntrypointValidator.nameOf(type);
+                EntrypointInstance previous = entrypoints.get(name);
+                if (previous != null) {
+                    throw new WorkerLoadException(where(config) + EntrypointRules.duplicateEntrypointName(
+                            name, previous.instance().getClass().getName(), type.getName()));
+                }
+                WorkerEntrypoint instance = withContextLoader(loader, () -> instantiate(config, type, env));
+                EntrypointInstance entrypoint = new EntrypointInstance(name, instance, RpcMethods.of(type));
+                entrypoints.put(name, entrypoint);
+                if (type == main) {
+                    defaultEntrypoint = entrypoint;
+                }
+            }
+            for (EntrypointInstance entrypoint : entrypoints.values()) {
+                withContextLoader(loader, () -> {
+                    start(config, entrypoint.instance());
+                    return null;
+                });
+            }
+            return new LoadedWorker(config, loader, defaultEntrypoint, entrypoints, env);
         } catch (RuntimeException | Error e) {
             closeQuietly(loader);
             throw e;
         }
     }
 
-    private static Class<? extends WorkerEntrypoint> entrypointClass(WorkerConfig config, WorkerClassLoader loader) {
-        String className = config.main();
-        if (className == null) {
-            List<String> found = EntrypointScanner.concreteEntrypoints(config.classpath());
-            if (found.isEmpty()) {
-                throw new WorkerLoadException(where(config) + "no entrypoint found: no concrete class extends "
-                        + WorkerEntrypoint.class.getName() + " in " + config.classpath()
-                        + ". Write one (public, with a public no-argument constructor), or check \"classpath\".");
-            }
-            if (found.size() > 1) {
-                throw new WorkerLoadException(where(config) + "found " + found.size() + " entrypoints: "
-                        + String.join(", ", found) + ". Set \"main\" in " + config.file().getFileName()
-                        + " to the one that serves this worker.");
-            }
-            className = found.get(0);
+    private static Class<? extends WorkerEntrypoint> defaultClass(WorkerConfig config, WorkerClassLoader loader,
+            List<Class<? extends WorkerEntrypoint>> found) {
+        if (config.main() != null) {
+            return loadEntrypointClass(config, loader, config.main(), "\"main\"");
         }
+        if (found.isEmpty()) {
+            throw new WorkerLoadException(where(config) + "no entrypoint found: no concrete class extends "
+                    + WorkerEntrypoint.class.getName() + " in " + config.classpath()
+                    + ". Write one (public, with a public no-argument constructor), or check \"classpath\".");
+        }
+        List<Class<? extends WorkerEntrypoint>> unnamed = found.stream()
+                .filter(type -> !type.isAnnotationPresent(Entrypoint.class)).toList();
+        if (unnamed.size() == 1) {
+            return unnamed.get(0);
+        }
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        throw new WorkerLoadException(where(config) + "found " + found.size() + " entrypoints: "
+                + String.join(", ", found.stream().map(Class::getName).toList()) + ". Set \"main\" in "
+                + config.file().getFileName() + " to the one that serves this worker"
+                + " (or annotate the others with @Entrypoint(\"name\") to make them named entrypoints).");
+    }
+
+    private static Class<? extends WorkerEntrypoint> loadEntrypointClass(WorkerConfig config, WorkerClassLoader loader,
+            String className, String source) {
         Class<?> type;
         try {
             type = Class.forName(className, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new WorkerLoadException(where(config) + "\"main\" names " + className
+            throw new WorkerLoadException(where(config) + source + " names " + className
                     + ", which is not on the worker's classpath " + config.classpath()
                     + ". Check the class name and that the worker is built.", e);
         }
@@ -83,24 +131,13 @@ public final class WorkerFactory {
             throw new WorkerLoadException(where(config) + className + " does not extend "
                     + WorkerEntrypoint.class.getName() + ".");
         }
-        if (Modifier.isAbstract(type.getModifiers()) || !Modifier.isPublic(type.getModifiers())) {
-            throw new WorkerLoadException(where(config) + className
-                    + " must be a public, non-abstract class to be an entrypoint.");
-        }
         return type.asSubclass(WorkerEntrypoint.class);
     }
 
     private static WorkerEntrypoint instantiate(WorkerConfig config, Class<? extends WorkerEntrypoint> type, Env env) {
-        Constructor<? extends WorkerEntrypoint> constructor;
-        try {
-            constructor = type.getConstructor();
-        } catch (NoSuchMethodException e) {
-            throw new WorkerLoadException(where(config) + type.getName()
-                    + " needs a public no-argument constructor: the host creates the entrypoint.");
-        }
         HostBridge.offerConstructionEnv(env);
         try {
-            return constructor.newInstance();
+            return type.getConstructor().newInstance();
         } catch (InvocationTargetException e) {
             throw new WorkerLoadException(where(config) + "the constructor of " + type.getName() + " threw "
                     + e.getCause(), e.getCause());
@@ -119,7 +156,7 @@ public final class WorkerFactory {
         }
     }
 
-    private static <T> T withContextLoader(ClassLoader loader, java.util.function.Supplier<T> action) {
+    private static <T> T withContextLoader(ClassLoader loader, Supplier<T> action) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);

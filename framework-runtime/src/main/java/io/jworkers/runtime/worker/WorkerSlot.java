@@ -1,5 +1,10 @@
 package io.jworkers.runtime.worker;
 
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
 /**
  * The place of one worker name in a host: the version that new calls reach right now, or none.
  * Bindings hold the slot, never a version, so replacing the version (a redeploy, a reload) is
@@ -9,6 +14,8 @@ public final class WorkerSlot {
 
     private final String name;
     private volatile LoadedWorker current;
+    // RPC stubs relink when the version changes; held weakly so a dead caller's stubs can go.
+    private final List<WeakReference<Consumer<LoadedWorker>>> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * Creates an empty slot.
@@ -46,6 +53,25 @@ public final class WorkerSlot {
     public LoadedWorker swap(LoadedWorker worker) {
         LoadedWorker previous = current;
         current = worker;
+        for (WeakReference<Consumer<LoadedWorker>> reference : listeners) {
+            Consumer<LoadedWorker> listener = reference.get();
+            if (listener == null) {
+                listeners.remove(reference);
+            } else {
+                listener.accept(worker);
+            }
+        }
         return previous;
+    }
+
+    /**
+     * Tells a listener about every later {@link #swap}. The slot holds it weakly: the caller
+     * keeps it alive for as long as it wants to hear.
+     *
+     * @param listener called with the new version ({@code null} when disconnected)
+     */
+    public void addListener(Consumer<LoadedWorker> listener) {
+        listeners.removeIf(reference -> reference.get() == null);
+        listeners.add(new WeakReference<>(listener));
     }
 }

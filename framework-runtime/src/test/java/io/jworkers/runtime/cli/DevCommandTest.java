@@ -135,7 +135,8 @@ class DevCommandTest {
         Result result = failing(bad);
         assertEquals("jworkers dev: worker \"twoentries\" (" + bad + "): found 2 entrypoints: "
                 + "io.fixture.twoentries.FirstWorker, io.fixture.twoentries.SecondWorker. "
-                + "Set \"main\" in worker.jsonc to the one that serves this worker.\n", result.err());
+                + "Set \"main\" in worker.jsonc to the one that serves this worker (or annotate the others with "
+                + "@Entrypoint(\"name\") to make them named entrypoints).\n", result.err());
     }
 
     @Test

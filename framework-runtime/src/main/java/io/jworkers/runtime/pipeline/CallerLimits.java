@@ -1,4 +1,4 @@
-package io.jworkers.runtime.binding;
+package io.jworkers.runtime.pipeline;
 
 import java.time.Duration;
 

@@ -1,0 +1,156 @@
+package io.jworkers.runtime.rpc;
+
+import io.jworkers.api.ContractMismatchException;
+import io.jworkers.api.RpcMethodNotFoundException;
+import io.jworkers.api.ServiceUnavailableException;
+import io.jworkers.runtime.pipeline.BoundaryExceptions;
+import io.jworkers.runtime.pipeline.CallScope;
+import io.jworkers.runtime.values.SharedTypes;
+import io.jworkers.runtime.values.ValueCopier;
+import io.jworkers.runtime.worker.EntrypointInstance;
+import io.jworkers.runtime.worker.LoadedWorker;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The RPC side of one service binding: typed stubs (one per contract interface, made once and
+ * cached) and dynamic calls by name.
+ *
+ * <p>The binding belongs to one version of the calling worker, and a contract interface to that
+ * version's class loader, so caching stubs here ties their lifetime to the caller's version.
+ */
+public final class BindingRpc {
+
+    private final RpcTarget target;
+    private final Map<Class<?>, Stub> stubs = new ConcurrentHashMap<>();
+    private volatile DynamicLink dynamic;
+
+    private record Stub(Object instance, StubLinks links) {
+    }
+
+    // The dynamic path's per-version state: the version and the copier of this caller/target pair.
+    private record DynamicLink(LoadedWorker worker, ValueCopier copier) {
+    }
+
+    /**
+     * Creates the RPC side of a binding.
+     *
+     * @param target what the binding calls
+     */
+    public BindingRpc(RpcTarget target) {
+        this.target = target;
+    }
+
+    /**
+     * The typed stub for a contract, made on first use. When the target is loaded the contract is
+     * checked now; when it is not, the first call after it loads reports a mismatch.
+     *
+     * @param contract an interface of the caller
+     * @param <T> the contract type
+     * @return the stub
+     * @throws IllegalArgumentException if {@code contract} is not an interface
+     * @throws ContractMismatchException if the loaded target does not implement the contract
+     */
+    public <T> T stub(Class<T> contract) {
+        if (!contract.isInterface()) {
+            throw new IllegalArgumentException("RPC contracts are interfaces: " + contract.getName()
+                    + " is a class. Declare an interface with the target's methods (by name and arity).");
+        }
+        Stub stub = stubs.computeIfAbsent(contract, this::newStub);
+        stub.links().mismatch().ifPresent(message -> {
+            throw new ContractMismatchException(message);
+        });
+        return contract.cast(stub.instance());
+    }
+
+    private Stub newStub(Class<?> contract) {
+        List<Method> methods = StubFactory.forwardedMethods(contract);
+        StubLinks links = new StubLinks(contract, methods.stream().map(ContractMethod::of).toList(), target);
+        return new Stub(StubFactory.create(contract, methods, links.invokers()), links);
+    }
+
+    /**
+     * Calls a target method by name. Arguments are copied into the target's declared parameter
+     * types (shared values pass as they are); the result comes back as a shared value or as plain
+     * data (maps, lists, strings, numbers).
+     *
+     * @param name the method name
+     * @param args the arguments
+     * @return the result
+     * @throws RpcMethodNotFoundException if the target has no RPC method of that name
+     * @throws ServiceUnavailableException if the target is not loaded
+     */
+    public Object call(String name, Object... args) {
+        Object[] arguments = args == null ? new Object[0] : args;
+        DynamicLink link = dynamicLink();
+        EntrypointInstance entry = link.worker().entrypoint(target.entrypoint());
+        if (entry == null) {
+            throw new ServiceUnavailableException("Worker \"" + target.slot().name() + "\" has no entrypoint \""
+                    + target.entrypoint() + "\"; it has: " + String.join(", ", link.worker().entrypointNames()));
+        }
+        Method method = entry.methods().get(name);
+        if (method == null) {
+            throw new RpcMethodNotFoundException(name, entry.methods().describe(), reasonNotCallable(name));
+        }
+        if (method.getParameterCount() != arguments.length) {
+            throw new IllegalArgumentException("RPC method " + name + " of " + target.describe() + " takes "
+                    + method.getParameterCount() + " arguments, the call passed " + arguments.length);
+        }
+        Type[] parameters = method.getGenericParameterTypes();
+        Object[] copies = new Object[arguments.length];
+        for (int i = 0; i < arguments.length; i++) {
+            copies[i] = link.copier().copy(arguments[i], link.copier().typeOf(parameters[i]), "arg" + i);
+        }
+        MethodHandle handle = handleOf(method).bindTo(entry.instance());
+        Object result;
+        CallScope scope = RpcScopes.enter(link.worker(), target.props(), target.owner());
+        try {
+            result = handle.invokeWithArguments(copies);
+        } catch (Throwable e) {
+            throw BoundaryExceptions.translate(e);
+        } finally {
+            RpcScopes.exit(scope);
+        }
+        return result == null || SharedTypes.byReference(result.getClass()) ? result
+                : link.copier().copy(result, link.copier().typeOf(Object.class), "result");
+    }
+
+    private DynamicLink dynamicLink() {
+        LoadedWorker worker = target.slot().current();
+        if (worker == null) {
+            throw new ServiceUnavailableException(target.notFoundMessage());
+        }
+        DynamicLink link = dynamic;
+        if (link == null || link.worker() != worker) {
+            link = new DynamicLink(worker, ValueCopier.create());
+            dynamic = link;
+        }
+        return link;
+    }
+
+    private static String reasonNotCallable(String name) {
+        if (name.equals("fetch")) {
+            return "fetch is reserved for HTTP: call Service.fetch(request).";
+        }
+        for (Method method : Object.class.getMethods()) {
+            if (method.getName().equals(name)) {
+                return name + " is a method of java.lang.Object, which RPC does not call.";
+            }
+        }
+        return List.of("start", "stop", "env", "ctx").contains(name)
+                ? name + " belongs to the worker's lifecycle, which RPC does not call." : null;
+    }
+
+    private static MethodHandle handleOf(Method method) {
+        try {
+            return MethodHandles.lookup().unreflect(method);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("Cannot call " + method + " over RPC: " + e.getMessage(), e);
+        }
+    }
+}

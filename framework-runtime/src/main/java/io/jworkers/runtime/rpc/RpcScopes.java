@@ -1,0 +1,36 @@
+package io.jworkers.runtime.rpc;
+
+import io.jworkers.api.ContractMismatchException;
+import io.jworkers.api.ServiceUnavailableException;
+import io.jworkers.runtime.pipeline.CallFrame;
+import io.jworkers.runtime.pipeline.CallScope;
+import io.jworkers.runtime.pipeline.CallerLimits;
+import io.jworkers.runtime.pipeline.WorkerCall;
+import io.jworkers.runtime.worker.LoadedWorker;
+
+/**
+ * The host steps of an RPC call, as static methods for the method-handle chains of
+ * {@link RpcLinker}: enter the callee's frame, leave it, fail when the target is absent.
+ */
+final class RpcScopes {
+
+    private RpcScopes() {
+    }
+
+    static CallScope enter(LoadedWorker target, String props, CallerLimits owner) {
+        CallFrame caller = CallFrame.currentOrDetached(owner);
+        return WorkerCall.open(WorkerCall.enterFrame(caller, target, props));
+    }
+
+    static void exit(CallScope scope) {
+        WorkerCall.close(scope);
+    }
+
+    static Object notConnected(String message) {
+        throw new ServiceUnavailableException(message);
+    }
+
+    static Object mismatch(String message) {
+        throw new ContractMismatchException(message);
+    }
+}

@@ -1,0 +1,35 @@
+package io.jworkers.runtime.rpc;
+
+import io.jworkers.runtime.pipeline.CallerLimits;
+import io.jworkers.runtime.worker.WorkerSlot;
+
+/**
+ * What a binding's RPC calls reach: a worker slot (whatever version it holds at call time), one
+ * of its entrypoints, with the binding's props, on behalf of a caller with its limits.
+ *
+ * @param binding the binding name, for messages
+ * @param slot the target worker's slot
+ * @param entrypoint the entrypoint name, or {@code null} for the default one
+ * @param props the binding's props JSON
+ * @param owner the calling worker's limits, for calls made outside any request
+ */
+public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, String props, CallerLimits owner) {
+
+    /**
+     * How to name the target in messages: {@code worker "calc"} or {@code worker "calc" (entrypoint Admin)}.
+     *
+     * @return the description
+     */
+    public String describe() {
+        return "worker \"" + slot.name() + "\"" + (entrypoint == null ? "" : " (entrypoint " + entrypoint + ")");
+    }
+
+    /**
+     * The text of a call to a target that is not loaded, as Wrangler words it.
+     *
+     * @return the message
+     */
+    public String notFoundMessage() {
+        return "Worker \"" + slot.name() + "\" not found. Make sure it is running locally.";
+    }
+}
