@@ -21,7 +21,7 @@ public final class EntrypointRules {
      * parameter or return type that is one of them, or a subtype, is refused. Bodies travel
      * inside a {@code Request} or {@code Response}, which do cross.
      */
-    public static final Map<String, String> NON_CROSSABLE_TYPES = Map.ofEntries(
+    public static final Map<String, String> NON_CROSSABLE_TYPES = ordered(
             Map.entry("java.lang.Thread", "a thread belongs to the worker that started it"),
             Map.entry("java.lang.ClassLoader", "a class loader would expose one worker's classes to another"),
             Map.entry("java.io.InputStream", "a stream is not a value; send it as a Request or Response body"),
@@ -47,6 +47,33 @@ public final class EntrypointRules {
             Map.entry("java.lang.Process", "a process is not a value"));
 
     private EntrypointRules() {
+    }
+
+    // A fixed iteration order, so that a type matching two entries gets the same reason in every JVM.
+    @SafeVarargs
+    private static Map<String, String> ordered(Map.Entry<String, String>... entries) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : entries) {
+            map.put(entry.getKey(), entry.getValue());
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * Tells whether a method overrides one of {@code Object}'s, which are never RPC methods even
+     * when a worker overrides them publicly.
+     *
+     * @param name the method name
+     * @param parameterTypes the erased parameter type names, e.g. {@code ["java.lang.Object"]}
+     * @return {@code true} for {@code toString()}, {@code hashCode()}, {@code equals(Object)},
+     *     {@code clone()} and {@code finalize()}
+     */
+    public static boolean overridesObjectMethod(String name, List<String> parameterTypes) {
+        return switch (name) {
+            case "toString", "hashCode", "clone", "finalize" -> parameterTypes.isEmpty();
+            case "equals" -> parameterTypes.equals(List.of("java.lang.Object"));
+            default -> false;
+        };
     }
 
     /**

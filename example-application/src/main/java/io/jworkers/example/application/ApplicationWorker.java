@@ -4,11 +4,8 @@ import io.jworkers.api.Env;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.api.WorkerEntrypoint;
-import java.time.Instant;
+import io.jworkers.example.application.NoteStore.Note;
 import java.util.Comparator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The private application worker of the example: a small notes API in JSON. The gateway
@@ -22,12 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * DELETE /notes/{id}   delete a note
  * </pre>
  *
- * One instance serves all requests concurrently, so the store is a concurrent map.
+ * One instance serves all requests concurrently, so the store is a concurrent map. The
+ * {@link AdminEntrypoint} ("Admin") serves statistics over RPC to the gateway.
  */
 public final class ApplicationWorker extends WorkerEntrypoint {
 
-    private final Map<Long, Note> notes = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong(1);
+    private final NoteStore notes = NoteStore.INSTANCE;
 
     @Override
     public Response fetch(Request request, Env env) {
@@ -68,7 +65,7 @@ public final class ApplicationWorker extends WorkerEntrypoint {
 
     private Response list() {
         StringBuilder array = new StringBuilder("[");
-        notes.values().stream().sorted(Comparator.comparingLong(Note::id)).forEach(note -> {
+        notes.all().stream().sorted(Comparator.comparingLong(Note::id)).forEach(note -> {
             if (array.length() > 1) {
                 array.append(',');
             }
@@ -86,8 +83,7 @@ public final class ApplicationWorker extends WorkerEntrypoint {
         if (text.length() > max) {
             return error(400, "a note has at most " + max + " characters, this one has " + text.length());
         }
-        Note note = new Note(nextId.getAndIncrement(), text, Instant.now());
-        notes.put(note.id(), note);
+        Note note = notes.add(text);
         return Response.builder(201)
                 .header("content-type", "application/json")
                 .header("location", "/notes/" + note.id())
@@ -101,7 +97,7 @@ public final class ApplicationWorker extends WorkerEntrypoint {
     }
 
     private Response delete(long id) {
-        return notes.remove(id) == null ? error(404, "no note " + id) : Response.empty(204);
+        return notes.remove(id) ? Response.empty(204) : error(404, "no note " + id);
     }
 
     private static Long parseId(String text) {
@@ -122,11 +118,5 @@ public final class ApplicationWorker extends WorkerEntrypoint {
 
     private static Response error(int status, String message) {
         return Response.json(status, Json.object("error", message));
-    }
-
-    record Note(long id, String text, Instant createdAt) {
-        String toJson() {
-            return Json.object("id", id, "text", text, "createdAt", createdAt.toString());
-        }
     }
 }

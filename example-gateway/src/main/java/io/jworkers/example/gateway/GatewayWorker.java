@@ -20,6 +20,11 @@ public final class GatewayWorker extends WorkerEntrypoint {
             // e.g. 403 "x-custom-token does not match, request not allowed"
             return auth;
         }
+        if (request.method().equals("GET") && request.path().equals("/admin/stats")) {
+            AdminApi.Stats stats = env.service("APPLICATION_ADMIN", AdminApi.class).stats();
+            return Response.json(200, "{\"notes\":" + stats.notes() + ",\"created\":" + stats.created()
+                    + ",\"since\":\"" + stats.since() + "\",\"boundWith\":" + stats.boundWith() + "}");
+        }
         return env.service("APPLICATION").fetch(request);
     }
 }

@@ -25,7 +25,8 @@ final class BindingReport {
             boolean any = false;
             for (ServiceBindingConfig binding : config.services()) {
                 boolean connected = host.worker(binding.service()).isPresent();
-                line(text, "env." + binding.binding() + " (" + binding.service() + ")", "Worker",
+                String target = binding.service() + (binding.entrypoint() == null ? "" : "#" + binding.entrypoint());
+                line(text, "env." + binding.binding() + " (" + target + ")", "Worker",
                         "local " + (connected ? "[connected]" : "[not connected]"));
                 any = true;
             }

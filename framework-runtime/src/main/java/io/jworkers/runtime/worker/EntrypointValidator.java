@@ -106,16 +106,15 @@ final class EntrypointValidator {
             if (raw.isArray()) {
                 return nonCrossable(raw.getComponentType(), seen);
             }
-            for (Map.Entry<String, String> entry : EntrypointRules.NON_CROSSABLE_TYPES.entrySet()) {
-                if (isSubtypeOf(raw, entry.getKey())) {
-                    return Optional.of(entry.getValue());
-                }
+            Optional<String> reason = nearestNonCrossable(raw);
+            if (reason.isPresent()) {
+                return reason;
             }
             if (raw.isRecord()) {
                 for (RecordComponent component : raw.getRecordComponents()) {
-                    Optional<String> reason = nonCrossable(component.getGenericType(), seen);
-                    if (reason.isPresent()) {
-                        return reason;
+                    Optional<String> inComponent = nonCrossable(component.getGenericType(), seen);
+                    if (inComponent.isPresent()) {
+                        return inComponent;
                     }
                 }
             }
@@ -138,21 +137,24 @@ final class EntrypointValidator {
         return Optional.empty();
     }
 
-    private static boolean isSubtypeOf(Class<?> type, String supertype) {
-        if (type == null) {
-            return false;
-        }
-        if (type.getName().equals(supertype)) {
-            return true;
-        }
-        if (isSubtypeOf(type.getSuperclass(), supertype)) {
-            return true;
-        }
-        for (Class<?> implemented : type.getInterfaces()) {
-            if (isSubtypeOf(implemented, supertype)) {
-                return true;
+    // Breadth first from the type itself, as the annotation processor does, so both give the same reason.
+    private static Optional<String> nearestNonCrossable(Class<?> type) {
+        java.util.ArrayDeque<Class<?>> queue = new java.util.ArrayDeque<>(List.of(type));
+        Set<Class<?>> visited = new HashSet<>();
+        while (!queue.isEmpty()) {
+            Class<?> next = queue.removeFirst();
+            if (!visited.add(next)) {
+                continue;
             }
+            String reason = EntrypointRules.NON_CROSSABLE_TYPES.get(next.getName());
+            if (reason != null) {
+                return Optional.of(reason);
+            }
+            if (next.getSuperclass() != null) {
+                queue.add(next.getSuperclass());
+            }
+            queue.addAll(Arrays.asList(next.getInterfaces()));
         }
-        return false;
+        return Optional.empty();
     }
 }

@@ -5,6 +5,7 @@ import io.jworkers.bridge.EntrypointRules;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -46,18 +47,28 @@ public final class RpcMethods {
      * @return the methods
      */
     static List<Method> candidates(Class<?> type) {
-        List<Method> result = new ArrayList<>();
+        List<Method> methods = new ArrayList<>();
+        List<Method> bridges = new ArrayList<>();
         for (Method method : type.getMethods()) {
             Class<?> owner = method.getDeclaringClass();
-            if (Modifier.isStatic(method.getModifiers()) || method.isBridge() || method.isSynthetic()
-                    || owner == Object.class || !WorkerEntrypoint.class.isAssignableFrom(owner)
-                    || owner == WorkerEntrypoint.class
-                    || EntrypointRules.LIFECYCLE_METHODS.contains(method.getName())) {
+            if (Modifier.isStatic(method.getModifiers()) || owner == Object.class
+                    || !WorkerEntrypoint.class.isAssignableFrom(owner) || owner == WorkerEntrypoint.class
+                    || EntrypointRules.LIFECYCLE_METHODS.contains(method.getName())
+                    || EntrypointRules.overridesObjectMethod(method.getName(),
+                            Arrays.stream(method.getParameterTypes()).map(Class::getName).toList())) {
                 continue;
             }
-            result.add(method);
+            (method.isBridge() || method.isSynthetic() ? bridges : methods).add(method);
         }
-        return result;
+        // javac re-declares a public method inherited from a package-private class as a bridge in the
+        // subclass, and reflection then shows only the bridge: keep such a bridge when no real method
+        // has its name (other bridges, for erased generics, duplicate a real method and are dropped).
+        for (Method bridge : bridges) {
+            if (methods.stream().noneMatch(m -> m.getName().equals(bridge.getName()))) {
+                methods.add(bridge);
+            }
+        }
+        return methods;
     }
 
     /**

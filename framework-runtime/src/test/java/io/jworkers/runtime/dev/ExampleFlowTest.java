@@ -88,6 +88,15 @@ class ExampleFlowTest {
     }
 
     @Test
+    void adminStatsComeFromTheApplicationsNamedEntrypointOverRpc() {
+        HttpResponse<String> response = Http.get(server.url() + "/admin/stats", "x-custom-token", TOKEN);
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().matches("\\{\"notes\":\\d+,\"created\":\\d+,\"since\":\"20[0-9T:.Z-]+\","
+                + "\"boundWith\":\\{\"caller\":\"gateway\"}}"), response.body());
+        assertEquals(403, Http.get(server.url() + "/admin/stats").statusCode(), "auth runs first");
+    }
+
+    @Test
     void requestIdIsReturnedAndHonoured() {
         HttpResponse<String> response = Http.get(server.url() + "/", "x-custom-token", TOKEN, "x-request-id", "trace-42");
         assertEquals("trace-42", response.headers().firstValue("x-request-id").orElseThrow());
@@ -99,6 +108,7 @@ class ExampleFlowTest {
         String report = server.bindingReport();
         assertTrue(report.contains("  env.AUTH (auth)  Worker  local [connected]"), report);
         assertTrue(report.contains("  env.APPLICATION (application)  Worker  local [connected]"), report);
+        assertTrue(report.contains("  env.APPLICATION_ADMIN (application#Admin)  Worker  local [connected]"), report);
         assertTrue(report.contains("  env.SECRET_TOKEN (\"(hidden)\")  Environment Variable  local"), report);
         assertTrue(!report.contains(TOKEN), report);
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RpcCallsTest {
 
     private static final String IMPLEMENTS = "add(2), bump(1), context(0), describe(1), drain(1), echoRequest(1), "
-            + "fail(1), greet(1), index(1), kept(0), keptSize(0), move(2), respond(1), reverse(1), shift(2), totals(1)";
+            + "fail(1), greet(1), index(1), kept(0), keptSize(0), move(2), respond(1), reverse(1), shift(2), totals(1), version(0)";
 
     @TempDir
     static Path dir;
@@ -153,6 +153,11 @@ class RpcCallsTest {
                 + ". {target-frames=false, caller-frames=true}", failed("dynamic-tostring"));
         assertTrue(failed("dynamic-private").startsWith(
                 "io.jworkers.api.RpcMethodNotFoundException: The RPC receiver does not implement the method \"secretHelper\"."));
+    }
+
+    @Test
+    void aPublicMethodInheritedFromAPackagePrivateBaseIsAnRpcMethod() {
+        assertEquals("calc 1", ok("inherited"));
     }
 
     @Test
