@@ -75,7 +75,7 @@ public final class ServiceBinding implements Service {
     public CompletableFuture<Response> fetchAsync(Request request) {
         CallFrame caller = CallFrame.currentOrDetached(target.owner());
         CompletableFuture<Response> result = new CompletableFuture<>();
-        BackgroundWork.startInFrame(caller, () -> {
+        BackgroundWork.async(caller, () -> {
             try {
                 result.complete(fetch(request));
             } catch (Throwable e) {

@@ -2,6 +2,7 @@ package io.jworkers.runtime.cli;
 
 import io.jworkers.runtime.config.DevWorkspace;
 import io.jworkers.runtime.dev.DevServer;
+import io.jworkers.runtime.http.IngressSettings;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ final class DevCommand {
             new CommandLine.Option("--config", "-c", "CONFIG", "a worker config (repeat for more; the first is the primary)"),
             new CommandLine.Option("--port", "-p", "PORT", "port of the primary worker, default 8787; 0 picks a free one"),
             new CommandLine.Option("--ip", null, "ADDRESS", "address to listen on, default 127.0.0.1"),
-            new CommandLine.Option("--env", "-e", "NAME", "use the configs' env.NAME blocks and .dev.vars.NAME"));
+            new CommandLine.Option("--env", "-e", "NAME", "use the configs' env.NAME blocks and .dev.vars.NAME"),
+            new CommandLine.Option("--max-body", null, "SIZE", "largest request body, e.g. 100MiB (the default) or 2GiB; larger gets 413"));
 
     private final PrintStream out;
 
@@ -32,7 +34,7 @@ final class DevCommand {
     }
 
     static String usage() {
-        return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME]\n\n"
+        return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME] [--max-body SIZE]\n\n"
                 + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n\n"
                 + CommandLine.describe(OPTIONS);
     }
@@ -57,12 +59,16 @@ final class DevCommand {
 
         out.println("jworkers dev: loading " + configs.size() + (configs.size() == 1 ? " worker" : " workers")
                 + (environment == null ? "" : " (environment " + environment + ")") + "...");
-        DevServer server = DevServer.start(configs, environment, ip, port);
+        IngressSettings settings = IngressSettings.defaults(ip, port)
+                .withMaxBodyBytes(line.last("--max-body").map(DevCommand::parseSize).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES));
+        DevServer server = DevServer.start(configs, environment, settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        GracefulShutdown.onSignals(() -> {
+            out.println("jworkers dev: stopping (in-flight requests and waitUntil work get "
+                    + settings.shutdownGrace().toSeconds() + " s)...");
             server.close();
             stopped.countDown();
-        }, "jworkers-shutdown"));
+        });
         out.print(server.bindingReport());
         out.println("Ready on " + server.url());
         out.flush();
@@ -72,6 +78,28 @@ final class DevCommand {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    // 100MiB, 2GiB, 512KiB or plain bytes.
+    static long parseSize(String text) {
+        String value = text.trim();
+        long unit = 1;
+        for (String[] suffix : new String[][] {{"GiB", "1073741824"}, {"MiB", "1048576"}, {"KiB", "1024"}}) {
+            if (value.endsWith(suffix[0])) {
+                unit = Long.parseLong(suffix[1]);
+                value = value.substring(0, value.length() - suffix[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            long size = Long.parseLong(value) * unit;
+            if (size > 0) {
+                return size;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below.
+        }
+        throw new UsageException("jworkers dev: --max-body must be a size such as 100MiB, 2GiB or 1048576, got \"" + text + "\"");
     }
 
     private static List<Path> defaultConfigs() {

@@ -33,10 +33,8 @@ public final class Main {
     public static void main(String[] args) {
         LogSetup.install();
         WorkerOutput.install();
-        int code = run(Arrays.asList(args), System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
-        }
+        // Exit explicitly: after a graceful stop on SIGTERM the process must end with 0, not 143.
+        System.exit(run(Arrays.asList(args), System.out, System.err));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.http.IngressServer;
+import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.http.WorkerRouter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,20 @@ public final class DevServer implements AutoCloseable {
      * @throws io.jworkers.runtime.loader.WorkerLoadException if a worker cannot be loaded
      */
     public static DevServer start(List<Path> configFiles, String environment, String ip, int port) {
+        return start(configFiles, environment, IngressSettings.defaults(ip, port));
+    }
+
+    /**
+     * Loads the workers and starts the listener with the given settings.
+     *
+     * @param configFiles the configs; the first is the primary
+     * @param environment the config environment to use, or {@code null}
+     * @param settings the listener's address, limits and grace periods
+     * @return the running server
+     * @throws ConfigException for a bad config, a duplicate name or a missing secret
+     * @throws io.jworkers.runtime.loader.WorkerLoadException if a worker cannot be loaded
+     */
+    public static DevServer start(List<Path> configFiles, String environment, IngressSettings settings) {
         if (configFiles.isEmpty()) {
             throw new ConfigException("No worker config given: pass -c path/to/worker.jsonc");
         }
@@ -69,9 +84,9 @@ public final class DevServer implements AutoCloseable {
                 host.load(configs.get(i), secrets.get(i));
             }
             host.checkEntrypoints(configs);
-            IngressServer ingress = IngressServer.start(ip, port,
+            IngressServer ingress = IngressServer.start(settings,
                     WorkerRouter.everythingTo(host.slot(configs.get(0).name())));
-            return new DevServer(List.copyOf(configs), host, ingress, ip);
+            return new DevServer(List.copyOf(configs), host, ingress, settings.host());
         } catch (RuntimeException | Error e) {
             host.close();
             throw e;
@@ -123,7 +138,16 @@ public final class DevServer implements AutoCloseable {
         return BindingReport.of(configs, host);
     }
 
-    /** Stops the listener, then unloads every worker. */
+    /**
+     * How many requests are being served right now.
+     *
+     * @return the count
+     */
+    public int inFlight() {
+        return ingress.inFlight();
+    }
+
+    /** Drains and stops the listener, then unloads every worker (their {@code stop()} runs). */
     @Override
     public void close() {
         try {

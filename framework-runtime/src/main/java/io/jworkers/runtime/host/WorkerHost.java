@@ -1,6 +1,7 @@
 package io.jworkers.runtime.host;
 
-import io.jworkers.runtime.pipeline.CallerLimits;
+import io.jworkers.runtime.pipeline.BindingOwner;
+import io.jworkers.runtime.pipeline.WorkerThreads;
 import io.jworkers.runtime.binding.ServiceBinding;
 import io.jworkers.runtime.binding.WorkerEnv;
 import io.jworkers.runtime.config.ServiceBindingConfig;
@@ -49,7 +50,8 @@ public final class WorkerHost implements AutoCloseable {
      * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded; nothing changes then
      */
     public LoadedWorker load(WorkerConfig config, Secrets secrets) {
-        LoadedWorker worker = factory.load(config, environmentOf(config, secrets));
+        WorkerThreads threads = new WorkerThreads(config.name());
+        LoadedWorker worker = factory.load(config, environmentOf(config, secrets, threads), threads);
         LoadedWorker previous = slot(config.name()).swap(worker);
         if (previous != null) {
             previous.close();
@@ -120,9 +122,9 @@ public final class WorkerHost implements AutoCloseable {
         }
     }
 
-    private WorkerEnv environmentOf(WorkerConfig config, Secrets secrets) {
-        CallerLimits limits = new CallerLimits(config.name(), config.limits().subrequests(),
-                Duration.ofMillis(config.limits().timeoutMs()));
+    private WorkerEnv environmentOf(WorkerConfig config, Secrets secrets, WorkerThreads threads) {
+        BindingOwner limits = new BindingOwner(config.name(), config.limits().subrequests(),
+                Duration.ofMillis(config.limits().timeoutMs()), threads);
         Map<String, ServiceBinding> bindings = new LinkedHashMap<>();
         for (ServiceBindingConfig binding : config.services()) {
             bindings.put(binding.binding(), new ServiceBinding(new RpcTarget(binding.binding(), slot(binding.service()),

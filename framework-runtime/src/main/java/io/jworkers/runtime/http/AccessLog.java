@@ -1,11 +1,11 @@
 package io.jworkers.runtime.http;
 
 import java.lang.System.Logger.Level;
-import java.util.List;
 
 /**
  * One line per public request: method, path, status, time, request id and the workers the
- * request passed through. Query strings are left out: they often carry tokens.
+ * request passed through with the time spent in each (fetch hops; RPC hops are listed untimed).
+ * Query strings are left out: they often carry tokens.
  */
 final class AccessLog {
 
@@ -14,12 +14,12 @@ final class AccessLog {
     private AccessLog() {
     }
 
-    static void log(String method, String path, int status, long startNanos, String requestId, List<String> workers) {
+    static void log(String method, String path, int status, long startNanos, String requestId, String workers) {
         if (!LOG.isLoggable(Level.INFO)) {
             return;
         }
         double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
         LOG.log(Level.INFO, String.format("%s %s %d %.1fms id=%s workers=%s", method, path, status, millis,
-                requestId, workers.isEmpty() ? "-" : String.join(">", workers)));
+                requestId, workers));
     }
 }

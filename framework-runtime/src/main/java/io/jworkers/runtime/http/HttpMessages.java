@@ -1,6 +1,7 @@
 package io.jworkers.runtime.http;
 
 import io.helidon.http.Header;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.jworkers.api.Request;
@@ -41,7 +42,7 @@ final class HttpMessages {
     }
 
     static void send(Response response, ServerResponse out, String requestId) {
-        out.status(response.status());
+        out.status(statusOf(response.status()));
         for (String name : response.headers().names()) {
             if (!HOP_BY_HOP.contains(name)) {
                 out.header(name, response.headers().all(name).toArray(String[]::new));
@@ -61,6 +62,17 @@ final class HttpMessages {
         } catch (IOException e) {
             throw new UncheckedIOException("Streaming the response body failed: " + e.getMessage(), e);
         }
+    }
+
+    // Helidon knows most reason phrases; these standard ones it would print as the bare number.
+    private static final java.util.Map<Integer, String> MISSING_PHRASES = java.util.Map.of(
+            425, "Too Early", 428, "Precondition Required", 429, "Too Many Requests",
+            431, "Request Header Fields Too Large", 451, "Unavailable For Legal Reasons",
+            508, "Loop Detected", 511, "Network Authentication Required");
+
+    private static Status statusOf(int code) {
+        String phrase = MISSING_PHRASES.get(code);
+        return phrase != null ? Status.create(code, phrase) : Status.create(code);
     }
 
     static void sendText(ServerResponse out, int status, String text, String requestId) {

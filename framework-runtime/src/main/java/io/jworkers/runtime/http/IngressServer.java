@@ -1,9 +1,12 @@
 package io.jworkers.runtime.http;
 
+import io.helidon.http.Header;
+import io.helidon.webserver.ConnectionConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 import io.jworkers.api.DeadlineExceededException;
 import io.jworkers.api.Response;
 import io.jworkers.runtime.pipeline.Pipeline;
@@ -12,31 +15,57 @@ import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The public HTTP listener: Helidon's WebServer on virtual threads, each request routed to one
  * public worker, which opens the request's pipeline. A failure that escapes the worker becomes a
- * short 500 (504 past the deadline) naming the request id; its stack goes to the log only.
+ * short 500 (504 past the deadline) naming the request id; its stack goes to the log only. After
+ * the response, the pipeline's un-awaited async work is cancelled and its {@code waitUntil} work
+ * gets the grace period. {@link #close()} drains: in-flight requests and {@code waitUntil} work
+ * get the shutdown grace period before the listener stops.
  */
 public final class IngressServer implements AutoCloseable {
 
-    /** Largest request body accepted before answering 413: large enough for uploads, bounded. */
-    public static final long DEFAULT_MAX_PAYLOAD_BYTES = 100L * 1024 * 1024;
-
     private static final System.Logger LOG = System.getLogger("jworkers.ingress");
+    private static final int HEADER_HEADROOM = 4;
 
     private final WebServer server;
     private final WorkerRouter router;
+    private final IngressSettings settings;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "jworkers-grace-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<Pipeline> lingering = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
 
-    private IngressServer(String host, int port, WorkerRouter router) {
+    private IngressServer(IngressSettings settings, WorkerRouter router) {
         this.router = router;
+        this.settings = settings;
         this.server = WebServer.builder()
-                .host(host)
-                .port(port)
-                .maxPayloadSize(DEFAULT_MAX_PAYLOAD_BYTES)
+                .host(settings.host())
+                .port(settings.port())
+                .maxPayloadSize(settings.maxBodyBytes())
+                .idleConnectionTimeout(settings.idleTimeout())
+                .idleConnectionPeriod(Duration.ofMillis(Math.max(100, settings.idleTimeout().toMillis() / 2)))
+                .connectionConfig(ConnectionConfig.builder().readTimeout(settings.readTimeout()).build())
+                .addProtocol(Http1Config.builder()
+                        // Helidon answers its own limit with a bare 400 and no reason we could map, so it gets
+                        // four times ours and the ingress itself answers 431 past ours (see serve).
+                        .maxHeadersSize(HEADER_HEADROOM * settings.maxHeaderBytes())
+                        .maxPrologueLength(settings.maxRequestLineBytes())
+                        .build())
                 .shutdownHook(false)
+                // In-flight work was drained before stop(): Helidon need not wait again.
+                .shutdownGracePeriod(Duration.ofMillis(100))
                 .routing(routing -> routing.any(this::handle))
                 .build();
     }
@@ -44,13 +73,12 @@ public final class IngressServer implements AutoCloseable {
     /**
      * Starts a listener.
      *
-     * @param host the address to bind, e.g. {@code 127.0.0.1}
-     * @param port the port, 0 for a free one
+     * @param settings address, port, limits and grace periods
      * @param router which worker serves which path
      * @return the started server
      */
-    public static IngressServer start(String host, int port, WorkerRouter router) {
-        IngressServer ingress = new IngressServer(host, port, router);
+    public static IngressServer start(IngressSettings settings, WorkerRouter router) {
+        IngressServer ingress = new IngressServer(settings, router);
         ingress.server.start();
         return ingress;
     }
@@ -64,18 +92,67 @@ public final class IngressServer implements AutoCloseable {
         return server.port();
     }
 
-    /** Stops accepting and closes the listener. */
+    /**
+     * How many requests are being served right now.
+     *
+     * @return the count
+     */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Drains, then stops: new requests get 503, in-flight requests and {@code waitUntil} work get
+     * the shutdown grace period to finish, then what is left is cancelled and the listener closes.
+     */
     @Override
     public void close() {
+        draining = true;
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+        while ((inFlight.get() > 0 || lingering.stream().anyMatch(Pipeline::hasRunningBackgroundWork))
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        lingering.forEach(Pipeline::cancelBackgroundWork);
         server.stop();
+        timer.shutdownNow();
     }
 
     private void handle(ServerRequest request, ServerResponse response) {
+        inFlight.incrementAndGet();
+        try {
+            serve(request, response);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void serve(ServerRequest request, ServerResponse response) {
         long start = System.nanoTime();
-        String requestId = RequestIds.fromHeaderOrNew(
-                request.headers().first(HeaderNames.create(RequestIds.HEADER)).orElse(null));
+        String requestId = RequestIds.choose(
+                request.headers().first(HeaderNames.create(RequestIds.HEADER)).orElse(null),
+                request.headers().first(HeaderNames.create(RequestIds.TRACEPARENT)).orElse(null));
         String method = request.prologue().method().text();
         String path = request.path().path();
+        if (draining) {
+            response.header("connection", "close");
+            HttpMessages.sendText(response, 503, "The host is shutting down; retry on another host.", requestId);
+            AccessLog.log(method, path, 503, start, requestId, "-");
+            return;
+        }
+        int headerBytes = headerBytes(request);
+        if (headerBytes > settings.maxHeaderBytes()) {
+            response.header("connection", "close");
+            HttpMessages.sendText(response, 431, "Request headers are " + headerBytes + " bytes, more than the "
+                    + settings.maxHeaderBytes() + " allowed\n", requestId);
+            AccessLog.log(method, path, 431, start, requestId, "-");
+            return;
+        }
         Optional<WorkerSlot> slot = router.route(path);
         LoadedWorker worker = slot.map(WorkerSlot::current).orElse(null);
         if (worker == null) {
@@ -83,22 +160,38 @@ public final class IngressServer implements AutoCloseable {
             HttpMessages.sendText(response, status, slot.isEmpty()
                     ? "No worker serves " + path
                     : "Worker \"" + slot.get().name() + "\" is not loaded", requestId);
-            AccessLog.log(method, path, status, start, requestId, List.of());
+            AccessLog.log(method, path, status, start, requestId, "-");
             return;
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
-        Response result = serve(pipeline, worker, request);
+        Response result = call(pipeline, worker, request);
         int status = result.status();
         try {
             HttpMessages.send(result, response, requestId);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "[" + worker.name() + "] sending the response of request " + requestId + " failed", e);
+        } finally {
+            if (pipeline.responseSent(timer, settings.waitUntilGrace())) {
+                lingering.removeIf(p -> !p.hasRunningBackgroundWork());
+                lingering.add(pipeline);
+            }
         }
-        AccessLog.log(method, path, status, start, requestId, pipeline.visitedWorkers());
+        AccessLog.log(method, path, status, start, requestId, pipeline.describeWorkers());
     }
 
-    private static Response serve(Pipeline pipeline, LoadedWorker worker, ServerRequest request) {
+    // The header block as sent: "name: value\r\n" per value.
+    private static int headerBytes(ServerRequest request) {
+        int bytes = 0;
+        for (Header header : request.headers()) {
+            for (String value : header.allValues()) {
+                bytes += header.name().length() + value.length() + 4;
+            }
+        }
+        return bytes;
+    }
+
+    private static Response call(Pipeline pipeline, LoadedWorker worker, ServerRequest request) {
         try {
             return WorkerCall.topLevelFetch(pipeline, worker, HttpMessages.toRequest(request));
         } catch (DeadlineExceededException e) {

@@ -2,12 +2,15 @@ package io.jworkers.runtime.pipeline;
 
 import io.jworkers.bridge.HostBridge;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Work a worker hands to its pipeline to run or finish beside (or after) the response:
- * {@code waitUntil} and async binding calls. Each runs on a new virtual thread that carries the
- * calling frame, so it shares the pipeline's request id, depth, counters and deadline.
+ * Work a worker starts beside its response: async binding calls and {@code waitUntil}. Each runs
+ * on a new virtual thread that carries the calling frame (same request id, depth, counters and
+ * deadline; the worker's context class loader), is tracked by the worker version's
+ * {@link WorkerThreads}, and is registered with the pipeline, which cancels it after the
+ * response: at once if nobody awaited it, after the grace period if it is under {@code waitUntil}.
  */
 public final class BackgroundWork {
 
@@ -17,15 +20,43 @@ public final class BackgroundWork {
     }
 
     /**
-     * Runs {@code work} on a new virtual thread inside {@code frame}: the frame is the thread's
-     * execution context and the frame's worker loader its context class loader.
+     * Starts async work (an async binding call) in the caller's frame.
      *
      * @param frame the calling frame
      * @param work the work
      * @return the started thread
      */
-    public static Thread startInFrame(CallFrame frame, Runnable work) {
-        return Thread.ofVirtual().name("jworkers-" + frame.workerName() + "-" + frame.requestId()).start(() -> {
+    public static Thread async(CallFrame frame, Runnable work) {
+        Thread thread = start(frame, "async", work);
+        frame.pipeline().trackAsync(thread, frame.workerName());
+        return thread;
+    }
+
+    static void waitUntil(CallFrame frame, Runnable work) {
+        Thread thread = start(frame, "waitUntil", () -> {
+            try {
+                work.run();
+            } catch (Throwable e) {
+                LOG.log(Level.WARNING, "[" + frame.workerName() + "] waitUntil work of request " + frame.requestId()
+                        + " failed", e);
+            }
+        });
+        frame.pipeline().trackWaitUntil(thread, null, frame.workerName());
+    }
+
+    static void waitUntil(CallFrame frame, CompletionStage<?> work) {
+        CompletableFuture<?> future = work.toCompletableFuture();
+        future.whenComplete((value, error) -> {
+            if (error != null && !future.isCancelled()) {
+                LOG.log(Level.WARNING, "[" + frame.workerName() + "] waitUntil work of request " + frame.requestId()
+                        + " failed", error);
+            }
+        });
+        frame.pipeline().trackWaitUntil(null, future, frame.workerName());
+    }
+
+    private static Thread start(CallFrame frame, String purpose, Runnable work) {
+        Runnable inFrame = () -> {
             Thread.currentThread().setContextClassLoader(frame.loader());
             HostBridge.enter(frame);
             try {
@@ -33,26 +64,8 @@ public final class BackgroundWork {
             } finally {
                 HostBridge.restore(null);
             }
-        });
-    }
-
-    static void start(CallFrame frame, Runnable work) {
-        startInFrame(frame, () -> {
-            try {
-                work.run();
-            } catch (Throwable e) {
-                LOG.log(Level.WARNING, "[" + frame.workerName() + "] waitUntil work of request "
-                        + frame.requestId() + " failed", e);
-            }
-        });
-    }
-
-    static void track(Pipeline pipeline, String workerName, CompletionStage<?> work) {
-        work.whenComplete((value, error) -> {
-            if (error != null) {
-                LOG.log(Level.WARNING, "[" + workerName + "] waitUntil work of request "
-                        + pipeline.requestId() + " failed", error);
-            }
-        });
+        };
+        return frame.threads() != null ? frame.threads().start(purpose, frame.requestId(), inFrame)
+                : Thread.ofVirtual().name("jworkers-" + purpose + "-" + frame.requestId()).start(inFrame);
     }
 }

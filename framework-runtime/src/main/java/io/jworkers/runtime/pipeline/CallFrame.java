@@ -13,11 +13,12 @@ import java.util.concurrent.CompletionStage;
  * @param pipeline the pipeline the call belongs to
  * @param workerName the worker being called
  * @param loader the worker's class loader, the context class loader while its code runs
+ * @param threads the tracker of the threads the worker's version starts through the framework
  * @param depth 1 for the worker that received the top-level request, +1 per binding hop
  * @param props the JSON props of the binding the call came through, {@code "{}"} at the top
  */
-public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, int depth, String props)
-        implements ExecutionContext {
+public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, WorkerThreads threads, int depth,
+        String props) implements ExecutionContext {
 
     /** Props of a call that did not come through a binding with props. */
     public static final String NO_PROPS = "{}";
@@ -28,10 +29,11 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
      * @param pipeline the pipeline
      * @param workerName the worker
      * @param loader the worker's loader
+     * @param threads the worker version's thread tracker
      * @param depth the depth
      */
-    public CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, int depth) {
-        this(pipeline, workerName, loader, depth, NO_PROPS);
+    public CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, WorkerThreads threads, int depth) {
+        this(pipeline, workerName, loader, threads, depth, NO_PROPS);
     }
 
     /**
@@ -51,23 +53,23 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
      * @param owner the limits of the worker making the call
      * @return the frame to call from
      */
-    public static CallFrame currentOrDetached(CallerLimits owner) {
+    public static CallFrame currentOrDetached(BindingOwner owner) {
         CallFrame frame = current();
         if (frame != null) {
             return frame;
         }
         Pipeline pipeline = new Pipeline(UUID.randomUUID().toString(), owner.subrequests(), owner.timeout());
-        return new CallFrame(pipeline, owner.workerName(), Thread.currentThread().getContextClassLoader(), 0);
+        return new CallFrame(pipeline, owner.workerName(), Thread.currentThread().getContextClassLoader(), owner.threads(), 0);
     }
 
     @Override
     public void waitUntil(CompletionStage<?> work) {
-        BackgroundWork.track(pipeline, workerName, work);
+        BackgroundWork.waitUntil(this, work);
     }
 
     @Override
     public void waitUntil(Runnable work) {
-        BackgroundWork.start(this, work);
+        BackgroundWork.waitUntil(this, work);
     }
 
     @Override

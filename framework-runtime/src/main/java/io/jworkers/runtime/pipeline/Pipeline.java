@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,6 +18,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Shared by all threads of the pipeline, so it is thread-safe.
  */
 public final class Pipeline {
+
+    private static final System.Logger LOG = System.getLogger("jworkers.worker");
+
+    // Work started beside the response: a thread, or a stage handed to waitUntil.
+    private record Background(Thread thread, CompletableFuture<?> stage, String workerName, boolean waitUntil) {
+        boolean running() {
+            return thread != null ? thread.isAlive() : !stage.isDone();
+        }
+
+        void cancel() {
+            if (thread != null) {
+                thread.interrupt();
+            } else {
+                stage.cancel(true);
+            }
+        }
+    }
 
     /** Cloudflare's limit: a request may pass through at most 32 workers in a row. */
     public static final int MAX_DEPTH = 32;
@@ -24,9 +45,12 @@ public final class Pipeline {
     private final Instant deadline;
     private final Duration timeout;
     private final AtomicInteger subrequests = new AtomicInteger();
-    private final List<String> workers = new ArrayList<>(4);
+    // Per worker, in first-visit order: the time spent in its fetch calls (inclusive), -1 if only called over RPC.
+    private final java.util.LinkedHashMap<String, long[]> workers = new java.util.LinkedHashMap<>(8);
     // The last worker recorded: repeated calls to one worker (an RPC loop) skip the lock.
     private volatile String lastVisited;
+    private final List<Background> background = new ArrayList<>();
+    private boolean responded;
 
     /**
      * Opens a pipeline now.
@@ -106,8 +130,136 @@ public final class Pipeline {
         }
         lastVisited = workerName;
         synchronized (workers) {
-            if (!workers.contains(workerName)) {
-                workers.add(workerName);
+            workers.putIfAbsent(workerName, new long[] {-1});
+        }
+    }
+
+    /**
+     * Adds the time one fetch call spent in a worker. RPC calls are not timed: reading the clock
+     * twice would cost more than the call itself.
+     *
+     * @param workerName the worker
+     * @param nanos the call's duration, including the calls it made
+     */
+    public void addTime(String workerName, long nanos) {
+        synchronized (workers) {
+            long[] total = workers.computeIfAbsent(workerName, k -> new long[] {-1});
+            total[0] = Math.max(total[0], 0) + nanos;
+        }
+    }
+
+    /**
+     * The workers and the time spent in each, for the access log:
+     * {@code gateway:2.1ms>auth:0.1ms>application:1.5ms}; a worker reached only over RPC has no time.
+     *
+     * @return the description, {@code -} when the pipeline reached no worker
+     */
+    public String describeWorkers() {
+        synchronized (workers) {
+            if (workers.isEmpty()) {
+                return "-";
+            }
+            StringBuilder text = new StringBuilder();
+            workers.forEach((name, nanos) -> {
+                if (!text.isEmpty()) {
+                    text.append('>');
+                }
+                text.append(name);
+                if (nanos[0] >= 0) {
+                    text.append(':').append(String.format(java.util.Locale.ROOT, "%.1fms", nanos[0] / 1_000_000.0));
+                }
+            });
+            return text.toString();
+        }
+    }
+
+    /**
+     * Registers async work that the caller may await. Work started after the response (by
+     * {@code waitUntil} work) counts as {@code waitUntil} work.
+     *
+     * @param thread the thread running it
+     * @param workerName the worker that started it
+     */
+    public void trackAsync(Thread thread, String workerName) {
+        synchronized (background) {
+            background.add(new Background(thread, null, workerName, responded));
+        }
+    }
+
+    /**
+     * Registers work that may outlive the response by the grace period.
+     *
+     * @param thread the thread running it, or {@code null} for a stage
+     * @param stage the stage, or {@code null} for a thread
+     * @param workerName the worker that started it
+     */
+    public void trackWaitUntil(Thread thread, CompletableFuture<?> stage, String workerName) {
+        synchronized (background) {
+            background.add(new Background(thread, stage, workerName, true));
+        }
+    }
+
+    /**
+     * Called once the top-level response has been sent: cancels async work still running that
+     * nobody awaited, and gives {@code waitUntil} work until {@code grace} before cancelling it.
+     *
+     * @param timer runs the end of the grace period
+     * @param grace how long {@code waitUntil} work may run on
+     * @return whether {@code waitUntil} work is still running
+     */
+    public boolean responseSent(ScheduledExecutorService timer, Duration grace) {
+        List<Background> pending;
+        synchronized (background) {
+            responded = true;
+            pending = List.copyOf(background);
+        }
+        boolean waiting = false;
+        for (Background work : pending) {
+            if (!work.running()) {
+                continue;
+            }
+            if (work.waitUntil()) {
+                waiting = true;
+            } else {
+                work.cancel();
+                LOG.log(Level.WARNING, "[" + work.workerName() + "] cancelled async work of request " + requestId
+                        + ": it was still running after the response and nobody awaited it"
+                        + " (await it, or hand it to ctx().waitUntil to let it finish)");
+            }
+        }
+        if (waiting) {
+            timer.schedule(() -> cancelWaitUntil(grace), grace.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return waiting;
+    }
+
+    /** Cancels every piece of background work still running, e.g. when the host shuts down. */
+    public void cancelBackgroundWork() {
+        cancelWaitUntil(null);
+    }
+
+    /**
+     * Tells whether any work started beside the response is still running.
+     *
+     * @return {@code true} while some is
+     */
+    public boolean hasRunningBackgroundWork() {
+        synchronized (background) {
+            return background.stream().anyMatch(Background::running);
+        }
+    }
+
+    private void cancelWaitUntil(Duration grace) {
+        List<Background> pending;
+        synchronized (background) {
+            pending = List.copyOf(background);
+        }
+        for (Background work : pending) {
+            if (work.running()) {
+                work.cancel();
+                LOG.log(Level.WARNING, "[" + work.workerName() + "] cancelled " + (work.waitUntil() ? "waitUntil" : "async")
+                        + " work of request " + requestId + ": " + (grace == null ? "the host is shutting down"
+                        : "still running " + grace.toMillis() + " ms after the response (the grace period)"));
             }
         }
     }
@@ -119,7 +271,7 @@ public final class Pipeline {
      */
     public List<String> visitedWorkers() {
         synchronized (workers) {
-            return List.copyOf(workers);
+            return List.copyOf(workers.keySet());
         }
     }
 }

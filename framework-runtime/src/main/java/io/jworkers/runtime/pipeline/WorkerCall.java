@@ -27,7 +27,7 @@ public final class WorkerCall {
      * @return the worker's response
      */
     public static Response topLevelFetch(Pipeline pipeline, LoadedWorker worker, Request request) {
-        return fetch(new CallFrame(pipeline, worker.name(), worker.loader(), 1), worker, worker.entrypoint(), request);
+        return fetch(new CallFrame(pipeline, worker.name(), worker.loader(), worker.threads(), 1), worker, worker.entrypoint(), request);
     }
 
     /**
@@ -68,7 +68,7 @@ public final class WorkerCall {
             throw new PipelineDepthExceededException(Pipeline.MAX_DEPTH);
         }
         caller.pipeline().beginSubrequest();
-        return new CallFrame(caller.pipeline(), target.name(), target.loader(), depth, props);
+        return new CallFrame(caller.pipeline(), target.name(), target.loader(), target.threads(), depth, props);
     }
 
     /**
@@ -96,6 +96,7 @@ public final class WorkerCall {
     }
 
     private static Response fetch(CallFrame frame, LoadedWorker worker, WorkerEntrypoint entrypoint, Request request) {
+        long start = System.nanoTime();
         CallScope scope = open(frame);
         try {
             Response response = entrypoint.fetch(request, worker.env());
@@ -105,6 +106,7 @@ public final class WorkerCall {
             return response;
         } finally {
             close(scope);
+            frame.pipeline().addTime(worker.name(), System.nanoTime() - start);
         }
     }
 }

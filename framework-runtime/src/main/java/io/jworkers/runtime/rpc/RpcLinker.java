@@ -7,7 +7,7 @@ import io.jworkers.runtime.pipeline.BackgroundWork;
 import io.jworkers.runtime.pipeline.BoundaryExceptions;
 import io.jworkers.runtime.pipeline.CallFrame;
 import io.jworkers.runtime.pipeline.CallScope;
-import io.jworkers.runtime.pipeline.CallerLimits;
+import io.jworkers.runtime.pipeline.BindingOwner;
 import io.jworkers.runtime.values.SharedTypes;
 import io.jworkers.runtime.values.ValueCopier;
 import io.jworkers.runtime.worker.EntrypointInstance;
@@ -40,7 +40,7 @@ final class RpcLinker {
     static {
         try {
             ENTER = LOOKUP.findStatic(RpcScopes.class, "enter",
-                    methodType(CallScope.class, LoadedWorker.class, String.class, CallerLimits.class));
+                    methodType(CallScope.class, LoadedWorker.class, String.class, BindingOwner.class));
             EXIT = LOOKUP.findStatic(RpcScopes.class, "exit", methodType(void.class, CallScope.class));
             TRANSLATE = LOOKUP.findStatic(BoundaryExceptions.class, "translate",
                     methodType(RuntimeException.class, Throwable.class));
@@ -49,7 +49,7 @@ final class RpcLinker {
             NOT_CONNECTED = LOOKUP.findStatic(RpcScopes.class, "notConnected", methodType(Object.class, String.class));
             MISMATCH = LOOKUP.findStatic(RpcScopes.class, "mismatch", methodType(Object.class, String.class));
             START_ASYNC = LOOKUP.findStatic(RpcLinker.class, "startAsync",
-                    methodType(CompletableFuture.class, CallerLimits.class, MethodHandle.class, Object[].class));
+                    methodType(CompletableFuture.class, BindingOwner.class, MethodHandle.class, Object[].class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -158,7 +158,7 @@ final class RpcLinker {
         return MethodHandles.dropArguments(typed, 0, method.getParameterTypes());
     }
 
-    private static MethodHandle async(MethodHandle sync, Method method, CallerLimits owner) {
+    private static MethodHandle async(MethodHandle sync, Method method, BindingOwner owner) {
         int arity = method.getParameterCount();
         MethodHandle spread = sync.asType(sync.type().generic().changeReturnType(Object.class))
                 .asSpreader(Object[].class, arity);
@@ -167,9 +167,9 @@ final class RpcLinker {
     }
 
     // Runs the synchronous call on a new virtual thread that joins the caller's pipeline.
-    private static CompletableFuture<Object> startAsync(CallerLimits owner, MethodHandle spread, Object[] args) {
+    private static CompletableFuture<Object> startAsync(BindingOwner owner, MethodHandle spread, Object[] args) {
         CompletableFuture<Object> future = new CompletableFuture<>();
-        BackgroundWork.startInFrame(CallFrame.currentOrDetached(owner), () -> {
+        BackgroundWork.async(CallFrame.currentOrDetached(owner), () -> {
             try {
                 future.complete((Object) spread.invokeExact(args));
             } catch (Throwable e) {

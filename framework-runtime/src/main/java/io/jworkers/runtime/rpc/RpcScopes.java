@@ -4,7 +4,7 @@ import io.jworkers.api.ContractMismatchException;
 import io.jworkers.api.ServiceUnavailableException;
 import io.jworkers.runtime.pipeline.CallFrame;
 import io.jworkers.runtime.pipeline.CallScope;
-import io.jworkers.runtime.pipeline.CallerLimits;
+import io.jworkers.runtime.pipeline.BindingOwner;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.worker.LoadedWorker;
 
@@ -17,7 +17,7 @@ final class RpcScopes {
     private RpcScopes() {
     }
 
-    static CallScope enter(LoadedWorker target, String props, CallerLimits owner) {
+    static CallScope enter(LoadedWorker target, String props, BindingOwner owner) {
         CallFrame caller = CallFrame.currentOrDetached(owner);
         return WorkerCall.open(WorkerCall.enterFrame(caller, target, props));
     }

@@ -1,6 +1,6 @@
 package io.jworkers.runtime.rpc;
 
-import io.jworkers.runtime.pipeline.CallerLimits;
+import io.jworkers.runtime.pipeline.BindingOwner;
 import io.jworkers.runtime.worker.WorkerSlot;
 
 /**
@@ -13,7 +13,7 @@ import io.jworkers.runtime.worker.WorkerSlot;
  * @param props the binding's props JSON
  * @param owner the calling worker's limits, for calls made outside any request
  */
-public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, String props, CallerLimits owner) {
+public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, String props, BindingOwner owner) {
 
     /**
      * How to name the target in messages: {@code worker "calc"} or {@code worker "calc" (entrypoint Admin)}.

@@ -5,6 +5,7 @@ import io.jworkers.api.WorkerEntrypoint;
 import io.jworkers.bridge.HostBridge;
 import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.loader.WorkerClassLoader;
+import io.jworkers.runtime.pipeline.WorkerThreads;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -23,14 +24,25 @@ public final class LoadedWorker implements AutoCloseable {
     private final EntrypointInstance defaultEntrypoint;
     private final Map<String, EntrypointInstance> entrypoints;
     private final Env env;
+    private final WorkerThreads threads;
 
     LoadedWorker(WorkerConfig config, WorkerClassLoader loader, EntrypointInstance defaultEntrypoint,
-            Map<String, EntrypointInstance> entrypoints, Env env) {
+            Map<String, EntrypointInstance> entrypoints, Env env, WorkerThreads threads) {
         this.config = config;
         this.loader = loader;
         this.defaultEntrypoint = defaultEntrypoint;
         this.entrypoints = Map.copyOf(entrypoints);
         this.env = env;
+        this.threads = threads;
+    }
+
+    /**
+     * The threads this version's code started through the framework.
+     *
+     * @return the tracker
+     */
+    public WorkerThreads threads() {
+        return threads;
     }
 
     /**
@@ -99,8 +111,9 @@ public final class LoadedWorker implements AutoCloseable {
     }
 
     /**
-     * Calls each entrypoint's {@code stop()} with the worker's context class loader, then closes
-     * its loader. A failing {@code stop()} is logged; the loader is closed regardless.
+     * Calls each entrypoint's {@code stop()} with the worker's context class loader, interrupts
+     * the threads its code started through the framework, then closes its loader. A failing
+     * {@code stop()} is logged; the rest happens regardless.
      */
     @Override
     public void close() {
@@ -117,6 +130,10 @@ public final class LoadedWorker implements AutoCloseable {
             }
         } finally {
             thread.setContextClassLoader(previous);
+        }
+        int interrupted = threads.interruptAll();
+        if (interrupted > 0) {
+            LOG.log(Level.INFO, "[" + name() + "] interrupted " + interrupted + " threads it had started, as it unloads");
         }
         try {
             loader.close();

@@ -10,6 +10,7 @@ import io.jworkers.runtime.loader.ApiOnlyClassLoader;
 import io.jworkers.runtime.loader.EntrypointScanner;
 import io.jworkers.runtime.loader.WorkerClassLoader;
 import io.jworkers.runtime.loader.WorkerLoadException;
+import io.jworkers.runtime.pipeline.WorkerThreads;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,10 +46,11 @@ public final class WorkerFactory {
      *
      * @param config the worker's config
      * @param env the environment the worker will see
+     * @param threads the tracker of the threads the version will start
      * @return the loaded version
      * @throws WorkerLoadException if an entrypoint cannot be found, checked, created or started
      */
-    public LoadedWorker load(WorkerConfig config, Env env) {
+    public LoadedWorker load(WorkerConfig config, Env env, WorkerThreads threads) {
         WorkerClassLoader loader = new WorkerClassLoader(config.name(), config.classpath(), apiLoader);
         try {
             List<String> found = EntrypointManifest.entrypointClasses(loader)
@@ -86,7 +88,7 @@ public final class WorkerFactory {
                     return null;
                 });
             }
-            return new LoadedWorker(config, loader, defaultEntrypoint, entrypoints, env);
+            return new LoadedWorker(config, loader, defaultEntrypoint, entrypoints, env, threads);
         } catch (RuntimeException | Error e) {
             closeQuietly(loader);
             throw e;

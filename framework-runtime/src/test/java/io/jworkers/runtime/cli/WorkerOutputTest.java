@@ -18,7 +18,7 @@ class WorkerOutputTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = WorkerOutput.wrap(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         out.println("host line");
-        CallFrame frame = new CallFrame(new Pipeline("r1", 1000, Duration.ofSeconds(5)), "auth", null, 1);
+        CallFrame frame = new CallFrame(new Pipeline("r1", 1000, Duration.ofSeconds(5)), "auth", null, null, 1);
         var previous = HostBridge.enter(frame);
         try {
             out.println("checking token");

@@ -29,6 +29,8 @@ class PublicIngressTest {
     @TempDir
     static Path dir;
     private static DevServer server;
+    // JUL holds loggers weakly: keep this one, or the handler goes with it.
+    private static final Logger LOGGER = Logger.getLogger("jworkers.ingress");
     private static final List<LogRecord> LOG = new CopyOnWriteArrayList<>();
     private static final Handler CAPTURE = new Handler() {
         @Override
@@ -47,7 +49,7 @@ class PublicIngressTest {
 
     @BeforeAll
     static void start() {
-        Logger.getLogger("jworkers.ingress").addHandler(CAPTURE);
+        LOGGER.addHandler(CAPTURE);
         Path hello = Fixtures.classes("hello");
         Path front = WorkerDirs.config(dir, "front", """
                 { "name": "front", "classpath": [%s], "routes": ["/*"], "vars": { "WHO": "front" },
@@ -62,7 +64,7 @@ class PublicIngressTest {
     @AfterAll
     static void stop() {
         server.close();
-        Logger.getLogger("jworkers.ingress").removeHandler(CAPTURE);
+        LOGGER.removeHandler(CAPTURE);
     }
 
     @ParameterizedTest
@@ -99,7 +101,7 @@ class PublicIngressTest {
         Http.get(server.url() + "/some/path?token=secret", "x-request-id", "log-test-1");
         List<String> lines = LOG.stream().map(LogRecord::getMessage).filter(m -> m.contains("id=log-test-1")).toList();
         assertEquals(1, lines.size(), lines.toString());
-        assertTrue(lines.get(0).matches("GET /some/path 200 \\d+\\.\\dms id=log-test-1 workers=front"), lines.get(0));
+        assertTrue(lines.get(0).matches("GET /some/path 200 \\d+\\.\\dms id=log-test-1 workers=front:\\d+\\.\\dms"), lines.get(0));
         assertFalse(lines.get(0).contains("secret"), "query strings stay out of the log");
     }
 
