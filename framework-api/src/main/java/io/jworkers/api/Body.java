@@ -81,7 +81,8 @@ final class Body {
 
     /**
      * An independent copy. A byte body is shared (it is never handed out without a copy); a
-     * stream body is read into memory once and both sides then hold the same bytes.
+     * stream body is split by a {@link StreamTee}, which keeps only what the slower of the two
+     * readers has not read yet (spooled to a temporary file past 1 MiB).
      */
     Body copy() {
         if (this == EMPTY) {
@@ -91,15 +92,12 @@ final class Body {
             if (used) {
                 throw new IllegalStateException("Cannot clone: the body has already been read");
             }
-            if (bytes == null) {
-                try (InputStream in = stream) {
-                    bytes = in.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Reading the body to clone it failed: " + e.getMessage(), e);
-                }
-                stream = null;
+            if (bytes != null) {
+                return new Body(bytes, null);
             }
-            return new Body(bytes, null);
+            InputStream[] readers = StreamTee.split(stream);
+            stream = readers[0];
+            return new Body(null, readers[1]);
         }
     }
 

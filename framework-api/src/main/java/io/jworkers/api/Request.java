@@ -159,8 +159,10 @@ public final class Request {
     }
 
     /**
-     * Returns an independent copy whose body can be read separately. A streamed body is read
-     * into memory once so that both copies can read it.
+     * Returns an independent copy whose body can be read separately. A streamed body keeps
+     * streaming: the two copies share one source, and only what the slower reader has not read
+     * yet is kept (in memory up to 1 MiB, then in a temporary file). A copy that is dropped
+     * without being read stops costing anything once it is garbage-collected or closed.
      *
      * @return the copy
      * @throws IllegalStateException if the body was already read

@@ -109,9 +109,11 @@ public final class Fixtures {
         }
     }
 
+    // Under target/, so that test runs leave nothing behind outside the build folder.
     private static Path createOutputDir() {
         try {
-            return Files.createTempDirectory("jworkers-fixtures");
+            Path root = Files.createDirectories(Path.of("target", "fixtures").toAbsolutePath());
+            return Files.createTempDirectory(root, "run-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,131 @@
+package io.jworkers.runtime.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code jworkers dev} in a JVM of its own, started as a user would (the CLI's main class, JVM
+ * options such as {@code -Xmx256m}), for what only a separate process shows: memory bounds,
+ * signals, exit codes.
+ */
+public final class ForkedHost implements AutoCloseable {
+
+    private static final Pattern READY = Pattern.compile("Ready on (http://127\\.0\\.0\\.1:\\d+)");
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final String url;
+    private final Thread reader;
+
+    private ForkedHost(Process process) throws InterruptedException {
+        this.process = process;
+        this.reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    output.add(line);
+                }
+            } catch (IOException ignored) {
+                // The process ended.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        String found = null;
+        for (int i = 0; i < 600 && found == null && process.isAlive(); i++) {
+            for (String line : output) {
+                Matcher matcher = READY.matcher(line);
+                if (matcher.find()) {
+                    found = matcher.group(1);
+                }
+            }
+            Thread.sleep(50);
+        }
+        if (found == null) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the forked host did not start: " + output);
+        }
+        this.url = found;
+    }
+
+    /**
+     * Starts {@code jworkers dev} in a new JVM on a free port.
+     *
+     * @param jvmOptions e.g. {@code -Xmx256m}
+     * @param devArguments arguments after {@code dev}, e.g. {@code -c} and config paths
+     * @return the running host
+     */
+    public static ForkedHost dev(List<String> jvmOptions, List<String> devArguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        command.add("io.jworkers.runtime.cli.Main");
+        command.add("dev");
+        command.add("--port");
+        command.add("0");
+        command.addAll(devArguments);
+        try {
+            return new ForkedHost(new ProcessBuilder(command).redirectErrorStream(true).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The primary worker's URL.
+     *
+     * @return e.g. {@code http://127.0.0.1:40123}
+     */
+    public String url() {
+        return url;
+    }
+
+    /** Sends SIGTERM, as a service manager stops a process. */
+    public void terminate() {
+        // Process.destroy() would also close our ends of its pipes, losing what it prints while it stops.
+        process.toHandle().destroy();
+    }
+
+    /**
+     * Waits for the process to end.
+     *
+     * @param seconds how long at most
+     * @return its exit code
+     */
+    public int waitForExit(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the forked host did not exit within " + seconds + " s: " + output);
+        }
+        reader.join(5000); // everything the process printed is read before anyone looks at it
+        return process.exitValue();
+    }
+
+    /**
+     * What the process printed so far (stdout and stderr).
+     *
+     * @return the lines
+     */
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
