@@ -11,6 +11,7 @@ import io.jworkers.runtime.worker.EntrypointInstance;
 import io.jworkers.runtime.worker.LoadedWorker;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.List;
@@ -33,8 +34,14 @@ public final class BindingRpc {
     private record Stub(Object instance, StubLinks links) {
     }
 
-    // The dynamic path's per-version state: the version and the copier of this caller/target pair.
-    private record DynamicLink(LoadedWorker worker, ValueCopier copier) {
+    // The dynamic path's per-version state: the version, the copier of this caller/target pair, and
+    // each called method's handle, made once (bound to the instance, taking an Object[]).
+    private record DynamicLink(LoadedWorker worker, ValueCopier copier, Map<Method, MethodHandle> handles) {
+        MethodHandle handle(Method method, Object instance) {
+            return handles.computeIfAbsent(method, m -> handleOf(m).bindTo(instance)
+                    .asSpreader(Object[].class, m.getParameterCount())
+                    .asType(MethodType.methodType(Object.class, Object[].class)));
+        }
     }
 
     /**
@@ -106,11 +113,11 @@ public final class BindingRpc {
         for (int i = 0; i < arguments.length; i++) {
             copies[i] = link.copier().copy(arguments[i], link.copier().typeOf(parameters[i]), "arg" + i);
         }
-        MethodHandle handle = handleOf(method).bindTo(entry.instance());
+        MethodHandle handle = link.handle(method, entry.instance());
         Object result;
         CallScope scope = RpcScopes.enter(link.worker(), target.props(), target.owner());
         try {
-            result = handle.invokeWithArguments(copies);
+            result = (Object) handle.invokeExact(copies);
         } catch (Throwable e) {
             throw BoundaryExceptions.translate(e);
         } finally {
@@ -127,7 +134,7 @@ public final class BindingRpc {
         }
         DynamicLink link = dynamic;
         if (link == null || link.worker() != worker) {
-            link = new DynamicLink(worker, ValueCopier.create());
+            link = new DynamicLink(worker, ValueCopier.create(), new ConcurrentHashMap<>());
             dynamic = link;
         }
         return link;

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jworkers.api.ConversionException;
 import io.jworkers.bridge.EntrypointRules;
 import java.io.IOException;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Type;
 import java.util.Map;
 
@@ -99,7 +100,9 @@ public final class ValueCopier {
             return null;
         }
         Class<?> type = value.getClass();
-        if (SharedTypes.byReference(type) && target.getRawClass().isAssignableFrom(type)) {
+        Class<?> raw = target.getRawClass();
+        if (SharedTypes.byReference(type) && (raw.isAssignableFrom(type)
+                || raw.isPrimitive() && MethodType.methodType(raw).wrap().returnType() == type)) {
             return value;
         }
         if (type.isHidden() || type.isSynthetic()) {
