@@ -85,7 +85,7 @@ public final class DevServer implements AutoCloseable {
             }
             host.checkEntrypoints(configs);
             IngressServer ingress = IngressServer.start(settings,
-                    WorkerRouter.everythingTo(host.slot(configs.get(0).name())));
+                    WorkerRouter.everythingTo(host.slot(configs.get(0).name())), host.requests());
             return new DevServer(List.copyOf(configs), host, ingress, settings.host());
         } catch (RuntimeException | Error e) {
             host.close();

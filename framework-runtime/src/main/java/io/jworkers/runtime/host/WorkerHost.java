@@ -27,8 +27,38 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WorkerHost implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger("jworkers.host");
+
+    /** How long a replaced version waits for the requests that may still use it. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
     private final Map<String, WorkerSlot> slots = new ConcurrentHashMap<>();
     private final WorkerFactory factory = new WorkerFactory(new ApiOnlyClassLoader());
+    private final RequestEpochs requests = new RequestEpochs();
+    private final Duration drainTimeout;
+
+    /** A host whose replaced versions wait up to 30 s for their in-flight requests. */
+    public WorkerHost() {
+        this(DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    /**
+     * A host with another drain timeout.
+     *
+     * @param drainTimeout how long a replaced version waits for its in-flight requests before it closes
+     */
+    public WorkerHost(Duration drainTimeout) {
+        this.drainTimeout = drainTimeout;
+    }
+
+    /**
+     * The requests in flight, which the ingress registers so that replaced versions can drain.
+     *
+     * @return the tracker
+     */
+    public RequestEpochs requests() {
+        return requests;
+    }
 
     /**
      * The slot of a worker name, created empty on first use.
@@ -41,8 +71,9 @@ public final class WorkerHost implements AutoCloseable {
     }
 
     /**
-     * Loads a worker version and makes it the one new calls reach. A version it replaces is
-     * closed.
+     * Loads a worker version and makes it the one new calls reach, atomically. A version it
+     * replaces keeps serving the requests already in flight, then closes (its {@code stop()}
+     * runs, its threads are interrupted, its loader is closed) on a background thread.
      *
      * @param config the worker's config
      * @param secrets the worker's secrets
@@ -54,9 +85,20 @@ public final class WorkerHost implements AutoCloseable {
         LoadedWorker worker = factory.load(config, environmentOf(config, secrets, threads), threads);
         LoadedWorker previous = slot(config.name()).swap(worker);
         if (previous != null) {
-            previous.close();
+            retire(previous);
         }
         return worker;
+    }
+
+    private void retire(LoadedWorker previous) {
+        long epoch = requests.advance();
+        Thread.ofVirtual().name("jworkers-retire-" + previous.name()).start(() -> {
+            if (!requests.awaitBefore(epoch, drainTimeout)) {
+                LOG.log(System.Logger.Level.WARNING, "[" + previous.name() + "] requests still used the replaced version after "
+                        + drainTimeout.toSeconds() + " s; closing it anyway");
+            }
+            previous.close();
+        });
     }
 
     /**

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import io.jworkers.api.DeadlineExceededException;
 import io.jworkers.api.Response;
+import io.jworkers.runtime.host.RequestEpochs;
 import io.jworkers.runtime.pipeline.Pipeline;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.worker.LoadedWorker;
@@ -37,6 +38,7 @@ public final class IngressServer implements AutoCloseable {
 
     private final WebServer server;
     private final WorkerRouter router;
+    private final RequestEpochs requests;
     private final IngressSettings settings;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "jworkers-grace-timer");
@@ -47,8 +49,9 @@ public final class IngressServer implements AutoCloseable {
     private final Set<Pipeline> lingering = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
 
-    private IngressServer(IngressSettings settings, WorkerRouter router) {
+    private IngressServer(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
         this.router = router;
+        this.requests = requests;
         this.settings = settings;
         this.server = WebServer.builder()
                 .host(settings.host())
@@ -75,10 +78,11 @@ public final class IngressServer implements AutoCloseable {
      *
      * @param settings address, port, limits and grace periods
      * @param router which worker serves which path
+     * @param requests where requests register, so that replaced worker versions can drain
      * @return the started server
      */
-    public static IngressServer start(IngressSettings settings, WorkerRouter router) {
-        IngressServer ingress = new IngressServer(settings, router);
+    public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
+        IngressServer ingress = new IngressServer(settings, router, requests);
         ingress.server.start();
         return ingress;
     }
@@ -125,9 +129,11 @@ public final class IngressServer implements AutoCloseable {
 
     private void handle(ServerRequest request, ServerResponse response) {
         inFlight.incrementAndGet();
+        long epoch = requests.begin();
         try {
             serve(request, response);
         } finally {
+            requests.end(epoch);
             inFlight.decrementAndGet();
         }
     }
