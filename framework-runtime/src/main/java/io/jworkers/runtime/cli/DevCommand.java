@@ -69,8 +69,9 @@ final class DevCommand {
             server.close();
             stopped.countDown();
         });
+        server.watchForChanges(out);
         out.print(server.bindingReport());
-        out.println("Ready on " + server.url());
+        out.println("Ready on " + server.url() + " (workers reload when their classes change)");
         out.flush();
         try {
             stopped.await();

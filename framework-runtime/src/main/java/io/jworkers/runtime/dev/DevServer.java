@@ -25,12 +25,16 @@ import java.util.Map;
 public final class DevServer implements AutoCloseable {
 
     private final List<WorkerConfig> configs;
+    private final List<Secrets> secrets;
     private final WorkerHost host;
     private final IngressServer ingress;
     private final String address;
+    private volatile ClasspathWatcher watcher;
 
-    private DevServer(List<WorkerConfig> configs, WorkerHost host, IngressServer ingress, String address) {
+    private DevServer(List<WorkerConfig> configs, List<Secrets> secrets, WorkerHost host, IngressServer ingress,
+            String address) {
         this.configs = configs;
+        this.secrets = secrets;
         this.host = host;
         this.ingress = ingress;
         this.address = address;
@@ -86,7 +90,7 @@ public final class DevServer implements AutoCloseable {
             host.checkEntrypoints(configs);
             IngressServer ingress = IngressServer.start(settings,
                     WorkerRouter.everythingTo(host.slot(configs.get(0).name())), host.requests());
-            return new DevServer(List.copyOf(configs), host, ingress, settings.host());
+            return new DevServer(List.copyOf(configs), secrets, host, ingress, settings.host());
         } catch (RuntimeException | Error e) {
             host.close();
             throw e;
@@ -139,6 +143,33 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
+     * Reloads a worker whenever its classes or jars change: a new version with a new loader,
+     * swapped in while requests in flight finish on the old one. A version that fails to load
+     * leaves the running one in place.
+     *
+     * @param out where to say what reloaded, or why not
+     */
+    public void watchForChanges(java.io.PrintStream out) {
+        Map<String, List<Path>> classpaths = new java.util.LinkedHashMap<>();
+        configs.forEach(config -> classpaths.put(config.name(), config.classpath()));
+        watcher = ClasspathWatcher.start(classpaths, name -> reload(name, out), out);
+    }
+
+    private void reload(String name, java.io.PrintStream out) {
+        int index = 0;
+        while (!configs.get(index).name().equals(name)) {
+            index++;
+        }
+        long start = System.nanoTime();
+        try {
+            host.load(configs.get(index), secrets.get(index));
+            out.printf("Reloaded %s (%d ms): its classes changed%n", name, (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException | LinkageError e) {
+            out.println("Not reloaded " + name + ": " + e.getMessage() + " (the running version stays; fix it and build again)");
+        }
+    }
+
+    /**
      * How many requests are being served right now.
      *
      * @return the count
@@ -150,6 +181,10 @@ public final class DevServer implements AutoCloseable {
     /** Drains and stops the listener, then unloads every worker (their {@code stop()} runs). */
     @Override
     public void close() {
+        ClasspathWatcher watching = watcher;
+        if (watching != null) {
+            watching.close();
+        }
         try {
             ingress.close();
         } finally {
