@@ -45,10 +45,10 @@ public final class Pipeline {
     private final Instant deadline;
     private final Duration timeout;
     private final AtomicInteger subrequests = new AtomicInteger();
-    // Per worker, in first-visit order: the time spent in its fetch calls (inclusive), -1 if only called over RPC.
-    private final java.util.LinkedHashMap<String, long[]> workers = new java.util.LinkedHashMap<>(8);
-    // The last worker recorded: repeated calls to one worker (an RPC loop) skip the lock.
-    private volatile String lastVisited;
+    // Per worker: the time spent in its fetch calls (inclusive), -1 if only called over RPC. A lookup
+    // without a lock on every hop; the order of first visits is kept under a lock, once per worker.
+    private final java.util.concurrent.ConcurrentHashMap<String, long[]> workers = new java.util.concurrent.ConcurrentHashMap<>(8);
+    private final List<String> visitOrder = new ArrayList<>(4);
     private final List<Background> background = new ArrayList<>();
     private boolean responded;
 
@@ -113,7 +113,7 @@ public final class Pipeline {
      * @throws DeadlineExceededException if it has
      */
     public void checkDeadline() {
-        if (System.nanoTime() - deadlineNanos > 0) {
+        if (CoarseClock.nanoTime() - deadlineNanos > 0) {
             throw new DeadlineExceededException("Request " + requestId + " ran past its deadline of "
                     + timeout.toMillis() + " ms (limits.timeout_ms); no further binding calls are allowed");
         }
@@ -125,12 +125,20 @@ public final class Pipeline {
      * @param workerName the worker
      */
     public void visit(String workerName) {
-        if (workerName.equals(lastVisited)) {
-            return;
+        if (workers.get(workerName) == null) {
+            firstVisit(workerName);
         }
-        lastVisited = workerName;
-        synchronized (workers) {
-            workers.putIfAbsent(workerName, new long[] {-1});
+    }
+
+    private long[] firstVisit(String workerName) {
+        synchronized (visitOrder) {
+            long[] time = workers.get(workerName);
+            if (time == null) {
+                time = new long[] {-1};
+                workers.put(workerName, time);
+                visitOrder.add(workerName);
+            }
+            return time;
         }
     }
 
@@ -142,8 +150,11 @@ public final class Pipeline {
      * @param nanos the call's duration, including the calls it made
      */
     public void addTime(String workerName, long nanos) {
-        synchronized (workers) {
-            long[] total = workers.computeIfAbsent(workerName, k -> new long[] {-1});
+        long[] total = workers.get(workerName);
+        if (total == null) {
+            total = firstVisit(workerName);
+        }
+        synchronized (total) {
             total[0] = Math.max(total[0], 0) + nanos;
         }
     }
@@ -155,22 +166,29 @@ public final class Pipeline {
      * @return the description, {@code -} when the pipeline reached no worker
      */
     public String describeWorkers() {
-        synchronized (workers) {
-            if (workers.isEmpty()) {
-                return "-";
-            }
-            StringBuilder text = new StringBuilder();
-            workers.forEach((name, nanos) -> {
-                if (!text.isEmpty()) {
-                    text.append('>');
-                }
-                text.append(name);
-                if (nanos[0] >= 0) {
-                    text.append(':').append(String.format(java.util.Locale.ROOT, "%.1fms", nanos[0] / 1_000_000.0));
-                }
-            });
-            return text.toString();
+        List<String> order;
+        synchronized (visitOrder) {
+            order = List.copyOf(visitOrder);
         }
+        if (order.isEmpty()) {
+            return "-";
+        }
+        StringBuilder text = new StringBuilder();
+        for (String name : order) {
+            if (!text.isEmpty()) {
+                text.append('>');
+            }
+            text.append(name);
+            long[] nanos = workers.get(name);
+            long total;
+            synchronized (nanos) {
+                total = nanos[0];
+            }
+            if (total >= 0) {
+                text.append(':').append(String.format(java.util.Locale.ROOT, "%.1fms", total / 1_000_000.0));
+            }
+        }
+        return text.toString();
     }
 
     /**
@@ -270,8 +288,8 @@ public final class Pipeline {
      * @return a snapshot
      */
     public List<String> visitedWorkers() {
-        synchronized (workers) {
-            return List.copyOf(workers.keySet());
+        synchronized (visitOrder) {
+            return List.copyOf(visitOrder);
         }
     }
 }
