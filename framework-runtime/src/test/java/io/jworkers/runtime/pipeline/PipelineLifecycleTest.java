@@ -120,6 +120,21 @@ class PipelineLifecycleTest {
     }
 
     @Test
+    void aWaitUntilStageStillPendingAfterTheGracePeriodIsCancelledWhileACompletedOneIsLeftAlone() throws InterruptedException {
+        Http.get(server.url() + "/wait-until-stage?key=s1", "x-request-id", "stage-1");
+        Http.get(server.url() + "/wait-until-stage?key=s2&complete=true");
+        String state = "";
+        for (int i = 0; i < 300 && !state.equals("cancelled"); i++) {
+            Thread.sleep(20);
+            state = Http.get(server.url() + "/stage-status?key=s1").body();
+        }
+        assertEquals("cancelled", state);
+        assertEquals("done", Http.get(server.url() + "/stage-status?key=s2").body());
+        assertTrue(WORKER_LOG.contains("[lifecycle] cancelled waitUntil work of request stage-1: still running 700 ms after "
+                + "the response (the grace period)"), WORKER_LOG.toString());
+    }
+
+    @Test
     void the1001stSubrequestThrows() {
         HttpResponse<String> response = Http.get(server.url() + "/subrequests?n=1001");
         assertEquals(429, response.statusCode());
