@@ -2,9 +2,11 @@ package io.jworkers.runtime.cli;
 
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.loader.WorkerLoadException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code jworkers} command line. Exit codes: 0 done, 1 the command failed (bad config, a
@@ -17,6 +19,12 @@ public final class Main {
 
             Commands:
               dev       run workers locally in one process; the first config is served on http://127.0.0.1:8787
+              serve     the production host: deployed workers, an admin API, state kept on disk
+              deploy    upload a worker to a running host as a new version
+              versions  list a worker's versions
+              rollback  make an earlier version current
+              secret    set a worker's secret (secret put NAME KEY, value on stdin)
+              services  every deployed worker with its bound services
               help      show this help, or a command's: jworkers help dev
 
             Run `jworkers <command> --help` for a command's options.
@@ -34,7 +42,7 @@ public final class Main {
         LogSetup.install();
         WorkerOutput.install();
         // Exit explicitly: after a graceful stop on SIGTERM the process must end with 0, not 143.
-        System.exit(run(Arrays.asList(args), System.out, System.err));
+        System.exit(run(Arrays.asList(args), System.in, System.out, System.err, System.getenv()));
     }
 
     /**
@@ -46,6 +54,20 @@ public final class Main {
      * @return the exit code
      */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, InputStream.nullInputStream(), out, err, System.getenv());
+    }
+
+    /**
+     * Runs one command with its input and environment given.
+     *
+     * @param args the arguments
+     * @param in standard input (the value of {@code secret put})
+     * @param out where results go
+     * @param err where errors go
+     * @param environment the environment variables ({@code JWORKERS_ADMIN_TOKEN})
+     * @return the exit code
+     */
+    public static int run(List<String> args, InputStream in, PrintStream out, PrintStream err, Map<String, String> environment) {
         if (args.isEmpty() || args.get(0).equals("help") && args.size() == 1
                 || args.get(0).equals("--help") || args.get(0).equals("-h")) {
             out.print(USAGE);
@@ -56,6 +78,8 @@ public final class Main {
         try {
             return switch (command) {
                 case "dev" -> new DevCommand(out).run(rest);
+                case "serve" -> new ServeCommand(out, environment).run(rest);
+                case "deploy", "versions", "rollback", "secret", "services" -> new AdminCommands(in, out, environment).run(command, rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"");
             };
@@ -64,7 +88,7 @@ public final class Main {
             err.println();
             err.print(USAGE);
             return 2;
-        } catch (ConfigException | WorkerLoadException e) {
+        } catch (ConfigException | WorkerLoadException | AdminClient.AdminException e) {
             err.println("jworkers " + command + ": " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
@@ -83,6 +107,14 @@ public final class Main {
         return switch (command) {
             case "dev" -> {
                 out.print(DevCommand.usage());
+                yield 0;
+            }
+            case "serve" -> {
+                out.print(ServeCommand.usage());
+                yield 0;
+            }
+            case "deploy", "versions", "rollback", "secret", "services" -> {
+                out.print(AdminCommands.usage());
                 yield 0;
             }
             default -> throw new UsageException("jworkers help: unknown command \"" + command + "\"");

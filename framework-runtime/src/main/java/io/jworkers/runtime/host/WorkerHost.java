@@ -36,19 +36,31 @@ public final class WorkerHost implements AutoCloseable {
     private final WorkerFactory factory = new WorkerFactory(new ApiOnlyClassLoader());
     private final RequestEpochs requests = new RequestEpochs();
     private final Duration drainTimeout;
+    private final boolean environments;
 
-    /** A host whose replaced versions wait up to 30 s for their in-flight requests. */
+    /**
+     * A host of one environment, as {@code jworkers dev} runs: a binding's {@code environment}
+     * is ignored and reaches the worker of that name. Replaced versions wait up to 30 s for
+     * their in-flight requests.
+     */
     public WorkerHost() {
-        this(DEFAULT_DRAIN_TIMEOUT);
+        this(DEFAULT_DRAIN_TIMEOUT, false);
     }
 
     /**
-     * A host with another drain timeout.
+     * A host.
      *
      * @param drainTimeout how long a replaced version waits for its in-flight requests before it closes
+     * @param environments whether workers of several environments run side by side (serve), each
+     *     reached by bindings that name its environment
      */
-    public WorkerHost(Duration drainTimeout) {
+    public WorkerHost(Duration drainTimeout, boolean environments) {
         this.drainTimeout = drainTimeout;
+        this.environments = environments;
+    }
+
+    private String targetSlot(String worker, String environment) {
+        return environments ? slotName(worker, environment) : worker;
     }
 
     /**
@@ -59,6 +71,21 @@ public final class WorkerHost implements AutoCloseable {
     public RequestEpochs requests() {
         return requests;
     }
+
+    /**
+     * The slot name of a worker in an environment: the worker's name for production, else
+     * {@code name@environment}.
+     *
+     * @param worker the worker name
+     * @param environment the environment, {@code null} or {@code production} for production
+     * @return the slot name
+     */
+    public static String slotName(String worker, String environment) {
+        return environment == null || environment.equals(PRODUCTION) ? worker : worker + "@" + environment;
+    }
+
+    /** The environment every worker has. */
+    public static final String PRODUCTION = "production";
 
     /**
      * The slot of a worker name, created empty on first use.
@@ -81,9 +108,24 @@ public final class WorkerHost implements AutoCloseable {
      * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded; nothing changes then
      */
     public LoadedWorker load(WorkerConfig config, Secrets secrets) {
+        return load(config, secrets, null);
+    }
+
+    /**
+     * Loads a worker version of an environment and makes it the one new calls reach there.
+     * Bindings of this version that name no {@code environment} reach the targets' production
+     * environment, as in Cloudflare.
+     *
+     * @param config the worker's config
+     * @param secrets the worker's secrets
+     * @param environment the environment, {@code null} or {@code production} for production
+     * @return the loaded version
+     * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded; nothing changes then
+     */
+    public LoadedWorker load(WorkerConfig config, Secrets secrets, String environment) {
         WorkerThreads threads = new WorkerThreads(config.name());
         LoadedWorker worker = factory.load(config, environmentOf(config, secrets, threads), threads);
-        LoadedWorker previous = slot(config.name()).swap(worker);
+        LoadedWorker previous = slot(targetSlot(config.name(), environment)).swap(worker);
         if (previous != null) {
             retire(previous);
         }
@@ -141,7 +183,7 @@ public final class WorkerHost implements AutoCloseable {
                 if (binding.entrypoint() == null) {
                     continue;
                 }
-                worker(binding.service()).ifPresent(target -> {
+                worker(targetSlot(binding.service(), binding.environment())).ifPresent(target -> {
                     if (target.entrypoint(binding.entrypoint()) == null) {
                         throw new io.jworkers.runtime.loader.WorkerLoadException("worker \"" + config.name() + "\" ("
                                 + config.file() + "): binding " + binding.binding() + " selects entrypoint \""
@@ -169,7 +211,8 @@ public final class WorkerHost implements AutoCloseable {
                 Duration.ofMillis(config.limits().timeoutMs()), threads);
         Map<String, ServiceBinding> bindings = new LinkedHashMap<>();
         for (ServiceBindingConfig binding : config.services()) {
-            bindings.put(binding.binding(), new ServiceBinding(new RpcTarget(binding.binding(), slot(binding.service()),
+            bindings.put(binding.binding(), new ServiceBinding(new RpcTarget(binding.binding(),
+                    slot(targetSlot(binding.service(), binding.environment())),
                     binding.entrypoint(), binding.props(), limits)));
         }
         return new WorkerEnv(config.name(), bindings, config.vars(), secrets);

@@ -1,0 +1,119 @@
+package io.jworkers.runtime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The CLI's side of the admin API: authenticated requests, JSON answers, and errors turned into
+ * messages that say what to do.
+ */
+final class AdminClient {
+
+    static final String DEFAULT_HOST = "http://127.0.0.1:9090";
+    static final String TOKEN_VARIABLE = "JWORKERS_ADMIN_TOKEN";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String host;
+    private final String token;
+
+    AdminClient(String host, String token) {
+        this.host = host.endsWith("/") ? host.substring(0, host.length() - 1) : host;
+        this.token = token;
+    }
+
+    /**
+     * Reads the admin token from {@code --token-file}, else {@code JWORKERS_ADMIN_TOKEN}.
+     *
+     * @param command the command, for messages
+     * @param tokenFile the file, or {@code null}
+     * @param environment the process environment
+     * @return the token
+     */
+    static String token(String command, String tokenFile, Map<String, String> environment) {
+        if (tokenFile != null) {
+            try {
+                String token = Files.readString(Path.of(tokenFile)).strip();
+                if (!token.isEmpty()) {
+                    return token;
+                }
+                throw new UsageException("jworkers " + command + ": the token file " + tokenFile + " is empty");
+            } catch (IOException e) {
+                throw new UsageException("jworkers " + command + ": cannot read the token file " + tokenFile + ": " + e.getMessage());
+            }
+        }
+        String token = environment.get(TOKEN_VARIABLE);
+        if (token == null || token.isBlank()) {
+            throw new UsageException("jworkers " + command + ": no admin token: set " + TOKEN_VARIABLE
+                    + " or pass --token-file FILE (the token the host was started with)");
+        }
+        return token.strip();
+    }
+
+    JsonNode get(String path, Map<String, String> query) {
+        return send(request(path, query).GET().build());
+    }
+
+    JsonNode post(String path, Map<String, String> query, HttpRequest.BodyPublisher body) {
+        return send(request(path, query).POST(body).build());
+    }
+
+    JsonNode put(String path, Map<String, String> query, String body) {
+        return send(request(path, query).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpRequest.Builder request(String path, Map<String, String> query) {
+        String encoded = query.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return HttpRequest.newBuilder(URI.create(host + path + (encoded.isEmpty() ? "" : "?" + encoded)))
+                .timeout(Duration.ofMinutes(5))
+                .header("authorization", "Bearer " + token);
+    }
+
+    private JsonNode send(HttpRequest request) {
+        HttpResponse<String> response;
+        try {
+            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new AdminException("no jworkers host answers at " + host
+                    + ": start one with jworkers serve, or pass --host URL");
+        } catch (IOException e) {
+            throw new AdminException("the request to " + host + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AdminException("the host answered " + response.statusCode() + " with something that is not JSON");
+        }
+        if (response.statusCode() >= 400) {
+            throw new AdminException(body.path("error").asText("the host answered " + response.statusCode()));
+        }
+        return body;
+    }
+
+    /** The host refused or failed; the message says why. */
+    static final class AdminException extends RuntimeException {
+        AdminException(String message) {
+            super(message);
+        }
+    }
+}

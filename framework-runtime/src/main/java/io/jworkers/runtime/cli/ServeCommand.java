@@ -1,0 +1,86 @@
+package io.jworkers.runtime.cli;
+
+import io.jworkers.runtime.http.IngressServer;
+import io.jworkers.runtime.http.IngressSettings;
+import io.jworkers.runtime.serve.AdminServer;
+import io.jworkers.runtime.serve.ServeHost;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code jworkers serve}: the production host. It serves the routes of the deployed workers and
+ * takes deploys, rollbacks and secrets through the admin API, on its own listener and behind a
+ * bearer token. Deployments live in the state folder and survive restarts.
+ */
+final class ServeCommand {
+
+    private static final List<CommandLine.Option> OPTIONS = List.of(
+            new CommandLine.Option("--state", "-s", "DIR", "the state folder: deployments, versions, secrets (required)"),
+            new CommandLine.Option("--port", "-p", "PORT", "public port, default 8080; 0 picks a free one"),
+            new CommandLine.Option("--ip", null, "ADDRESS", "public address, default 0.0.0.0"),
+            new CommandLine.Option("--admin-port", null, "PORT", "admin API port, default 9090; 0 picks a free one"),
+            new CommandLine.Option("--admin-ip", null, "ADDRESS", "admin API address, default 127.0.0.1"),
+            new CommandLine.Option("--token-file", null, "FILE", "the admin token, else $" + AdminClient.TOKEN_VARIABLE),
+            new CommandLine.Option("--max-body", null, "SIZE", "largest request body, default 100MiB"));
+
+    private final PrintStream out;
+    private final Map<String, String> environment;
+
+    ServeCommand(PrintStream out, Map<String, String> environment) {
+        this.out = out;
+        this.environment = environment;
+    }
+
+    static String usage() {
+        return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE]\n\n"
+                + CommandLine.describe(OPTIONS);
+    }
+
+    int run(List<String> args) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(usage());
+            return 0;
+        }
+        CommandLine line = CommandLine.parse("serve", OPTIONS, args);
+        Path state = line.last("--state").map(Path::of)
+                .orElseThrow(() -> new UsageException("jworkers serve: --state DIR is required (where deployments are kept)"));
+        String token = AdminClient.token("serve", line.last("--token-file").orElse(null), environment);
+        IngressSettings settings = IngressSettings.defaults(line.last("--ip").orElse("0.0.0.0"),
+                        line.intValue("serve", "--port", 8080, 0, 65535))
+                .withMaxBodyBytes(line.last("--max-body").map(DevCommand::parseSize).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES));
+        out.println("jworkers serve: opening " + state.toAbsolutePath() + "...");
+        ServeHost serve = ServeHost.open(state);
+        IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests());
+        AdminServer admin;
+        try {
+            admin = AdminServer.start(line.last("--admin-ip").orElse("127.0.0.1"),
+                    line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token);
+        } catch (RuntimeException e) {
+            ingress.close();
+            serve.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        GracefulShutdown.onSignals(() -> {
+            out.println("jworkers serve: stopping (in-flight requests and waitUntil work get "
+                    + settings.shutdownGrace().toSeconds() + " s)...");
+            admin.close();
+            ingress.close();
+            serve.close();
+            stopped.countDown();
+        });
+        out.println(serve.services().size() + " worker environments deployed");
+        out.println("Serving on http://" + settings.host() + ":" + ingress.port() + "; admin API on http://"
+                + line.last("--admin-ip").orElse("127.0.0.1") + ":" + admin.port());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,350 @@
+package io.jworkers.runtime.serve;
+
+import io.jworkers.runtime.bundle.WorkerBundle;
+import io.jworkers.runtime.config.ConfigException;
+import io.jworkers.runtime.config.ConfigLoader;
+import io.jworkers.runtime.config.Secrets;
+import io.jworkers.runtime.config.ServiceBindingConfig;
+import io.jworkers.runtime.config.WorkerConfig;
+import io.jworkers.runtime.deploy.Deployment;
+import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.DeploymentStore;
+import io.jworkers.runtime.deploy.VersionInfo;
+import io.jworkers.runtime.host.WorkerHost;
+import io.jworkers.runtime.http.RouteTable;
+import io.jworkers.runtime.http.WorkerRouter;
+import io.jworkers.runtime.loader.WorkerLoadException;
+import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.WorkerSlot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * The workers of {@code jworkers serve}: every environment's current version from the
+ * {@link DeploymentStore}, loaded at start, and the changes the admin API asks for. A change is
+ * checked completely before anything is written or swapped, so a refused one changes nothing.
+ */
+public final class ServeHost implements WorkerRouter, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("jworkers.host");
+
+    private final DeploymentStore store;
+    private final WorkerHost host;
+    private volatile RouteTable routes = RouteTable.of(List.of());
+
+    private ServeHost(DeploymentStore store, WorkerHost host) {
+        this.store = store;
+        this.host = host;
+    }
+
+    /**
+     * Opens the state folder and loads every environment's current version.
+     *
+     * @param stateDir the state folder
+     * @return the host
+     */
+    public static ServeHost open(Path stateDir) {
+        ServeHost serve = new ServeHost(DeploymentStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true));
+        for (String worker : serve.store.workers()) {
+            for (String environment : serve.store.environments(worker)) {
+                serve.store.current(worker, environment).ifPresent(deployment -> {
+                    try {
+                        serve.load(worker, environment, deployment);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.ERROR, "[" + worker + "] version " + deployment.info().number() + " of " + environment
+                                + " does not load: " + e.getMessage());
+                    }
+                });
+            }
+        }
+        serve.reroute();
+        return serve;
+    }
+
+    /**
+     * The host running the workers.
+     *
+     * @return the host
+     */
+    public WorkerHost host() {
+        return host;
+    }
+
+    /**
+     * The deployments on disk.
+     *
+     * @return the store
+     */
+    public DeploymentStore store() {
+        return store;
+    }
+
+    @Override
+    public Optional<WorkerSlot> route(String path) {
+        return routes.route(path);
+    }
+
+    /**
+     * Deploys a bundle as a new version of a worker in an environment and makes it current.
+     *
+     * @param worker the worker name the caller means
+     * @param environment the environment
+     * @param bundle the bundle zip
+     * @param message the version's message, possibly {@code null}
+     * @return the new version
+     * @throws DeployRejectedException if it is refused; nothing changed then
+     */
+    public synchronized VersionInfo deploy(String worker, String environment, Path bundle, String message) {
+        Path staging = unpackForCheck(bundle);
+        try {
+            WorkerConfig config = checkedConfig(staging.resolve(WorkerBundle.CONFIG), worker, environment);
+            tryLoad(config, environment);
+        } finally {
+            deleteTree(staging);
+        }
+        VersionInfo version;
+        try {
+            version = store.deploy(worker, environment, bundle, readConfig(bundle), message);
+        } catch (DeploymentException e) {
+            throw new DeployRejectedException(400, e.getMessage());
+        }
+        load(worker, environment, store.current(worker, environment).orElseThrow());
+        reroute();
+        LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " is live"
+                + (message == null ? "" : ": " + message));
+        return version;
+    }
+
+    /**
+     * Makes an earlier version current again.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param version the version, or {@code null} for the one before the current
+     * @return the version now current
+     * @throws DeployRejectedException if there is no such version or it does not load; nothing changed then
+     */
+    public synchronized VersionInfo rollback(String worker, String environment, Integer version) {
+        requireDeployed(worker, environment);
+        VersionInfo target = version == null ? previousVersion(worker, environment) : store.versions(worker, environment)
+                .stream().filter(v -> v.number() == version).findFirst()
+                .orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" has no version " + version
+                        + " in " + environment + "; it has " + numbers(worker, environment) + ". See jworkers versions " + worker));
+        VersionInfo current;
+        try {
+            current = store.rollback(worker, environment, target.number());
+        } catch (DeploymentException e) {
+            throw new DeployRejectedException(409, e.getMessage());
+        }
+        load(worker, environment, store.current(worker, environment).orElseThrow());
+        reroute();
+        return current;
+    }
+
+    /**
+     * Sets a secret of a worker in an environment; a running version sees it from its next
+     * version on (secrets are part of a version's environment, as in Cloudflare, so setting one
+     * reloads the current version).
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param key the secret's name
+     * @param value the secret
+     */
+    public synchronized void putSecret(String worker, String environment, String key, String value) {
+        try {
+            store.putSecret(worker, environment, key, value);
+        } catch (DeploymentException e) {
+            throw new DeployRejectedException(400, e.getMessage());
+        }
+        store.current(worker, environment).ifPresent(deployment -> load(worker, environment, deployment));
+    }
+
+    private void load(String worker, String environment, Deployment deployment) {
+        WorkerConfig config = ConfigLoader.load(deployment.bundleDir().resolve(WorkerBundle.CONFIG), null);
+        host.load(config, Secrets.of(store.secrets(worker, environment)), environment);
+    }
+
+    private WorkerConfig checkedConfig(Path configFile, String worker, String environment) {
+        WorkerConfig config;
+        try {
+            config = ConfigLoader.load(configFile, null);
+        } catch (ConfigException e) {
+            throw new DeployRejectedException(400, "The bundle's config is not valid: " + e.getMessage());
+        }
+        if (!config.name().equals(worker)) {
+            throw new DeployRejectedException(400, "The bundle is worker \"" + config.name() + "\", not \"" + worker + "\"");
+        }
+        List<String> missing = new ArrayList<>();
+        for (ServiceBindingConfig binding : config.services()) {
+            String targetEnvironment = binding.environment() == null ? WorkerHost.PRODUCTION : binding.environment();
+            boolean self = binding.service().equals(worker) && targetEnvironment.equals(environment);
+            if (!self && store.current(binding.service(), targetEnvironment).isEmpty()) {
+                missing.add("binding " + binding.binding() + " targets worker \"" + binding.service() + "\" in "
+                        + targetEnvironment + ", which is not deployed");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DeployRejectedException(409, "Deploy of \"" + worker + "\" refused: " + String.join("; ", missing)
+                    + ". Deployed workers: " + deployedList() + ". Deploy the targets first.");
+        }
+        List<String> absent = config.requiredSecrets().stream()
+                .filter(secret -> !store.secretNames(worker, environment).contains(secret)).sorted().toList();
+        if (!absent.isEmpty()) {
+            throw new DeployRejectedException(409, "Deploy of \"" + worker + "\" refused: it requires secret"
+                    + (absent.size() == 1 ? " " : "s ") + String.join(", ", absent) + ", not set in " + environment
+                    + ". Set it with: jworkers secret put " + worker + " " + absent.get(0)
+                    + (environment.equals(WorkerHost.PRODUCTION) ? "" : " --env " + environment));
+        }
+        return config;
+    }
+
+    // Loads the candidate in a scratch host, so that an entrypoint problem is found before anything changes.
+    private void tryLoad(WorkerConfig config, String environment) {
+        try (WorkerHost scratch = new WorkerHost(Duration.ZERO, true)) {
+            scratch.load(config, Secrets.of(store.secrets(config.name(), environment)), environment);
+        } catch (WorkerLoadException e) {
+            throw new DeployRejectedException(400, e.getMessage());
+        }
+    }
+
+    private void reroute() {
+        List<RouteTable.Route> table = new ArrayList<>();
+        for (String worker : store.workers()) {
+            Optional<Deployment> production = store.current(worker, WorkerHost.PRODUCTION);
+            if (production.isEmpty()) {
+                continue;
+            }
+            WorkerConfig config = ConfigLoader.load(production.get().bundleDir().resolve(WorkerBundle.CONFIG), null);
+            for (String pattern : config.routes()) {
+                table.add(new RouteTable.Route(pattern, host.slot(worker)));
+            }
+        }
+        routes = RouteTable.of(table);
+    }
+
+    private VersionInfo previousVersion(String worker, String environment) {
+        int current = store.current(worker, environment).orElseThrow().info().number();
+        return store.versions(worker, environment).stream().filter(v -> v.number() < current)
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new DeployRejectedException(409, "Worker \"" + worker + "\" has no version before "
+                        + current + " in " + environment + " to roll back to"));
+    }
+
+    private void requireDeployed(String worker, String environment) {
+        if (store.current(worker, environment).isEmpty()) {
+            throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
+                    + ". Deployed workers: " + deployedList());
+        }
+    }
+
+    private String deployedList() {
+        List<String> names = store.workers();
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private List<Integer> numbers(String worker, String environment) {
+        return store.versions(worker, environment).stream().map(VersionInfo::number).toList();
+    }
+
+    private static String readConfig(Path bundle) {
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(bundle))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (entry.getName().equals(WorkerBundle.CONFIG)) {
+                    return new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IOException e) {
+            throw new DeployRejectedException(400, "The bundle is not a readable zip: " + e.getMessage());
+        }
+        throw new DeployRejectedException(400, "The bundle has no " + WorkerBundle.CONFIG + "; build it with jworkers deploy");
+    }
+
+    private static Path unpackForCheck(Path bundle) {
+        try {
+            Path dir = Files.createTempDirectory("jworkers-deploy-check");
+            try (InputStream file = Files.newInputStream(bundle); ZipInputStream zip = new ZipInputStream(file)) {
+                boolean any = false;
+                for (ZipEntry entry; (entry = zip.getNextEntry()) != null; any = true) {
+                    Path target = dir.resolve(entry.getName()).normalize();
+                    if (!target.startsWith(dir)) {
+                        throw new DeployRejectedException(400, "The bundle's entry " + entry.getName() + " points outside it");
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.createDirectories(target.getParent());
+                        Files.copy(zip, target);
+                    }
+                }
+                if (!any || !Files.exists(dir.resolve(WorkerBundle.CONFIG))) {
+                    throw new DeployRejectedException(400, "The bundle is corrupt or empty: it has no " + WorkerBundle.CONFIG
+                            + ". Build it with jworkers deploy.");
+                }
+            } catch (IOException | RuntimeException e) {
+                deleteTree(dir);
+                if (e instanceof DeployRejectedException rejected) {
+                    throw rejected;
+                }
+                throw new DeployRejectedException(400, "The bundle is corrupt: " + e.getMessage());
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException ignored) {
+            // A scratch folder in the temp dir: best effort.
+        }
+    }
+
+    @Override
+    public void close() {
+        host.close();
+    }
+
+    /**
+     * Each deployed worker with its bound services and whether they are connected.
+     *
+     * @return the services view
+     */
+    public List<ServiceView> services() {
+        List<ServiceView> views = new ArrayList<>();
+        for (String worker : store.workers()) {
+            for (String environment : store.environments(worker)) {
+                Optional<Deployment> current = store.current(worker, environment);
+                if (current.isEmpty()) {
+                    continue;
+                }
+                WorkerConfig config = ConfigLoader.load(current.get().bundleDir().resolve(WorkerBundle.CONFIG), null);
+                List<ServiceView.Binding> bindings = new ArrayList<>();
+                for (ServiceBindingConfig binding : config.services()) {
+                    String target = WorkerHost.slotName(binding.service(), binding.environment());
+                    bindings.add(new ServiceView.Binding(binding.binding(), binding.service(),
+                            binding.environment() == null ? WorkerHost.PRODUCTION : binding.environment(),
+                            host.worker(target).isPresent()));
+                }
+                Optional<LoadedWorker> loaded = host.worker(WorkerHost.slotName(worker, environment));
+                views.add(new ServiceView(worker, environment, current.get().info().number(), loaded.isPresent(),
+                        config.routes(), bindings));
+            }
+        }
+        return views;
+    }
+}

@@ -1,0 +1,173 @@
+package io.jworkers.runtime.serve;
+
+import static io.jworkers.runtime.testing.WorkerDirs.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jworkers.runtime.cli.Main;
+import io.jworkers.runtime.http.IngressServer;
+import io.jworkers.runtime.http.IngressSettings;
+import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.WorkerDirs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jworkers serve} driven through the CLI as a user drives it: deploy, versions, rollback,
+ * secrets, services; refused deploys change nothing; the admin API wants its token; a restarted
+ * host comes back with what was deployed.
+ */
+class ServeTest {
+
+    private static final String TOKEN = "admin-token-for-tests";
+
+    @TempDir
+    Path state;
+    @TempDir
+    Path work;
+    private ServeHost serve;
+    private IngressServer ingress;
+    private AdminServer admin;
+    private Path tokenFile;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        tokenFile = Files.writeString(work.resolve("token"), TOKEN + "\n");
+        startHost();
+    }
+
+    private void startHost() {
+        serve = ServeHost.open(state);
+        ingress = IngressServer.start(IngressSettings.defaults("127.0.0.1", 0), serve, serve.host().requests());
+        admin = AdminServer.start("127.0.0.1", 0, serve, TOKEN);
+    }
+
+    @AfterEach
+    void stop() {
+        admin.close();
+        ingress.close();
+        serve.close();
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + ingress.port();
+    }
+
+    private Result cli(String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--host", "http://127.0.0.1:" + admin.port(), "--token-file", tokenFile.toString()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(all, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path hello(String folder, String who, String extra) {
+        return WorkerDirs.config(work, folder, """
+                { "name": "hello", "classpath": [%s], "routes": ["/*"], "vars": { "WHO": "%s" } %s }
+                """.formatted(json(Fixtures.classes("hello")), who, extra));
+    }
+
+    @Test
+    void deployVersionsAndRollbackThroughTheCli() {
+        Result first = cli("", "deploy", "-c", hello("v1", "v1", "").toString(), "--message", "first release");
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().matches("(?s)Deploying hello to production \\(bundle \\d+ KiB\\)\\.\\.\\.\\n"
+                + "Deployed hello version 1 to production \\(sha256 [0-9a-f]{12}\\)\\n"), first.out());
+        assertTrue(Http.get(url() + "/").body().startsWith("hello from v1 at /"));
+
+        assertEquals(0, cli("", "deploy", "-c", hello("v2", "v2", "").toString(), "-m", "second").code());
+        assertTrue(Http.get(url() + "/").body().startsWith("hello from v2 at /"));
+
+        String versions = cli("", "versions", "hello").out();
+        assertTrue(versions.matches("(?s)VERSION +CREATED +SHA256 +MESSAGE\\n1 +\\S+ +[0-9a-f]{12} +first release\\n"
+                + "2 \\* +\\S+ +[0-9a-f]{12} +second\\n\\(\\* = current in production\\)\\n"), versions);
+
+        assertEquals("Rolled back hello in production: version 1 is current\n", cli("", "rollback", "hello").out());
+        assertTrue(Http.get(url() + "/").body().startsWith("hello from v1 at /"));
+        assertEquals("Rolled back hello in production: version 2 is current\n", cli("", "rollback", "hello", "2").out());
+        assertTrue(Http.get(url() + "/").body().startsWith("hello from v2 at /"));
+
+        Result unknown = cli("", "rollback", "hello", "7");
+        assertEquals(1, unknown.code());
+        assertEquals("jworkers rollback: Worker \"hello\" has no version 7 in production; it has [1, 2]. See jworkers versions hello\n",
+                unknown.err());
+    }
+
+    @Test
+    void aDeployWhoseBindingTargetsAMissingWorkerIsRefusedAndChangesNothing() {
+        assertEquals(0, cli("", "deploy", "-c", hello("v1", "v1", "").toString()).code());
+        Path front = WorkerDirs.config(work, "front", """
+                { "name": "front", "classpath": [%s], "vars": { "WHO": "front" }, "services": [{ "binding": "BACK", "service": "back" }] }
+                """.formatted(json(Fixtures.classes("hello"))));
+        Result refused = cli("", "deploy", "-c", front.toString());
+        assertEquals(1, refused.code());
+        assertEquals("jworkers deploy: Deploy of \"front\" refused: binding BACK targets worker \"back\" in production, which is "
+                + "not deployed. Deployed workers: hello. Deploy the targets first.\n", refused.err());
+        assertFalse(cli("", "services").out().contains("front"));
+        assertEquals(List.of("hello"), serve.store().workers());
+    }
+
+    @Test
+    void aRequiredSecretMustBeSetBeforeTheDeployAndIsNeverListed() {
+        Path needs = hello("needs", "v1", ", \"secrets\": { \"required\": [\"API_KEY\"] }");
+        Result refused = cli("", "deploy", "-c", needs.toString());
+        assertEquals(1, refused.code());
+        assertEquals("jworkers deploy: Deploy of \"hello\" refused: it requires secret API_KEY, not set in production. "
+                + "Set it with: jworkers secret put hello API_KEY\n", refused.err());
+
+        assertEquals("Secret API_KEY of hello set in production\n", cli("s3cr3t-value", "secret", "put", "hello", "API_KEY").out());
+        assertEquals(0, cli("", "deploy", "-c", needs.toString()).code());
+        assertFalse(cli("", "services").out().contains("s3cr3t-value"));
+        assertFalse(cli("", "versions", "hello").out().contains("s3cr3t-value"));
+    }
+
+    @Test
+    void theAdminApiRefusesRequestsWithoutTheToken() {
+        String adminUrl = "http://127.0.0.1:" + admin.port() + "/v1/services";
+        assertEquals(401, Http.get(adminUrl).statusCode());
+        assertEquals(401, Http.get(adminUrl, "authorization", "Bearer wrong").statusCode());
+        assertEquals(200, Http.get(adminUrl, "authorization", "Bearer " + TOKEN).statusCode());
+    }
+
+    @Test
+    void servicesShowsEachWorkerWithItsBoundServices() {
+        assertEquals(0, cli("", "deploy", "-c", hello("v1", "v1", "").toString()).code());
+        Path front = WorkerDirs.config(work, "front", """
+                { "name": "front", "classpath": [%s], "vars": { "WHO": "front" }, "services": [{ "binding": "HELLO", "service": "hello" }] }
+                """.formatted(json(Fixtures.classes("hello"))));
+        assertEquals(0, cli("", "deploy", "-c", front.toString()).code());
+        assertEquals("""
+                front (production)  version 1  running  private
+                  env.HELLO (hello)  Worker  production [connected]
+                hello (production)  version 1  running  routes /*
+                """, cli("", "services").out());
+    }
+
+    @Test
+    void aRestartedHostServesTheLastDeployment() {
+        assertEquals(0, cli("", "deploy", "-c", hello("v1", "v1", "").toString()).code());
+        assertEquals(0, cli("", "deploy", "-c", hello("v2", "v2", "").toString()).code());
+        stop();
+        startHost();
+        assertTrue(Http.get(url() + "/").body().startsWith("hello from v2 at /"));
+        assertTrue(cli("", "versions", "hello").out().contains("2 *"));
+    }
+}
