@@ -40,10 +40,6 @@ final class DevCommand {
     }
 
     int run(List<String> args) {
-        if (args.contains("--help") || args.contains("-h")) {
-            out.print(usage());
-            return 0;
-        }
         CommandLine line = CommandLine.parse("dev", OPTIONS, args);
         if (!line.positional().isEmpty()) {
             throw new UsageException("jworkers dev: unexpected argument \"" + line.positional().get(0)

@@ -76,6 +76,9 @@ public final class Main {
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());
         try {
+            if (rest.contains("--help") || rest.contains("-h")) {
+                return help(command, out);
+            }
             return switch (command) {
                 case "dev" -> new DevCommand(out).run(rest);
                 case "serve" -> new ServeCommand(out, environment).run(rest);

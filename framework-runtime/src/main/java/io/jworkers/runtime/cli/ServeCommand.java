@@ -40,10 +40,6 @@ final class ServeCommand {
     }
 
     int run(List<String> args) {
-        if (args.contains("--help") || args.contains("-h")) {
-            out.print(usage());
-            return 0;
-        }
         CommandLine line = CommandLine.parse("serve", OPTIONS, args);
         Path state = line.last("--state").map(Path::of)
                 .orElseThrow(() -> new UsageException("jworkers serve: --state DIR is required (where deployments are kept)"));

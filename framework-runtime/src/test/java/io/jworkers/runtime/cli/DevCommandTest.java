@@ -174,6 +174,17 @@ class DevCommandTest {
     }
 
     @Test
+    void everyCommandExplainsItselfWithHelp() {
+        Result dev = run(List.of("dev", "--help"));
+        assertEquals(0, dev.code());
+        assertTrue(dev.out().startsWith("Usage: jworkers dev [-c CONFIG]..."), dev.out());
+        Result deploy = run(List.of("deploy", "--help"));
+        assertEquals(0, deploy.code());
+        assertTrue(deploy.out().contains("jworkers deploy -c CONFIG [--env NAME]"), deploy.out());
+        assertTrue(run(List.of("serve", "-h")).out().startsWith("Usage: jworkers serve --state DIR"));
+    }
+
+    @Test
     void unknownCommandIsAUsageError() {
         Result result = run(List.of("deploy-all"));
         assertEquals(2, result.code());
