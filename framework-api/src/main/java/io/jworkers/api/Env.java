@@ -31,7 +31,6 @@ public interface Env {
      * @param <T> the contract type
      * @return a stub implementing the contract
      * @throws IllegalArgumentException if no such binding is configured
-     * @throws UnsupportedOperationException until typed RPC is available in this host
      */
     <T> T service(String binding, Class<T> contract);
 
@@ -106,4 +105,12 @@ public interface Env {
      * @return a JSON object; {@code "{}"} when none were set
      */
     String props();
+
+    /**
+     * The version of this worker that is running (Cloudflare's version metadata): its id,
+     * number, environment, deploy message, time and content hash.
+     *
+     * @return the running version; never {@code null}
+     */
+    WorkerVersion version();
 }

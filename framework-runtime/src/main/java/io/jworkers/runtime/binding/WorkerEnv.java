@@ -2,6 +2,7 @@ package io.jworkers.runtime.binding;
 
 import io.jworkers.api.Env;
 import io.jworkers.api.Service;
+import io.jworkers.api.WorkerVersion;
 import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.pipeline.CallFrame;
 import java.util.Collections;
@@ -20,6 +21,7 @@ public final class WorkerEnv implements Env {
     private final Map<String, ServiceBinding> services;
     private final Map<String, String> vars;
     private final Secrets secrets;
+    private final WorkerVersion version;
 
     /**
      * Creates the environment.
@@ -28,13 +30,15 @@ public final class WorkerEnv implements Env {
      * @param services the bindings by name
      * @param vars the vars by name
      * @param secrets the secrets
+     * @param version the version these belong to
      */
     public WorkerEnv(String workerName, Map<String, ServiceBinding> services, Map<String, String> vars,
-            Secrets secrets) {
+            Secrets secrets, WorkerVersion version) {
         this.workerName = workerName;
         this.services = Collections.unmodifiableMap(new TreeMap<>(services));
         this.vars = Collections.unmodifiableMap(new TreeMap<>(vars));
         this.secrets = secrets;
+        this.version = version;
     }
 
     @Override
@@ -101,6 +105,11 @@ public final class WorkerEnv implements Env {
     public String props() {
         CallFrame frame = CallFrame.current();
         return frame != null && frame.workerName().equals(workerName) ? frame.props() : CallFrame.NO_PROPS;
+    }
+
+    @Override
+    public WorkerVersion version() {
+        return version;
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The commands that talk to a running {@code jworkers serve} through its admin API:
- * {@code deploy}, {@code versions}, {@code rollback}, {@code secret put} and {@code services}.
+ * {@code deploy}, {@code versions}, {@code rollback}, {@code promote}, {@code secret put} and {@code services}.
  */
 final class AdminCommands {
 
@@ -46,6 +46,7 @@ final class AdminCommands {
                   jworkers deploy -c CONFIG [--env NAME] [--message M] [--host URL] [--token-file FILE]
                   jworkers versions NAME [--env NAME] [--host URL] [--token-file FILE]
                   jworkers rollback NAME [VERSION] [--env NAME] [--host URL] [--token-file FILE]
+                  jworkers promote NAME [VERSION] --from ENV [--to ENV] [--message M] [--host URL] [--token-file FILE]
                   jworkers secret put NAME KEY [--env NAME] [--host URL] [--token-file FILE]   (the value is read from stdin)
                   jworkers services [--host URL] [--token-file FILE]
                 """;
@@ -56,6 +57,7 @@ final class AdminCommands {
             case "deploy" -> deploy(args);
             case "versions" -> versions(args);
             case "rollback" -> rollback(args);
+            case "promote" -> promote(args);
             case "secret" -> secret(args);
             case "services" -> services(args);
             default -> throw new UsageException("jworkers: unknown command \"" + command + "\"");
@@ -123,6 +125,29 @@ final class AdminCommands {
         JsonNode now = client("rollback", line).post("/v1/workers/" + name + "/rollback", query,
                 HttpRequest.BodyPublishers.noBody());
         out.printf("Rolled back %s in %s: version %d is current%n", name, env, now.path("number").asInt());
+        return 0;
+    }
+
+    // The code of FROM's version with TO's own settings: see ServeHost.promote.
+    private int promote(List<String> args) {
+        CommandLine line = parse("promote", args,
+                new CommandLine.Option("--from", null, "ENV", "the environment whose version is promoted"),
+                new CommandLine.Option("--to", null, "ENV", "the environment that gets it, default production"),
+                new CommandLine.Option("--message", "-m", "TEXT", "a note kept with the new version"));
+        String name = positional(line, "promote", 0, "NAME");
+        String from = line.last("--from").orElseThrow(() -> new UsageException(
+                "jworkers promote: from which environment? pass --from ENV (e.g. --from staging)"));
+        String to = line.last("--to").orElse("production");
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", from);
+        query.put("to", to);
+        query.put("version", line.positional().size() > 1 ? line.positional().get(1) : null);
+        query.put("message", line.last("--message").orElse(null));
+        out.printf("Promoting %s from %s to %s...%n", name, from, to);
+        JsonNode now = client("promote", line).post("/v1/workers/" + name + "/promote", query,
+                HttpRequest.BodyPublishers.noBody());
+        out.printf("Promoted %s: version %d is current in %s (%s)%n", name, now.path("number").asInt(), to,
+                now.path("message").asText(""));
         return 0;
     }
 

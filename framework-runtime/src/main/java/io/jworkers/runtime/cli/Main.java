@@ -23,6 +23,7 @@ public final class Main {
               deploy    upload a worker to a running host as a new version
               versions  list a worker's versions
               rollback  make an earlier version current
+              promote   deploy one environment's version to another (staging -> production)
               secret    set a worker's secret (secret put NAME KEY, value on stdin)
               services  every deployed worker with its bound services
               help      show this help, or a command's: jworkers help dev
@@ -82,7 +83,7 @@ public final class Main {
             return switch (command) {
                 case "dev" -> new DevCommand(out).run(rest);
                 case "serve" -> new ServeCommand(out, environment).run(rest);
-                case "deploy", "versions", "rollback", "secret", "services" -> new AdminCommands(in, out, environment).run(command, rest);
+                case "deploy", "versions", "rollback", "promote", "secret", "services" -> new AdminCommands(in, out, environment).run(command, rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"");
             };
@@ -116,7 +117,7 @@ public final class Main {
                 out.print(ServeCommand.usage());
                 yield 0;
             }
-            case "deploy", "versions", "rollback", "secret", "services" -> {
+            case "deploy", "versions", "rollback", "promote", "secret", "services" -> {
                 out.print(AdminCommands.usage());
                 yield 0;
             }

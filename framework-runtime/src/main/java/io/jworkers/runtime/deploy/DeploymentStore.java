@@ -283,6 +283,21 @@ public final class DeploymentStore {
         }
     }
 
+    /** A version of the worker in the environment, current or not, or empty if there is no such version. */
+    public Optional<Deployment> deployment(String worker, String environment, int version) {
+        checkName("worker", worker);
+        checkName("environment", environment);
+        synchronized (lock) {
+            Optional<Index> index = readIndex(worker, environment);
+            Optional<VersionInfo> info = index.flatMap(i -> i.versions().stream().filter(v -> v.number() == version).findFirst());
+            if (info.isEmpty()) {
+                return Optional.empty();
+            }
+            Path dir = envDir(worker, environment).resolve(VERSIONS).resolve(Integer.toString(version));
+            return Optional.of(new Deployment(info.get(), dir.resolve(BUNDLE_DIR), readString(dir.resolve(CONFIG))));
+        }
+    }
+
     /** The current deployment, or empty if the worker was never deployed to the environment. */
     public Optional<Deployment> current(String worker, String environment) {
         checkName("worker", worker);

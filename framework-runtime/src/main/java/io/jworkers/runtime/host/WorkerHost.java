@@ -1,5 +1,6 @@
 package io.jworkers.runtime.host;
 
+import io.jworkers.api.WorkerVersion;
 import io.jworkers.runtime.pipeline.BindingOwner;
 import io.jworkers.runtime.pipeline.WorkerThreads;
 import io.jworkers.runtime.binding.ServiceBinding;
@@ -13,6 +14,7 @@ import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerFactory;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,8 @@ public final class WorkerHost implements AutoCloseable {
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, WorkerSlot> slots = new ConcurrentHashMap<>();
+    // Versions loaded per slot without deploy metadata (dev), to number them.
+    private final Map<String, Integer> loads = new ConcurrentHashMap<>();
     private final WorkerFactory factory = new WorkerFactory(new ApiOnlyClassLoader());
     private final RequestEpochs requests = new RequestEpochs();
     private final Duration drainTimeout;
@@ -114,7 +118,8 @@ public final class WorkerHost implements AutoCloseable {
     /**
      * Loads a worker version of an environment and makes it the one new calls reach there.
      * Bindings of this version that name no {@code environment} reach the targets' production
-     * environment, as in Cloudflare.
+     * environment, as in Cloudflare. Its {@code env.version()} is numbered by the loads of this
+     * worker in this host (as {@code jworkers dev} reloads), with no tag or hash.
      *
      * @param config the worker's config
      * @param secrets the worker's secrets
@@ -123,8 +128,27 @@ public final class WorkerHost implements AutoCloseable {
      * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded; nothing changes then
      */
     public LoadedWorker load(WorkerConfig config, Secrets secrets, String environment) {
+        String slotName = targetSlot(config.name(), environment);
+        int number = loads.merge(slotName, 1, Integer::sum);
+        String name = environment == null ? PRODUCTION : environment;
+        return load(config, secrets, environment,
+                new WorkerVersion(name + "/" + number, number, name, "", Instant.now(), ""));
+    }
+
+    /**
+     * Loads a deployed version of a worker and makes it the one new calls reach in its
+     * environment; the worker reads {@code version} with {@code env.version()}.
+     *
+     * @param config the worker's config
+     * @param secrets the worker's secrets
+     * @param environment the environment, {@code null} or {@code production} for production
+     * @param version the version's metadata
+     * @return the loaded version
+     * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded; nothing changes then
+     */
+    public LoadedWorker load(WorkerConfig config, Secrets secrets, String environment, WorkerVersion version) {
         WorkerThreads threads = new WorkerThreads(config.name());
-        LoadedWorker worker = factory.load(config, environmentOf(config, secrets, threads), threads);
+        LoadedWorker worker = factory.load(config, environmentOf(config, secrets, threads, version), threads);
         LoadedWorker previous = slot(targetSlot(config.name(), environment)).swap(worker);
         if (previous != null) {
             retire(previous);
@@ -206,7 +230,7 @@ public final class WorkerHost implements AutoCloseable {
         }
     }
 
-    private WorkerEnv environmentOf(WorkerConfig config, Secrets secrets, WorkerThreads threads) {
+    private WorkerEnv environmentOf(WorkerConfig config, Secrets secrets, WorkerThreads threads, WorkerVersion version) {
         BindingOwner limits = new BindingOwner(config.name(), config.limits().subrequests(),
                 Duration.ofMillis(config.limits().timeoutMs()), threads);
         Map<String, ServiceBinding> bindings = new LinkedHashMap<>();
@@ -215,6 +239,6 @@ public final class WorkerHost implements AutoCloseable {
                     slot(targetSlot(binding.service(), binding.environment())),
                     binding.entrypoint(), binding.props(), limits)));
         }
-        return new WorkerEnv(config.name(), bindings, config.vars(), secrets);
+        return new WorkerEnv(config.name(), bindings, config.vars(), secrets, version);
     }
 }

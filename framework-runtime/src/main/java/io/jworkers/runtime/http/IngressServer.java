@@ -159,7 +159,7 @@ public final class IngressServer implements AutoCloseable {
             AccessLog.log(method, path, 431, start, requestId, "-");
             return;
         }
-        Optional<WorkerSlot> slot = router.route(path);
+        Optional<WorkerSlot> slot = router.route(request.headers().first(HeaderNames.HOST).orElse(null), path);
         LoadedWorker worker = slot.map(WorkerSlot::current).orElse(null);
         if (worker == null) {
             int status = slot.isEmpty() ? 404 : 503;

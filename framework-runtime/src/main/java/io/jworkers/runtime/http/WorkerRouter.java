@@ -19,6 +19,17 @@ public interface WorkerRouter {
     Optional<WorkerSlot> route(String path);
 
     /**
+     * The worker that serves a path on a host name; by default the host name does not matter.
+     *
+     * @param host the request's {@code Host} header, possibly with a port, or {@code null} when absent
+     * @param path the request's decoded path
+     * @return the worker's slot, or empty when no public worker serves it (404)
+     */
+    default Optional<WorkerSlot> route(String host, String path) {
+        return route(path);
+    }
+
+    /**
      * Every request goes to one worker, as {@code jworkers dev} does with its primary worker.
      *
      * @param slot the primary worker's slot

@@ -29,6 +29,8 @@ import java.util.Map;
  * GET  /v1/workers/{name}/versions?env=E             the versions of a worker in an environment
  * POST /v1/workers/{name}/versions?env=E&message=M   body: a bundle zip; deploys a new version
  * POST /v1/workers/{name}/rollback?env=E&version=N   makes version N (default: the previous) current
+ * POST /v1/workers/{name}/promote?from=E&to=E2&version=N&message=M
+ *                                                    E's version N (default: current) as a new version of E2
  * PUT  /v1/workers/{name}/secrets/{key}?env=E        body: the secret's value
  * </pre>
  */
@@ -97,7 +99,12 @@ public final class AdminServer implements AutoCloseable {
                 "versions", serve.store().versions(name(request), env(request)))));
         routing.post("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> deploy(request)));
         routing.post("/v1/workers/{name}/rollback", (request, response) -> handle(response, () -> serve.rollback(
-                name(request), env(request), request.query().first("version").map(Integer::valueOf).orElse(null))));
+                name(request), env(request), version(request))));
+        routing.post("/v1/workers/{name}/promote", (request, response) -> handle(response, () -> serve.promote(
+                name(request), request.query().first("from").orElseThrow(() -> new DeployRejectedException(400,
+                        "Promote needs ?from=ENV, the environment whose version is promoted")),
+                version(request), request.query().first("to").orElse(WorkerHost.PRODUCTION),
+                request.query().first("message").orElse(null))));
         routing.put("/v1/workers/{name}/secrets/{key}", (request, response) -> handle(response, () -> {
             String key = request.path().pathParameters().get("key");
             serve.putSecret(name(request), env(request), key, request.content().as(String.class));
@@ -128,6 +135,18 @@ public final class AdminServer implements AutoCloseable {
 
     private static String name(ServerRequest request) {
         return request.path().pathParameters().get("name");
+    }
+
+    private static Integer version(ServerRequest request) {
+        String text = request.query().first("version").orElse(null);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(text);
+        } catch (NumberFormatException e) {
+            throw new DeployRejectedException(400, "A version is a number (see jworkers versions), not \"" + text + "\"");
+        }
     }
 
     private static String env(ServerRequest request) {

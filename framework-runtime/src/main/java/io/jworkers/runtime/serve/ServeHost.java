@@ -1,5 +1,6 @@
 package io.jworkers.runtime.serve;
 
+import io.jworkers.api.WorkerVersion;
 import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.ConfigLoader;
@@ -25,6 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -40,7 +43,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     private final DeploymentStore store;
     private final WorkerHost host;
-    private volatile RouteTable routes = RouteTable.of(List.of());
+    private volatile EnvironmentRoutes routes = EnvironmentRoutes.NONE;
 
     private ServeHost(DeploymentStore store, WorkerHost host) {
         this.store = store;
@@ -92,6 +95,11 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     @Override
     public Optional<WorkerSlot> route(String path) {
         return routes.route(path);
+    }
+
+    @Override
+    public Optional<WorkerSlot> route(String hostName, String path) {
+        return routes.route(hostName, path);
     }
 
     /**
@@ -152,6 +160,43 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     }
 
     /**
+     * Promotes a version's code from one environment to another: a new version of the target
+     * environment with the source version's classes and jars ({@code classpath}, {@code main}),
+     * and the target environment's own settings (routes, bindings, vars, secrets, limits) taken
+     * from its current version, so that promoting staging to production never carries staging's
+     * vars or bindings along. Checked like a deploy.
+     *
+     * @param worker the worker
+     * @param from the environment whose version is promoted
+     * @param version the version in {@code from}, or {@code null} for its current one
+     * @param to the environment that gets the new version
+     * @param message the new version's message, or {@code null} for "Promoted from FROM version N"
+     * @return the new version of {@code to}
+     * @throws DeployRejectedException if the source does not exist, the target has no version to take its
+     *     settings from, or the result would not deploy; nothing changed then
+     */
+    public synchronized VersionInfo promote(String worker, String from, Integer version, String to, String message) {
+        if (from.equals(to)) {
+            throw new DeployRejectedException(400, "Cannot promote \"" + worker + "\" from " + from
+                    + " to itself; use jworkers rollback to change its current version");
+        }
+        requireDeployed(worker, from);
+        int number = version != null ? version : store.current(worker, from).orElseThrow().info().number();
+        Deployment source = store.deployment(worker, from, number).orElseThrow(() -> new DeployRejectedException(404,
+                "Worker \"" + worker + "\" has no version " + number + " in " + from + "; it has " + numbers(worker, from)
+                        + ". See jworkers versions " + worker + " --env " + from));
+        Deployment settings = store.current(worker, to).orElseThrow(() -> new DeployRejectedException(409,
+                "Worker \"" + worker + "\" has no version in " + to + " to take its settings (routes, bindings, vars) from; "
+                        + "deploy it there once with: jworkers deploy -c CONFIG" + (to.equals(WorkerHost.PRODUCTION) ? "" : " --env " + to)));
+        Path bundle = PromotedBundle.write(source, settings);
+        try {
+            return deploy(worker, to, bundle, message != null ? message : "Promoted from " + from + " version " + number);
+        } finally {
+            deleteTree(bundle);
+        }
+    }
+
+    /**
      * Sets a secret of a worker in an environment; a running version sees it from its next
      * version on (secrets are part of a version's environment, as in Cloudflare, so setting one
      * reloads the current version).
@@ -172,7 +217,10 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     private void load(String worker, String environment, Deployment deployment) {
         WorkerConfig config = ConfigLoader.load(deployment.bundleDir().resolve(WorkerBundle.CONFIG), null);
-        host.load(config, Secrets.of(store.secrets(worker, environment)), environment);
+        VersionInfo info = deployment.info();
+        host.load(config, Secrets.of(store.secrets(worker, environment)), environment, new WorkerVersion(
+                environment + "/" + info.number(), info.number(), environment, info.message() == null ? "" : info.message(),
+                info.createdAt(), info.sha256()));
     }
 
     private WorkerConfig checkedConfig(Path configFile, String worker, String environment) {
@@ -219,18 +267,28 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     }
 
     private void reroute() {
-        List<RouteTable.Route> table = new ArrayList<>();
+        Map<String, List<RouteTable.Route>> tables = new TreeMap<>();
+        tables.put(WorkerHost.PRODUCTION, new ArrayList<>());
         for (String worker : store.workers()) {
-            Optional<Deployment> production = store.current(worker, WorkerHost.PRODUCTION);
-            if (production.isEmpty()) {
-                continue;
-            }
-            WorkerConfig config = ConfigLoader.load(production.get().bundleDir().resolve(WorkerBundle.CONFIG), null);
-            for (String pattern : config.routes()) {
-                table.add(new RouteTable.Route(pattern, host.slot(worker)));
+            for (String environment : store.environments(worker)) {
+                Optional<Deployment> current = store.current(worker, environment);
+                if (current.isEmpty()) {
+                    continue;
+                }
+                WorkerConfig config = ConfigLoader.load(current.get().bundleDir().resolve(WorkerBundle.CONFIG), null);
+                List<RouteTable.Route> table = tables.computeIfAbsent(environment, e -> new ArrayList<>());
+                for (String pattern : config.routes()) {
+                    table.add(new RouteTable.Route(pattern, host.slot(WorkerHost.slotName(worker, environment))));
+                }
             }
         }
-        routes = RouteTable.of(table);
+        Map<String, RouteTable> previews = new TreeMap<>();
+        tables.forEach((environment, table) -> {
+            if (!environment.equals(WorkerHost.PRODUCTION)) {
+                previews.put(environment, RouteTable.of(table));
+            }
+        });
+        routes = new EnvironmentRoutes(RouteTable.of(tables.get(WorkerHost.PRODUCTION)), previews);
     }
 
     private VersionInfo previousVersion(String worker, String environment) {

@@ -37,6 +37,7 @@ class LiveReloadTest {
         try (DevServer server = DevServer.start(List.of(config), null, "127.0.0.1", 0)) {
             server.watchForChanges(out);
             assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"));
+            assertTrue(Http.get(server.url() + "/version").body().startsWith("production/1 1 production [] 0 "));
 
             recompileWithGreeting(classes, "howdy from ");
             String body = "";
@@ -45,6 +46,8 @@ class LiveReloadTest {
                 body = Http.get(server.url() + "/").body();
             }
             assertTrue(body.startsWith("howdy from dev"), body);
+            assertTrue(Http.get(server.url() + "/version").body().startsWith("production/2 2 production [] 0 "),
+                    "each reload is a new version");
             assertTrue(printed.toString(StandardCharsets.UTF_8).matches("(?s)Reloaded hello \\(\\d+ ms\\): its classes changed\\n.*"),
                     printed.toString(StandardCharsets.UTF_8));
 

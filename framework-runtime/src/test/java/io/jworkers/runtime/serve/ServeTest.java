@@ -170,4 +170,106 @@ class ServeTest {
         assertTrue(Http.get(url() + "/").body().startsWith("hello from v2 at /"));
         assertTrue(cli("", "versions", "hello").out().contains("2 *"));
     }
+
+    private Path helloIn(String folder, String extra) {
+        return WorkerDirs.config(work, folder, """
+                { "name": "hello", "classpath": [%s], "routes": ["/*"], "vars": { "WHO": "prod" },
+                  "env": { "staging": { "vars": { "WHO": "staging" } }, "canary": { "vars": { "WHO": "canary", "FLAKY": "yes" } } }
+                  %s }
+                """.formatted(json(Fixtures.classes("hello")), extra));
+    }
+
+    @Test
+    void aPreviewEnvironmentAnswersOnItsOwnHostNameWithItsOwnVarsAndSecrets() {
+        Path config = helloIn("envs", ", \"secrets\": { \"required\": [\"API_KEY\"] }");
+        assertEquals(0, cli("prod-key", "secret", "put", "hello", "API_KEY").code());
+        Result put = cli("staging-key", "secret", "put", "hello", "API_KEY", "--env", "staging");
+        assertEquals(0, put.code(), put.err());
+        assertEquals(0, cli("", "deploy", "-c", config.toString()).code());
+        Result staging = cli("", "deploy", "-c", config.toString(), "--env", "staging", "-m", "try it");
+        assertEquals("Deploying hello to staging", staging.out().substring(0, 26));
+        Path extra = WorkerDirs.config(work, "extra", """
+                { "name": "extra", "classpath": [%s], "routes": ["/extra/*"], "vars": { "WHO": "extra" }, "env": { "staging": {} } }
+                """.formatted(json(Fixtures.classes("hello"))));
+        assertEquals(0, cli("", "deploy", "-c", extra.toString(), "--env", "staging").code());
+
+        assertTrue(Http.get(url() + "/a").body().startsWith("hello from prod at /a"));
+        assertTrue(Http.get(url() + "/a", "host", "staging.localhost").body().startsWith("hello from staging at /a"));
+        assertTrue(Http.get(url() + "/a", "host", "Staging.example.com:8080").body().startsWith("hello from staging at /a"));
+        assertTrue(Http.get(url() + "/a", "host", "other.localhost").body().startsWith("hello from prod at /a"),
+                "a host name that names no environment is production");
+        assertTrue(Http.get(url() + "/extra/x", "host", "staging.localhost").body().startsWith("hello from extra at /extra/x"));
+        assertTrue(Http.get(url() + "/extra/x").body().startsWith("hello from prod at /extra/x"),
+                "a worker deployed only to staging is not public in production");
+        assertEquals("secret sha " + Integer.toHexString("prod-key".hashCode()), Http.get(url() + "/secret").body());
+        assertEquals("secret sha " + Integer.toHexString("staging-key".hashCode()),
+                Http.get(url() + "/secret", "host", "staging.localhost").body());
+
+        String[] prod = Http.get(url() + "/version").body().split(" ");
+        assertEquals(List.of("production/1", "1", "production", "[]", "64"), List.of(prod).subList(0, 5));
+        String[] preview = Http.get(url() + "/version", "host", "staging.localhost").body().split(" ");
+        assertEquals(List.of("staging/1", "1", "staging", "[try", "it]", "64"), List.of(preview).subList(0, 6));
+    }
+
+    @Test
+    void promoteDeploysOneEnvironmentsCodeWithTheOtherEnvironmentsSettings() {
+        assertEquals(0, cli("", "deploy", "-c", hello("old", "prod", "").toString()).code());
+        Path staged = helloIn("staged", "");
+        Result staging = cli("", "deploy", "-c", staged.toString(), "--env", "staging", "-m", "new code");
+        assertEquals(0, staging.code(), staging.err());
+
+        Result promoted = cli("", "promote", "hello", "--from", "staging");
+        assertEquals(0, promoted.code(), promoted.err());
+        assertEquals("Promoting hello from staging to production...\n"
+                + "Promoted hello: version 2 is current in production (Promoted from staging version 1)\n", promoted.out());
+        assertTrue(Http.get(url() + "/a").body().startsWith("hello from prod at /a"), "production keeps its vars");
+        String version = Http.get(url() + "/version").body();
+        assertTrue(version.startsWith("production/2 2 production [Promoted from staging version 1] 64 "), version);
+        assertTrue(cli("", "versions", "hello").out().contains("Promoted from staging version 1"));
+
+        Result unknownVersion = cli("", "promote", "hello", "9", "--from", "staging");
+        assertEquals(1, unknownVersion.code());
+        assertEquals("jworkers promote: Worker \"hello\" has no version 9 in staging; it has [1]. "
+                + "See jworkers versions hello --env staging\n", unknownVersion.err());
+        Result noTarget = cli("", "promote", "hello", "--from", "staging", "--to", "qa");
+        assertEquals(1, noTarget.code());
+        assertEquals("jworkers promote: Worker \"hello\" has no version in qa to take its settings (routes, bindings, vars) "
+                + "from; deploy it there once with: jworkers deploy -c CONFIG --env qa\n", noTarget.err());
+        Result noFrom = cli("", "promote", "hello");
+        assertEquals(2, noFrom.code());
+        assertTrue(noFrom.err().startsWith("jworkers promote: from which environment? pass --from ENV"), noFrom.err());
+        assertEquals(2, serve.store().versions("hello", "production").size(), "refused promotions changed nothing");
+    }
+
+    @Test
+    void theCanaryGatewaySendsAFewRequestsToTheCanaryAndRetriesItsFailuresOnProduction() {
+        Path app = helloIn("app", "");
+        assertEquals(0, cli("", "deploy", "-c", app.toString()).code());
+        assertEquals(0, cli("", "deploy", "-c", app.toString(), "--env", "canary").code());
+        String gateway = """
+                { "name": "gateway", "classpath": [%s], "routes": ["/*"], "vars": { "CANARY_PERCENT": "%s" },
+                  "services": [{ "binding": "PRODUCTION", "service": "hello", "environment": "production" },
+                               { "binding": "CANARY", "service": "hello", "environment": "canary" }] }
+                """;
+        assertEquals(0, cli("", "deploy", "-c", WorkerDirs.config(work, "all", gateway.formatted(
+                json(Fixtures.classes("canary")), "100")).toString()).code());
+        assertEquals("hello from canary at /a", Http.get(url() + "/a").body().substring(0, 23));
+        var retried = Http.get(url() + "/flaky");
+        assertEquals(200, retried.statusCode(), "a canary 5xx on GET is retried on production");
+        assertEquals("steady prod", retried.body());
+        var posted = Http.send("POST", url() + "/flaky", "x");
+        assertEquals(500, posted.statusCode(), "a POST is not repeated");
+        assertEquals("flaky canary", posted.body());
+
+        assertEquals(0, cli("", "deploy", "-c", WorkerDirs.config(work, "few", gateway.formatted(
+                json(Fixtures.classes("canary")), "1")).toString()).code());
+        int canary = 0;
+        for (int i = 0; i < 2000; i++) {
+            if (Http.get(url() + "/a").body().startsWith("hello from canary")) {
+                canary++;
+            }
+        }
+        // 1% of 2000 is 20; the chance of falling outside 1..60 by luck is below 1e-8.
+        assertTrue(canary >= 1 && canary <= 60, "canary got " + canary + " of 2000");
+    }
 }
