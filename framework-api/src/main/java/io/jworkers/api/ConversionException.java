@@ -6,6 +6,7 @@ package io.jworkers.api;
  */
 public class ConversionException extends WorkerException {
 
+    /** Where in the value the conversion failed. */
     private final String path;
 
     /**

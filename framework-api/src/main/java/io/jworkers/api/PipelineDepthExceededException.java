@@ -6,6 +6,7 @@ package io.jworkers.api;
  */
 public class PipelineDepthExceededException extends WorkerException {
 
+    /** The depth limit that was reached. */
     private final int limit;
 
     /**

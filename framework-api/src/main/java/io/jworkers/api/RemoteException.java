@@ -7,6 +7,7 @@ package io.jworkers.api;
  */
 public class RemoteException extends WorkerException {
 
+    /** The class name of the exception thrown in the other worker. */
     private final String remoteClassName;
 
     /**

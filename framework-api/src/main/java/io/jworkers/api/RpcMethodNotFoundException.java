@@ -7,7 +7,9 @@ import java.util.List;
  */
 public class RpcMethodNotFoundException extends WorkerException {
 
+    /** The method that was called. */
     private final String method;
+    /** The methods the target does have. */
     private final List<String> available;
 
     /**

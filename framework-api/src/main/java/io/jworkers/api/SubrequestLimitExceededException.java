@@ -6,6 +6,7 @@ package io.jworkers.api;
  */
 public class SubrequestLimitExceededException extends WorkerException {
 
+    /** The subrequest limit that was reached. */
     private final int limit;
 
     /**
