@@ -135,6 +135,9 @@ final class AdminCommands {
                 new CommandLine.Option("--to", null, "ENV", "the environment that gets it, default production"),
                 new CommandLine.Option("--message", "-m", "TEXT", "a note kept with the new version"));
         String name = positional(line, "promote", 0, "NAME");
+        if (line.last("--env").isPresent()) {
+            throw new UsageException("jworkers promote: a promotion has two environments; name them with --from ENV and --to ENV");
+        }
         String from = line.last("--from").orElseThrow(() -> new UsageException(
                 "jworkers promote: from which environment? pass --from ENV (e.g. --from staging)"));
         String to = line.last("--to").orElse("production");

@@ -238,6 +238,10 @@ class ServeTest {
         Result noFrom = cli("", "promote", "hello");
         assertEquals(2, noFrom.code());
         assertTrue(noFrom.err().startsWith("jworkers promote: from which environment? pass --from ENV"), noFrom.err());
+        Result withEnv = cli("", "promote", "hello", "--env", "staging");
+        assertEquals(2, withEnv.code());
+        assertTrue(withEnv.err().startsWith("jworkers promote: a promotion has two environments; name them with --from ENV and --to ENV"),
+                withEnv.err());
         assertEquals(2, serve.store().versions("hello", "production").size(), "refused promotions changed nothing");
     }
 
