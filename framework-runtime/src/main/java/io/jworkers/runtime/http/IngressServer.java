@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * short 500 (504 past the deadline) naming the request id; its stack goes to the log only. After
  * the response, the pipeline's un-awaited async work is cancelled and its {@code waitUntil} work
  * gets the grace period. {@link #close()} drains: in-flight requests and {@code waitUntil} work
- * get the shutdown grace period before the listener stops.
+ * get the shutdown grace period before the listener stops. Clients that stop sending are dropped
+ * by {@link ClientTimeouts}.
  */
 public final class IngressServer implements AutoCloseable {
 
