@@ -7,6 +7,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalUnit;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -19,13 +22,18 @@ final class DevCommand {
 
     static final int DEFAULT_PORT = 8787;
     static final String DEFAULT_IP = "127.0.0.1";
+    static final String READ_TIMEOUT_HELP = "drop a client whose request head takes longer, or whose body pauses longer"
+            + " (408), e.g. 30s (the default) or 500ms";
+    static final String IDLE_TIMEOUT_HELP = "close a keep-alive connection idle this long, default 75s";
 
     private static final List<CommandLine.Option> OPTIONS = List.of(
             new CommandLine.Option("--config", "-c", "CONFIG", "a worker config (repeat for more; the first is the primary)"),
             new CommandLine.Option("--port", "-p", "PORT", "port of the primary worker, default 8787; 0 picks a free one"),
             new CommandLine.Option("--ip", null, "ADDRESS", "address to listen on, default 127.0.0.1"),
             new CommandLine.Option("--env", "-e", "NAME", "use the configs' env.NAME blocks and .dev.vars.NAME"),
-            new CommandLine.Option("--max-body", null, "SIZE", "largest request body, e.g. 100MiB (the default) or 2GiB; larger gets 413"));
+            new CommandLine.Option("--max-body", null, "SIZE", "largest request body, e.g. 100MiB (the default) or 2GiB; larger gets 413"),
+            new CommandLine.Option("--read-timeout", null, "TIME", READ_TIMEOUT_HELP),
+            new CommandLine.Option("--idle-timeout", null, "TIME", IDLE_TIMEOUT_HELP));
 
     private final PrintStream out;
 
@@ -34,7 +42,8 @@ final class DevCommand {
     }
 
     static String usage() {
-        return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME] [--max-body SIZE]\n\n"
+        return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME] [--max-body SIZE]\n"
+                + "                    [--read-timeout 30s] [--idle-timeout 75s]\n\n"
                 + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n\n"
                 + CommandLine.describe(OPTIONS);
     }
@@ -48,6 +57,8 @@ final class DevCommand {
         int port = line.intValue("dev", "--port", DEFAULT_PORT, 0, 65535);
         String ip = line.last("--ip").orElse(DEFAULT_IP);
         String environment = line.last("--env").orElse(null);
+        IngressSettings settings = clientTimeouts("dev", line, IngressSettings.defaults(ip, port)
+                .withMaxBodyBytes(line.last("--max-body").map(DevCommand::parseSize).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
         List<Path> configs = line.all("--config").stream().map(Path::of).toList();
         if (configs.isEmpty()) {
             configs = defaultConfigs();
@@ -55,8 +66,6 @@ final class DevCommand {
 
         out.println("jworkers dev: loading " + configs.size() + (configs.size() == 1 ? " worker" : " workers")
                 + (environment == null ? "" : " (environment " + environment + ")") + "...");
-        IngressSettings settings = IngressSettings.defaults(ip, port)
-                .withMaxBodyBytes(line.last("--max-body").map(DevCommand::parseSize).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES));
         DevServer server = DevServer.start(configs, environment, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         GracefulShutdown.onSignals(() -> {
@@ -97,6 +106,36 @@ final class DevCommand {
             // Reported below.
         }
         throw new UsageException("jworkers dev: --max-body must be a size such as 100MiB, 2GiB or 1048576, got \"" + text + "\"");
+    }
+
+    // --read-timeout and --idle-timeout, shared with serve.
+    static IngressSettings clientTimeouts(String command, CommandLine line, IngressSettings settings) {
+        return settings.withClientTimeouts(
+                line.last("--read-timeout").map(t -> parseDuration(command, "--read-timeout", t)).orElse(settings.readTimeout()),
+                line.last("--idle-timeout").map(t -> parseDuration(command, "--idle-timeout", t)).orElse(settings.idleTimeout()));
+    }
+
+    // 30s, 500ms, 2m, or plain seconds.
+    static Duration parseDuration(String command, String option, String text) {
+        String value = text.trim();
+        TemporalUnit unit = ChronoUnit.SECONDS;
+        for (Object[] suffix : new Object[][] {{"ms", ChronoUnit.MILLIS}, {"s", ChronoUnit.SECONDS}, {"m", ChronoUnit.MINUTES}}) {
+            if (value.endsWith((String) suffix[0])) {
+                unit = (TemporalUnit) suffix[1];
+                value = value.substring(0, value.length() - ((String) suffix[0]).length()).trim();
+                break;
+            }
+        }
+        try {
+            long amount = Long.parseLong(value);
+            if (amount > 0) {
+                return Duration.of(amount, unit);
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below.
+        }
+        throw new UsageException("jworkers " + command + ": " + option + " must be a time such as 30s, 500ms or 2m, got \""
+                + text + "\"");
     }
 
     private static List<Path> defaultConfigs() {

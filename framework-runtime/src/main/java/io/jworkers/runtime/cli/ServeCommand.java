@@ -24,7 +24,9 @@ final class ServeCommand {
             new CommandLine.Option("--admin-port", null, "PORT", "admin API port, default 9090; 0 picks a free one"),
             new CommandLine.Option("--admin-ip", null, "ADDRESS", "admin API address, default 127.0.0.1"),
             new CommandLine.Option("--token-file", null, "FILE", "the admin token, else $" + AdminClient.TOKEN_VARIABLE),
-            new CommandLine.Option("--max-body", null, "SIZE", "largest request body, default 100MiB"));
+            new CommandLine.Option("--max-body", null, "SIZE", "largest request body, default 100MiB"),
+            new CommandLine.Option("--read-timeout", null, "TIME", DevCommand.READ_TIMEOUT_HELP),
+            new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP));
 
     private final PrintStream out;
     private final Map<String, String> environment;
@@ -43,10 +45,10 @@ final class ServeCommand {
         CommandLine line = CommandLine.parse("serve", OPTIONS, args);
         Path state = line.last("--state").map(Path::of)
                 .orElseThrow(() -> new UsageException("jworkers serve: --state DIR is required (where deployments are kept)"));
+        IngressSettings settings = DevCommand.clientTimeouts("serve", line, IngressSettings.defaults(
+                        line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
+                .withMaxBodyBytes(line.last("--max-body").map(DevCommand::parseSize).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
         String token = AdminClient.token("serve", line.last("--token-file").orElse(null), environment);
-        IngressSettings settings = IngressSettings.defaults(line.last("--ip").orElse("0.0.0.0"),
-                        line.intValue("serve", "--port", 8080, 0, 65535))
-                .withMaxBodyBytes(line.last("--max-body").map(DevCommand::parseSize).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES));
         out.println("jworkers serve: opening " + state.toAbsolutePath() + "...");
         ServeHost serve = ServeHost.open(state);
         IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests());

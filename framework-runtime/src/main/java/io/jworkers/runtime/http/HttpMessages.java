@@ -28,7 +28,7 @@ final class HttpMessages {
     private HttpMessages() {
     }
 
-    static Request toRequest(ServerRequest request) {
+    static Request toRequest(ServerRequest request, ClientTimeouts.Connection connection) {
         Request.Builder builder = Request.builder(request.prologue().method().text(), urlOf(request));
         for (Header header : request.headers()) {
             for (String value : header.allValues()) {
@@ -36,7 +36,7 @@ final class HttpMessages {
             }
         }
         if (request.content().hasEntity()) {
-            builder.body(request.content().inputStream());
+            builder.body(new TimedBodyStream(request.content().inputStream(), connection));
         }
         return builder.build();
     }

@@ -1,13 +1,14 @@
 package io.jworkers.runtime.http;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Header;
-import io.helidon.webserver.ConnectionConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import io.jworkers.api.DeadlineExceededException;
+import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.runtime.host.RequestEpochs;
 import io.jworkers.runtime.pipeline.Pipeline;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * short 500 (504 past the deadline) naming the request id; its stack goes to the log only. After
  * the response, the pipeline's un-awaited async work is cancelled and its {@code waitUntil} work
  * gets the grace period. {@link #close()} drains: in-flight requests and {@code waitUntil} work
- * get the shutdown grace period before the listener stops.
+ * get the shutdown grace period before the listener stops. Clients that stop sending are dropped
+ * by {@link ClientTimeouts}.
  */
 public final class IngressServer implements AutoCloseable {
 
@@ -45,6 +47,7 @@ public final class IngressServer implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final ClientTimeouts clientTimeouts;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<Pipeline> lingering = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
@@ -53,13 +56,15 @@ public final class IngressServer implements AutoCloseable {
         this.router = router;
         this.requests = requests;
         this.settings = settings;
+        this.clientTimeouts = new ClientTimeouts(settings.readTimeout(), settings.idleTimeout(), timer);
         this.server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 .maxPayloadSize(settings.maxBodyBytes())
+                // Helidon's own idle check, kept equal to ours so that neither closes keep-alive
+                // connections earlier than configured; ClientTimeouts also covers what it misses.
                 .idleConnectionTimeout(settings.idleTimeout())
-                .idleConnectionPeriod(Duration.ofMillis(Math.max(100, settings.idleTimeout().toMillis() / 2)))
-                .connectionConfig(ConnectionConfig.builder().readTimeout(settings.readTimeout()).build())
+                .connectionOptions(new AcceptedSockets(SocketOptions.create(), clientTimeouts::accepted))
                 .addProtocol(Http1Config.builder()
                         // Helidon answers its own limit with a bare 400 and no reason we could map, so it gets
                         // four times ours and the ingress itself answers 431 past ours (see serve).
@@ -124,21 +129,24 @@ public final class IngressServer implements AutoCloseable {
         }
         lingering.forEach(Pipeline::cancelBackgroundWork);
         server.stop();
+        clientTimeouts.close();
         timer.shutdownNow();
     }
 
     private void handle(ServerRequest request, ServerResponse response) {
         inFlight.incrementAndGet();
         long epoch = requests.begin();
+        ClientTimeouts.Connection connection = clientTimeouts.requestStarted(request.remotePeer().address());
         try {
-            serve(request, response);
+            serve(request, response, connection);
         } finally {
+            clientTimeouts.requestEnded(connection);
             requests.end(epoch);
             inFlight.decrementAndGet();
         }
     }
 
-    private void serve(ServerRequest request, ServerResponse response) {
+    private void serve(ServerRequest request, ServerResponse response, ClientTimeouts.Connection connection) {
         long start = System.nanoTime();
         String requestId = RequestIds.choose(
                 request.headers().first(HeaderNames.create(RequestIds.HEADER)).orElse(null),
@@ -171,7 +179,13 @@ public final class IngressServer implements AutoCloseable {
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
-        Response result = call(pipeline, worker, request);
+        Response result = call(pipeline, worker, HttpMessages.toRequest(request, connection), connection);
+        if (connection.bodyTimedOut()) {
+            // Whatever the worker made of its broken body: the client is at fault, and gone for input.
+            response.header("connection", "close");
+            result = Response.text(408, "Request Timeout: the request body stopped arriving for "
+                    + settings.readTimeout().toMillis() + " ms (request id " + requestId + ")\n");
+        }
         int status = result.status();
         try {
             HttpMessages.send(result, response, requestId);
@@ -197,14 +211,19 @@ public final class IngressServer implements AutoCloseable {
         return bytes;
     }
 
-    private static Response call(Pipeline pipeline, LoadedWorker worker, ServerRequest request) {
+    private static Response call(Pipeline pipeline, LoadedWorker worker, Request request,
+            ClientTimeouts.Connection connection) {
         try {
-            return WorkerCall.topLevelFetch(pipeline, worker, HttpMessages.toRequest(request));
+            return WorkerCall.topLevelFetch(pipeline, worker, request);
         } catch (DeadlineExceededException e) {
             LOG.log(Level.WARNING, "[" + worker.name() + "] request " + pipeline.requestId() + " ran past its deadline", e);
             return Response.text(504, "Gateway Timeout: the request ran past its deadline (request id "
                     + pipeline.requestId() + ")\n");
         } catch (Throwable e) {
+            if (connection.bodyTimedOut()) {
+                // The client stopped sending the body; ClientTimeouts logged it, serve answers 408.
+                return Response.empty(408);
+            }
             LOG.log(Level.ERROR, "[" + worker.name() + "] request " + pipeline.requestId() + " failed", e);
             return Response.text(500, "Internal Server Error (request id " + pipeline.requestId() + ")\n");
         }

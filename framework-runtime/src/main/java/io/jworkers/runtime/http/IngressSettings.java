@@ -10,9 +10,17 @@ import java.time.Duration;
  * @param maxBodyBytes the largest request body accepted, else 413; default 100 MiB
  * @param maxHeaderBytes the largest header block accepted, else 431; default 16 KiB (Helidon's)
  * @param maxRequestLineBytes the longest request line accepted, else 400/414; default 4 KiB (Helidon's)
- * @param readTimeout a client that sends nothing for this long while a request is being read is
- *     dropped (slow clients); default 30 s
- * @param idleTimeout a keep-alive connection without requests for this long is closed; default 60 s
+ * @param readTimeout how long the server waits for a client that is sending a request: a new
+ *     connection must deliver its whole request head (request line and headers) within it, and a
+ *     request body may pause no longer than it between bytes; else the client is dropped (a
+ *     stalled body is answered 408). Never counts time the worker spends. Default 30 s: between
+ *     Apache's 20 s ({@code mod_reqtimeout}) and nginx's 60 s ({@code client_header_timeout},
+ *     {@code client_body_timeout}), long enough for a phone on a poor link, short enough that a
+ *     slowloris client pays for every connection it holds
+ * @param idleTimeout how long a keep-alive connection may wait for its next request before it is
+ *     closed; default 75 s, nginx's {@code keepalive_timeout}: longer than the 60 s default idle
+ *     timeout of AWS's load balancers, which must close first so that they never send a request
+ *     on a connection the host is just closing
  * @param waitUntilGrace how long {@code waitUntil} work may run after the response; default 30 s,
  *     as Cloudflare
  * @param shutdownGrace how long in-flight requests and {@code waitUntil} work get to finish on
@@ -24,6 +32,24 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
     /** Default largest request body: large enough for uploads, bounded. */
     public static final long DEFAULT_MAX_BODY_BYTES = 100L * 1024 * 1024;
 
+    /** Default wait for a request head, and for the next bytes of a request body (see the record). */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Default wait for the next request on a keep-alive connection (see the record). */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
+
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException if a timeout is not positive
+     */
+    public IngressSettings {
+        if (readTimeout.isNegative() || readTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("client timeouts must be positive, got read " + readTimeout
+                    + " and idle " + idleTimeout);
+        }
+    }
+
     /**
      * The defaults, on an address and port.
      *
@@ -32,8 +58,8 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      * @return the settings
      */
     public static IngressSettings defaults(String host, int port) {
-        return new IngressSettings(host, port, DEFAULT_MAX_BODY_BYTES, 16 * 1024, 4 * 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        return new IngressSettings(host, port, DEFAULT_MAX_BODY_BYTES, 16 * 1024, 4 * 1024, DEFAULT_READ_TIMEOUT,
+                DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
     /**
@@ -50,8 +76,8 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
     /**
      * These settings with other timeouts for slow and idle clients.
      *
-     * @param read the read timeout
-     * @param idle the idle-connection timeout
+     * @param read the read timeout: for a request head, and per pause in a request body
+     * @param idle the keep-alive idle timeout
      * @return the new settings
      */
     public IngressSettings withClientTimeouts(Duration read, Duration idle) {

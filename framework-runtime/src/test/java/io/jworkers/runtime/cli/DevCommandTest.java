@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.WorkerDirs;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,10 +176,41 @@ class DevCommandTest {
     }
 
     @Test
+    void badTimeoutIsAUsageError() {
+        Result result = run(List.of("dev", "--read-timeout", "soon"));
+        assertEquals(2, result.code());
+        assertTrue(result.err().startsWith("jworkers dev: --read-timeout must be a time such as 30s, 500ms or 2m, got \"soon\"\n"),
+                result.err());
+        Result serve = run(List.of("serve", "--state", dir.toString(), "--idle-timeout", "0s"));
+        assertEquals(2, serve.code());
+        assertTrue(serve.err().startsWith("jworkers serve: --idle-timeout must be a time such as 30s, 500ms or 2m, got \"0s\""),
+                serve.err());
+    }
+
+    @Test
+    void clientTimeoutsTakeMillisecondsSecondsMinutesOrPlainSeconds() {
+        assertEquals(Duration.ofMillis(500), DevCommand.parseDuration("dev", "--read-timeout", "500ms"));
+        assertEquals(Duration.ofSeconds(30), DevCommand.parseDuration("dev", "--read-timeout", "30s"));
+        assertEquals(Duration.ofMinutes(2), DevCommand.parseDuration("dev", "--idle-timeout", "2m"));
+        assertEquals(Duration.ofSeconds(90), DevCommand.parseDuration("dev", "--idle-timeout", "90"));
+        List<CommandLine.Option> options = List.of(new CommandLine.Option("--read-timeout", null, "TIME", ""),
+                new CommandLine.Option("--idle-timeout", null, "TIME", ""));
+        IngressSettings defaults = IngressSettings.defaults("127.0.0.1", 0);
+        IngressSettings set = DevCommand.clientTimeouts("dev", CommandLine.parse("dev", options,
+                List.of("--read-timeout", "10s", "--idle-timeout=2m")), defaults);
+        assertEquals(Duration.ofSeconds(10), set.readTimeout());
+        assertEquals(Duration.ofMinutes(2), set.idleTimeout());
+        IngressSettings unset = DevCommand.clientTimeouts("dev", CommandLine.parse("dev", options, List.of()), defaults);
+        assertEquals(IngressSettings.DEFAULT_READ_TIMEOUT, unset.readTimeout());
+        assertEquals(IngressSettings.DEFAULT_IDLE_TIMEOUT, unset.idleTimeout());
+    }
+
+    @Test
     void everyCommandExplainsItselfWithHelp() {
         Result dev = run(List.of("dev", "--help"));
         assertEquals(0, dev.code());
         assertTrue(dev.out().startsWith("Usage: jworkers dev [-c CONFIG]..."), dev.out());
+        assertTrue(dev.out().contains("--read-timeout TIME") && dev.out().contains("--idle-timeout TIME"), dev.out());
         Result deploy = run(List.of("deploy", "--help"));
         assertEquals(0, deploy.code());
         assertTrue(deploy.out().contains("jworkers deploy -c CONFIG [--env NAME]"), deploy.out());
