@@ -6,11 +6,11 @@ import java.util.regex.Pattern;
  * The shapes names must have. Each rule comes with the sentence that explains it, so every
  * message about a bad name tells the person what a good one looks like.
  */
-final class NameRules {
+public final class NameRules {
 
     /** Like Wrangler's worker names: safe in URLs, file names and log lines alike. */
-    static final Pattern WORKER_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-    static final String WORKER_NAME_RULE = "use lowercase letters, digits, '-' and '_', starting with a letter"
+    public static final Pattern WORKER_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    public static final String WORKER_NAME_RULE = "use lowercase letters, digits, '-' and '_', starting with a letter"
             + " or digit, at most 63 characters, e.g. \"auth-service\"";
 
     /** Bindings become names in the caller's code ({@code env.service("AUTH")}, generated accessors). */
