@@ -4,6 +4,7 @@ import io.jworkers.api.Env;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.api.WorkerEntrypoint;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -80,7 +81,7 @@ final class StandIn {
     private Class<? extends WorkerEntrypoint> generateFetch() {
         try {
             Method apply = Function.class.getMethod("apply", Object.class);
-            DynamicType.Builder<WorkerEntrypoint> builder = base("FetchStandIn")
+            DynamicType.Builder<WorkerEntrypoint> builder = base(StandIn.class.getPackageName(), "FetchStandIn")
                     .method(ElementMatchers.named("fetch").and(ElementMatchers.takesArguments(Request.class, Env.class)))
                     .intercept(MethodCall.invoke(apply).on(fetch, Function.class).withArgument(0)
                             .withAssigner(Assigner.DEFAULT, Assigner.Typing.DYNAMIC));
@@ -90,8 +91,10 @@ final class StandIn {
         }
     }
 
+    // Defined in the contract's own package and loader, so that a package-private contract (or
+    // record in its signatures), as tests often declare them, is accessible to it.
     private Class<? extends WorkerEntrypoint> generateRpc() {
-        DynamicType.Builder<WorkerEntrypoint> builder = base("RpcStandIn");
+        DynamicType.Builder<WorkerEntrypoint> builder = base(contract.getPackageName(), "RpcStandIn");
         for (Method method : abstractMethods(contract)) {
             if (method.getTypeParameters().length > 0) {
                 throw new IllegalArgumentException("Contract method " + contract.getName() + "." + method.getName()
@@ -103,8 +106,13 @@ final class StandIn {
                     .withParameters(Arrays.stream(method.getGenericParameterTypes()).map(TypeDefinition.Sort::describe).toList())
                     .intercept(MethodCall.invoke(method).on(implementation, anyType(contract)).withAllArguments());
         }
-        ClassLoader loader = contract.getClassLoader() != null ? contract.getClassLoader() : StandIn.class.getClassLoader();
-        return load(builder, loader);
+        try (DynamicType.Unloaded<WorkerEntrypoint> unloaded = builder.make()) {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(contract, MethodHandles.lookup());
+            return unloaded.load(contract.getClassLoader(), ClassLoadingStrategy.UsingLookup.of(lookup)).getLoaded();
+        } catch (IllegalAccessException e) {
+            throw new IllegalArgumentException("Cannot define a stand-in for contract " + contract.getName() + " in its"
+                    + " package: " + e.getMessage() + ". Open the package to io.jworkers.testing, or make the contract public.", e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -112,10 +120,10 @@ final class StandIn {
         return (Class<Object>) type;
     }
 
-    private static DynamicType.Builder<WorkerEntrypoint> base(String kind) {
+    private static DynamicType.Builder<WorkerEntrypoint> base(String packageName, String kind) {
         return new ByteBuddy(ClassFileVersion.JAVA_V21)
                 .subclass(WorkerEntrypoint.class, ConstructorStrategy.Default.IMITATE_SUPER_CLASS_OPENING)
-                .name(StandIn.class.getPackageName() + "." + kind + COUNTER.incrementAndGet())
+                .name((packageName.isEmpty() ? "" : packageName + ".") + "JWorkers$" + kind + COUNTER.incrementAndGet())
                 .modifiers(Visibility.PUBLIC);
     }
 

@@ -16,7 +16,7 @@ import javax.tools.ToolProvider;
 
 /**
  * Worker fixtures: real sources under {@code src/test/fixtures/NAME}, compiled against the API
- * alone into {@code target/fixture-workers/NAME/classes}, beside a {@code worker.jsonc}. They are
+ * alone into {@code target/fixture-workers/NAME/classes}, beside their configs. They are
  * not on the test classpath: the host loads them in isolated worker loaders, as a user's workers.
  */
 final class FixtureWorkers {
@@ -43,8 +43,10 @@ final class FixtureWorkers {
         }
         String config = jsonc.strip();
         config = "{ \"classpath\": [\"classes\"], " + config.substring(1);
+        // One file per distinct config, so tests that configure a fixture differently never share one.
+        String file = "worker-" + Integer.toHexString(config.hashCode()) + ".jsonc";
         try {
-            return Files.writeString(folder.resolve("worker.jsonc"), config);
+            return Files.writeString(folder.resolve(file), config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -29,6 +29,11 @@ class WorkerSetupErrorsTest {
     static final class Hidden extends WorkerEntrypoint {
     }
 
+    /** Package-private, as contracts declared inside a test often are. */
+    interface PrivateCalc {
+        int combine(int a, int b);
+    }
+
     private static WorkerSetup caller() {
         return new WorkerSetup(CALLER, null);
     }
@@ -56,6 +61,17 @@ class WorkerSetupErrorsTest {
         WorkerLoadException error = assertThrows(WorkerLoadException.class, () -> RunningHost.start(List.of(setup)));
         assertTrue(error.getMessage().contains(Hidden.class.getName()) && error.getMessage().contains("public"),
                 error.getMessage());
+    }
+
+    @Test
+    void aPackagePrivateContractCanReplaceABinding() {
+        WorkerSetup setup = new WorkerSetup(FixtureWorkers.config("caller", """
+                { "name": "caller", "secrets": { "required": ["TOKEN"] },
+                  "services": [{ "binding": "CALC", "service": "calc" }] }
+                """), null).withSecret("TOKEN", "t").replaceBinding("CALC", PrivateCalc.class, (a, b) -> a - b);
+        try (RunningHost host = RunningHost.start(List.of(setup))) {
+            assertEquals("-1", host.self().fetch("/calc").text());
+        }
     }
 
     @Test
