@@ -117,6 +117,13 @@ class WorkerTestExtensionTest {
     }
 
     @Test
+    void eachCallIsATopLevelRequestOfItsOwnAtDepthOneEvenAsync(Service self) {
+        assertEquals("caller caller depth 1", self.fetchAsync(Request.get("/loader")).join().text());
+        assertEquals("hi from greeter at depth 2, call 1", self.fetch("/greet").text());
+        assertEquals("hi from greeter at depth 2, call 2", self.fetch("/greet").text());
+    }
+
+    @Test
     void waitUntilWorkIsAwaited(Service self, TestHost host) {
         LOGGED.clear();
         assertEquals(202, self.fetch("/later").status());
