@@ -187,10 +187,20 @@ final class RunningHost implements TestHost, AutoCloseable {
 
     @Override
     public Service service(String worker) {
+        return service(worker, null);
+    }
+
+    @Override
+    public Service service(String worker, String entrypoint) {
         LoadedWorker loaded = worker(worker);
-        return services.computeIfAbsent(worker, name -> new TopLevelService(this, host.slot(name),
-                new BindingOwner("test", loaded.config().limits().subrequests(), TopLevelService.timeoutOf(loaded),
-                        testThreads)));
+        if (entrypoint != null && loaded.entrypoint(entrypoint) == null) {
+            throw new IllegalArgumentException("Worker \"" + worker + "\" has no entrypoint \"" + entrypoint
+                    + "\"; it has: " + String.join(", ", loaded.entrypointNames()));
+        }
+        return services.computeIfAbsent(entrypoint == null ? worker : worker + "#" + entrypoint,
+                key -> new TopLevelService(this, host.slot(worker), entrypoint,
+                        new BindingOwner("test", loaded.config().limits().subrequests(), TopLevelService.timeoutOf(loaded),
+                                testThreads)));
     }
 
     @Override

@@ -45,6 +45,19 @@ public interface TestHost {
     Service service(String worker);
 
     /**
+     * A named entrypoint of a worker of the host, called like {@link #self()}: RPC, and
+     * {@code fetch} when the entrypoint serves it. Calls run at depth 1 from a depth-0 frame of
+     * the test, so each counts one subrequest.
+     *
+     * @param worker the worker's name
+     * @param entrypoint the entrypoint's name ({@code @Entrypoint} value or simple class name)
+     * @return the service
+     * @throws IllegalArgumentException if the host has no such worker, or the worker no such
+     *     entrypoint (the message lists the names there are)
+     */
+    Service service(String worker, String entrypoint);
+
+    /**
      * The environment of the worker under test: its bindings, vars and secrets as the worker
      * sees them. Calls through its bindings run as the worker's own calls made outside any
      * request (as from its {@code start()}).

@@ -24,9 +24,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A worker as the test calls it: every call is a top-level request with a pipeline of its own,
- * as if it came from the public ingress. {@code fetch} runs the worker at depth 1 exactly as the
- * ingress does; RPC calls run from a depth-0 "test" frame through an ordinary binding, so they
- * count one subrequest. Exceptions are translated as at a binding boundary, stacks kept.
+ * as if it came from the public ingress. {@code fetch} of the default entrypoint runs the worker
+ * at depth 1 exactly as the ingress does; RPC calls and a named entrypoint's {@code fetch} run
+ * from a depth-0 "test" frame through an ordinary binding, so they count one subrequest. Exceptions are translated as at a binding boundary, stacks kept.
  */
 final class TopLevelService implements Service {
 
@@ -34,12 +34,14 @@ final class TopLevelService implements Service {
 
     private final RunningHost host;
     private final WorkerSlot slot;
-    private final ServiceBinding rpc;
+    private final String entrypoint;
+    private final ServiceBinding binding;
 
-    TopLevelService(RunningHost host, WorkerSlot slot, BindingOwner owner) {
+    TopLevelService(RunningHost host, WorkerSlot slot, String entrypoint, BindingOwner owner) {
         this.host = host;
         this.slot = slot;
-        this.rpc = new ServiceBinding(new RpcTarget("SELF", slot, null, CallFrame.NO_PROPS, owner));
+        this.entrypoint = entrypoint;
+        this.binding = new ServiceBinding(new RpcTarget("SELF", slot, entrypoint, CallFrame.NO_PROPS, owner));
     }
 
     @Override
@@ -48,7 +50,9 @@ final class TopLevelService implements Service {
         String requestId = request.headers().get(REQUEST_ID_HEADER);
         Pipeline pipeline = host.newPipeline(requestId != null ? requestId : UUID.randomUUID().toString(), worker);
         try {
-            return WorkerCall.topLevelFetch(pipeline, worker, request);
+            // The default entrypoint as the ingress calls it; a named one through a binding from the test's frame.
+            return entrypoint == null ? WorkerCall.topLevelFetch(pipeline, worker, request)
+                    : inTestFrame(pipeline, () -> binding.fetch(request));
         } catch (Throwable e) {
             throw BoundaryExceptions.translate(e);
         } finally {
@@ -76,7 +80,7 @@ final class TopLevelService implements Service {
 
     @Override
     public <T> T rpc(Class<T> contract) {
-        T stub = rpc.rpc(contract);
+        T stub = binding.rpc(contract);
         Object proxy = Proxy.newProxyInstance(contract.getClassLoader(), new Class<?>[] {contract},
                 (self, method, args) -> method.getDeclaringClass() == Object.class
                         ? objectMethod(self, method, args, contract)
@@ -86,7 +90,7 @@ final class TopLevelService implements Service {
 
     @Override
     public Object call(String method, Object... args) {
-        return topLevel(() -> rpc.call(method, args));
+        return topLevel(() -> binding.call(method, args));
     }
 
     @Override
@@ -95,8 +99,10 @@ final class TopLevelService implements Service {
     }
 
     private <T> T topLevel(Callable<T> call) {
-        LoadedWorker worker = loaded();
-        Pipeline pipeline = host.newPipeline(UUID.randomUUID().toString(), worker);
+        return inTestFrame(host.newPipeline(UUID.randomUUID().toString(), loaded()), call);
+    }
+
+    private static <T> T inTestFrame(Pipeline pipeline, Callable<T> call) {
         CallFrame frame = new CallFrame(pipeline, "test", Thread.currentThread().getContextClassLoader(), null, 0);
         ExecutionContext previous = HostBridge.enter(frame);
         try {
@@ -112,6 +118,8 @@ final class TopLevelService implements Service {
 
     private static Object invoke(Object stub, Method method, Object[] args) throws Exception {
         try {
+            // Contracts declared in tests are often package-private, in the test's package.
+            method.setAccessible(true);
             return method.invoke(stub, args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
@@ -151,6 +159,6 @@ final class TopLevelService implements Service {
 
     @Override
     public String toString() {
-        return "worker " + slot.name() + " (called by the test)";
+        return "worker " + slot.name() + (entrypoint == null ? "" : " entrypoint " + entrypoint) + " (called by the test)";
     }
 }

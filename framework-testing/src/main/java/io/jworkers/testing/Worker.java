@@ -14,9 +14,13 @@ import java.lang.annotation.Target;
  * <pre>{@code
  * @Test
  * void authAlone(@Worker("auth") Service auth, @Worker("auth") Env authEnv) { ... }
+ *
+ * @Test
+ * void stats(@Worker(value = "application", entrypoint = "Admin") Service admin) { ... }
  * }</pre>
  *
- * <p>Naming a worker that the extension did not load fails the test with the names it did load.
+ * <p>Naming a worker that the extension did not load, or an entrypoint the worker lacks, fails
+ * the test with the names there are.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,4 +33,12 @@ public @interface Worker {
      * @return the name
      */
     String value();
+
+    /**
+     * A named entrypoint of the worker (its {@code @Entrypoint} value or simple class name), for a
+     * {@link io.jworkers.api.Service} parameter; empty (the default) for its default entrypoint.
+     *
+     * @return the entrypoint name, or {@code ""}
+     */
+    String entrypoint() default "";
 }

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <ul>
  *   <li>{@link Service}: the worker under test, called as the public ingress calls it (Cloudflare's
  *       {@code SELF}): {@code fetch} and RPC; see {@link TestHost#self()}. With {@link Worker @Worker("name")}:
- *       another worker of the host.
+ *       another worker of the host; with {@code @Worker(value = "name", entrypoint = "Admin")}: a named entrypoint.
  *   <li>{@link Env}: the environment of the worker under test, or with {@code @Worker} of another one.
  *   <li>{@link TestHost}: the host, for {@link TestHost#awaitBackgroundWork()}.
  * </ul>
@@ -289,8 +289,10 @@ public final class WorkerTestExtension implements BeforeEachCallback, AfterEachC
             return host;
         }
         String worker = parameter.findAnnotation(Worker.class).map(Worker::value).orElse(host.selfName());
+        String entrypoint = parameter.findAnnotation(Worker.class).map(Worker::entrypoint).filter(name -> !name.isEmpty())
+                .orElse(null);
         try {
-            return type == Service.class ? host.service(worker) : host.env(worker);
+            return type == Service.class ? host.service(worker, entrypoint) : host.env(worker);
         } catch (IllegalArgumentException e) {
             throw new ParameterResolutionException(e.getMessage(), e);
         }

@@ -75,11 +75,14 @@ class WorkerSetupErrorsTest {
     }
 
     @Test
-    void aWorkerNameTheHostLacksIsListed() {
+    void aWorkerOrEntrypointNameTheHostLacksIsListed() {
         try (RunningHost host = RunningHost.start(List.of(caller().withSecret("TOKEN", "t")))) {
             IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> host.service("greeter"));
             assertEquals("The test's host has no worker \"greeter\"; it has: caller (add one with"
                     + " WorkerTestExtension.withWorker)", error.getMessage());
+            IllegalArgumentException entrypoint = assertThrows(IllegalArgumentException.class,
+                    () -> host.service("caller", "Admin"));
+            assertEquals("Worker \"caller\" has no entrypoint \"Admin\"; it has: CallerWorker", entrypoint.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.api.Service;
+import io.jworkers.testing.Worker;
 import io.jworkers.testing.WorkerTestExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,6 +17,11 @@ class ApplicationWorkerTest {
     @RegisterExtension
     static final WorkerTestExtension workers = WorkerTestExtension.forConfig("worker.jsonc")
             .withVar("MAX_NOTE_LENGTH", "10");
+
+    /** The test's contract for the Admin entrypoint; its record is the application's own, copied by shape. */
+    interface AdminContract {
+        AdminEntrypoint.Stats stats();
+    }
 
     private static Response post(Service self, String text) {
         return self.fetch(Request.builder("POST", "/notes").body(text).build());
@@ -66,5 +72,17 @@ class ApplicationWorkerTest {
     void eachTestStartsWithNoNotesToo(Service self) {
         assertEquals("{\"notes\":[]}", self.fetch("/notes").text());
         assertEquals("/notes/1", post(self, "first").headers().get("location"));
+    }
+
+    @Test
+    void theAdminEntrypointCountsNotesOverTypedRpc(Service self,
+            @Worker(value = "application", entrypoint = "Admin") Service admin) {
+        post(self, "one");
+        post(self, "two");
+        self.fetch(Request.builder("DELETE", "/notes/1").build());
+        AdminEntrypoint.Stats stats = admin.rpc(AdminContract.class).stats();
+        assertEquals(1, stats.notes());
+        assertEquals(2, stats.created());
+        assertEquals("{}", stats.boundWith(), "no binding, so no props");
     }
 }
