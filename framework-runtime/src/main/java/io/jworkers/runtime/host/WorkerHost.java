@@ -156,6 +156,27 @@ public final class WorkerHost implements AutoCloseable {
         return worker;
     }
 
+    /**
+     * Puts a worker whose entrypoint class is already loaded by another loader (a test's stand-in,
+     * not isolated) into a slot, replacing what the slot held. Its environment is built from
+     * {@code config} as for {@link #load}, with no secrets.
+     *
+     * @param slotName the slot, which bindings reach by this name
+     * @param config the worker's config (name, vars, bindings, limits; the classpath is not read)
+     * @param type the entrypoint class
+     * @return the loaded version
+     * @throws io.jworkers.runtime.loader.WorkerLoadException if the class is not a valid entrypoint or fails to start
+     */
+    public LoadedWorker adopt(String slotName, WorkerConfig config, Class<? extends io.jworkers.api.WorkerEntrypoint> type) {
+        WorkerThreads threads = new WorkerThreads(config.name());
+        LoadedWorker worker = factory.adopt(config, type, environmentOf(config, Secrets.NONE, threads), threads);
+        LoadedWorker previous = slot(slotName).swap(worker);
+        if (previous != null) {
+            retire(previous);
+        }
+        return worker;
+    }
+
     private void retire(LoadedWorker previous) {
         long epoch = requests.advance();
         Thread.ofVirtual().name("jworkers-retire-" + previous.name()).start(() -> {

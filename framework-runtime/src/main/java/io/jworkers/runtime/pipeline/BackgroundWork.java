@@ -37,6 +37,7 @@ public final class BackgroundWork {
             try {
                 work.run();
             } catch (Throwable e) {
+                frame.pipeline().waitUntilFailed(e);
                 LOG.log(Level.WARNING, "[" + frame.workerName() + "] waitUntil work of request " + frame.requestId()
                         + " failed", e);
             }
@@ -48,6 +49,7 @@ public final class BackgroundWork {
         CompletableFuture<?> future = work.toCompletableFuture();
         future.whenComplete((value, error) -> {
             if (error != null && !future.isCancelled()) {
+                frame.pipeline().waitUntilFailed(error);
                 LOG.log(Level.WARNING, "[" + frame.workerName() + "] waitUntil work of request " + frame.requestId()
                         + " failed", error);
             }

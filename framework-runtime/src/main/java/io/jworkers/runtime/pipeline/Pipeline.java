@@ -50,6 +50,7 @@ public final class Pipeline {
     private final java.util.concurrent.ConcurrentHashMap<String, long[]> workers = new java.util.concurrent.ConcurrentHashMap<>(8);
     private final List<String> visitOrder = new ArrayList<>(4);
     private final List<Background> background = new ArrayList<>();
+    private final List<Throwable> waitUntilFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean responded;
 
     /**
@@ -280,6 +281,25 @@ public final class Pipeline {
                         : "still running " + grace.toMillis() + " ms after the response (the grace period)"));
             }
         }
+    }
+
+    /**
+     * Records that {@code waitUntil} work failed, for whoever waits on the pipeline (a test).
+     *
+     * @param error what the work threw
+     */
+    void waitUntilFailed(Throwable error) {
+        waitUntilFailures.add(error);
+    }
+
+    /**
+     * The failures of this pipeline's {@code waitUntil} work so far (a cancellation is not one).
+     * They are also logged; this is for callers that wait for the work, such as tests.
+     *
+     * @return a snapshot, oldest first
+     */
+    public List<Throwable> waitUntilFailures() {
+        return List.copyOf(waitUntilFailures);
     }
 
     /**

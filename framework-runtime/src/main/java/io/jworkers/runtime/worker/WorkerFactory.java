@@ -95,6 +95,41 @@ public final class WorkerFactory {
         }
     }
 
+    /**
+     * Creates a worker version around an entrypoint class that some other loader already holds,
+     * such as a stand-in worker written inside a test: the class is checked against the
+     * entrypoint rules, one instance is created with {@code env}, and its {@code start()} runs.
+     * The class keeps its own loader (it is not isolated); the version gets an empty worker
+     * loader of its own, which is the context class loader while the version's code runs and
+     * which {@link LoadedWorker#close()} closes.
+     *
+     * @param config the worker's config (its classpath is not read)
+     * @param type the entrypoint class, the version's only entrypoint
+     * @param env the environment the worker will see
+     * @param threads the tracker of the threads the version will start
+     * @return the loaded version
+     * @throws WorkerLoadException if the class is not a valid entrypoint, or its constructor or {@code start()} fails
+     */
+    public LoadedWorker adopt(WorkerConfig config, Class<? extends WorkerEntrypoint> type, Env env, WorkerThreads threads) {
+        WorkerClassLoader loader = new WorkerClassLoader(config.name(), List.of(), apiLoader);
+        try {
+            EntrypointValidator.violation(type).ifPresent(message -> {
+                throw new WorkerLoadException(where(config) + message);
+            });
+            WorkerEntrypoint instance = withContextLoader(loader, () -> instantiate(config, type, env));
+            EntrypointInstance entrypoint = new EntrypointInstance(EntrypointValidator.nameOf(type), instance,
+                    RpcMethods.of(type));
+            withContextLoader(loader, () -> {
+                start(config, instance);
+                return null;
+            });
+            return new LoadedWorker(config, loader, entrypoint, Map.of(entrypoint.name(), entrypoint), env, threads);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(loader);
+            throw e;
+        }
+    }
+
     private static Class<? extends WorkerEntrypoint> defaultClass(WorkerConfig config, WorkerClassLoader loader,
             List<Class<? extends WorkerEntrypoint>> found) {
         if (config.main() != null) {

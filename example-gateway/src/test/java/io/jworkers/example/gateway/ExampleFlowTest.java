@@ -1,12 +1,18 @@
-package io.jworkers.runtime.dev;
+package io.jworkers.example.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.dev.DevServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,12 +20,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Cloudflare seed flow on the real example modules (as built by Maven), served the way
- * {@code ./jworkers dev} serves them: gateway public, auth and application private.
+ * {@code ./jworkers dev} serves them, over real HTTP: gateway public, auth and application
+ * private, auth's secret from its {@code .dev.vars}.
  */
 class ExampleFlowTest {
 
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final String TOKEN = "let-me-in";
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
     private static DevServer server;
 
     @BeforeAll
@@ -111,5 +120,35 @@ class ExampleFlowTest {
         assertTrue(report.contains("  env.APPLICATION_ADMIN (application#Admin)  Worker  local [connected]"), report);
         assertTrue(report.contains("  env.SECRET_TOKEN (\"(hidden)\")  Environment Variable  local"), report);
         assertTrue(!report.contains(TOKEN), report);
+    }
+
+    // A real HTTP request to the dev server; headers as name, value, name, value, ...
+    private static final class Http {
+        static HttpResponse<String> get(String url, String... headers) {
+            return send(request(url, headers).GET().build());
+        }
+
+        static HttpResponse<String> send(String method, String url, String body, String... headers) {
+            return send(request(url, headers).method(method, HttpRequest.BodyPublishers.ofString(body)).build());
+        }
+
+        private static HttpRequest.Builder request(String url, String... headers) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+            for (int i = 0; i < headers.length; i += 2) {
+                builder.header(headers[i], headers[i + 1]);
+            }
+            return builder;
+        }
+
+        private static HttpResponse<String> send(HttpRequest request) {
+            try {
+                return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }
