@@ -4,6 +4,7 @@ import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.loader.WorkerLoadException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ public final class Main {
             Usage: jworkers <command> [options]
 
             Commands:
+              init      create a new worker module: jworkers init NAME
               dev       run workers locally in one process; the first config is served on http://127.0.0.1:8787
               serve     the production host: deployed workers, an admin API, state kept on disk
               deploy    upload a worker to a running host as a new version
@@ -81,6 +83,7 @@ public final class Main {
                 return help(command, out);
             }
             return switch (command) {
+                case "init" -> new InitCommand(out, Path.of("").toAbsolutePath()).run(rest);
                 case "dev" -> new DevCommand(out).run(rest);
                 case "serve" -> new ServeCommand(out, environment).run(rest);
                 case "deploy", "versions", "rollback", "promote", "secret", "services" -> new AdminCommands(in, out, environment).run(command, rest);
@@ -109,6 +112,10 @@ public final class Main {
 
     private static int help(String command, PrintStream out) {
         return switch (command) {
+            case "init" -> {
+                out.print(InitCommand.usage());
+                yield 0;
+            }
             case "dev" -> {
                 out.print(DevCommand.usage());
                 yield 0;

@@ -128,11 +128,14 @@ public final class WorkerHost implements AutoCloseable {
      * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded; nothing changes then
      */
     public LoadedWorker load(WorkerConfig config, Secrets secrets, String environment) {
-        String slotName = targetSlot(config.name(), environment);
+        return load(config, secrets, environment, nextLocalVersion(targetSlot(config.name(), environment), environment));
+    }
+
+    // A version without deploy metadata (dev reloads, tests): numbered by the loads of its slot.
+    private WorkerVersion nextLocalVersion(String slotName, String environment) {
         int number = loads.merge(slotName, 1, Integer::sum);
         String name = environment == null ? PRODUCTION : environment;
-        return load(config, secrets, environment,
-                new WorkerVersion(name + "/" + number, number, name, "", Instant.now(), ""));
+        return new WorkerVersion(name + "/" + number, number, name, "", Instant.now(), "");
     }
 
     /**
@@ -169,7 +172,8 @@ public final class WorkerHost implements AutoCloseable {
      */
     public LoadedWorker adopt(String slotName, WorkerConfig config, Class<? extends io.jworkers.api.WorkerEntrypoint> type) {
         WorkerThreads threads = new WorkerThreads(config.name());
-        LoadedWorker worker = factory.adopt(config, type, environmentOf(config, Secrets.NONE, threads), threads);
+        LoadedWorker worker = factory.adopt(config, type, environmentOf(config, Secrets.NONE, threads,
+                nextLocalVersion(slotName, null)), threads);
         LoadedWorker previous = slot(slotName).swap(worker);
         if (previous != null) {
             retire(previous);
