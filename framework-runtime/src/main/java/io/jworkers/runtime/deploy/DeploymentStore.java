@@ -109,6 +109,28 @@ public final class DeploymentStore {
      */
     volatile Consumer<String> crashHook = step -> { };
 
+    /**
+     * Test hook for crash tests of a whole process (kill -9 in the middle of a deploy):
+     * {@code -Djworkers.test.pauseDeployAt=STEP@N}, STEP one of {@code staged}, {@code moved},
+     * {@code index-written} (the new index is on disk under a temp name), {@code committed} (it
+     * replaced the index), makes the write of version N print
+     * {@code jworkers test hook: deploy paused at STEP of version N} on standard error when it
+     * reaches STEP, then sleep for a minute, so that the test can kill the process right there.
+     */
+    private static final String PAUSE_AT = System.getProperty("jworkers.test.pauseDeployAt");
+
+    private static void pauseIfAsked(String step, int version) {
+        if (PAUSE_AT != null && PAUSE_AT.equals(step + "@" + version)) {
+            System.err.println("jworkers test hook: deploy paused at " + step + " of version " + version);
+            System.err.flush();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private DeploymentStore(Path root) {
         this.root = root;
         this.staging = root.resolve("staging");
@@ -183,6 +205,7 @@ public final class DeploymentStore {
             writeForced(stage.resolve(CONFIG), configJson.getBytes(StandardCharsets.UTF_8));
             forceDir(stage);
             crashHook.accept("staged");
+            pauseIfAsked("staged", number);
 
             // 2. Move the version into place.
             for (Path dir : List.of(workersDir.resolve(worker), envDir, versionsDir)) {
@@ -195,12 +218,14 @@ public final class DeploymentStore {
             moved = true;
             forceDir(versionsDir);
             crashHook.accept("moved");
+            pauseIfAsked("moved", number);
 
             // 3. Commit: replace the index.
             VersionInfo info = new VersionInfo(number, Instant.now(), message, hash);
             List<VersionInfo> versions = new ArrayList<>(index.versions());
             versions.add(info);
             writeIndex(envDir, new Index(number, versions));
+            pauseIfAsked("committed", number);
             return info;
         } catch (IOException | RuntimeException e) {
             // Undo: the index was not replaced, so remove whatever this deploy created.
@@ -551,6 +576,7 @@ public final class DeploymentStore {
         try {
             writeForced(temp, JSON.writeValueAsBytes(index));
             crashHook.accept("index-written");
+            pauseIfAsked("index-written", index.current());
             Files.move(temp, envDir.resolve(INDEX), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {

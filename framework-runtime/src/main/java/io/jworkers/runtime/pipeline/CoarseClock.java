@@ -21,6 +21,9 @@ final class CoarseClock {
             }
         }, "jworkers-clock");
         ticker.setDaemon(true);
+        // This class is first used inside a worker's call, where the context class loader is the
+        // worker's: a thread inherits it, and this one lives forever, so it would pin that loader.
+        ticker.setContextClassLoader(CoarseClock.class.getClassLoader());
         ticker.start();
     }
 

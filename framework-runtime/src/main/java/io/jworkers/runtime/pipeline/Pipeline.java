@@ -2,6 +2,7 @@ package io.jworkers.runtime.pipeline;
 
 import io.jworkers.api.DeadlineExceededException;
 import io.jworkers.api.SubrequestLimitExceededException;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,17 +22,34 @@ public final class Pipeline {
 
     private static final System.Logger LOG = System.getLogger("jworkers.worker");
 
-    // Work started beside the response: a thread, or a stage handed to waitUntil.
-    private record Background(Thread thread, CompletableFuture<?> stage, String workerName, boolean waitUntil) {
+    // Work started beside the response: a thread, or a stage handed to waitUntil. Both are held
+    // weakly: the pipeline outlives its work (the ingress and the grace timer keep it), and a
+    // finished thread still references its task and the worker's context class loader, a
+    // finished stage its result, which would keep a replaced version's loader alive. Running
+    // work is reachable anyway (a live thread; a stage through whoever will complete it).
+    private record Background(WeakReference<Thread> thread, WeakReference<CompletableFuture<?>> stage, String workerName,
+            boolean waitUntil) {
+        Background(Thread thread, CompletableFuture<?> stage, String workerName, boolean waitUntil) {
+            this(thread == null ? null : new WeakReference<>(thread), stage == null ? null : new WeakReference<>(stage),
+                    workerName, waitUntil);
+        }
+
         boolean running() {
-            return thread != null ? thread.isAlive() : !stage.isDone();
+            if (thread != null) {
+                Thread running = thread.get();
+                return running != null && running.isAlive();
+            }
+            CompletableFuture<?> pending = stage.get();
+            return pending != null && !pending.isDone();
         }
 
         void cancel() {
-            if (thread != null) {
-                thread.interrupt();
-            } else {
-                stage.cancel(true);
+            Thread running = thread == null ? null : thread.get();
+            CompletableFuture<?> pending = stage == null ? null : stage.get();
+            if (running != null) {
+                running.interrupt();
+            } else if (pending != null) {
+                pending.cancel(true);
             }
         }
     }

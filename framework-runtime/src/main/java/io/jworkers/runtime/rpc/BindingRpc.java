@@ -17,6 +17,7 @@ import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The RPC side of one service binding: typed stubs (one per contract interface, made once and
@@ -30,6 +31,10 @@ public final class BindingRpc {
     private final RpcTarget target;
     private final Map<Class<?>, Stub> stubs = new ConcurrentHashMap<>();
     private volatile DynamicLink dynamic;
+    // Drops the dynamic link when the target's version changes: the link holds that version (its
+    // handles are bound to its instance), and a caller that makes no further dynamic call would
+    // otherwise keep the replaced version's loader alive. The slot holds it weakly; this field keeps it.
+    private final Consumer<LoadedWorker> dropDynamicLink = worker -> dynamic = null;
 
     private record Stub(Object instance, StubLinks links) {
     }
@@ -51,6 +56,7 @@ public final class BindingRpc {
      */
     public BindingRpc(RpcTarget target) {
         this.target = target;
+        target.slot().addListener(dropDynamicLink);
     }
 
     /**
@@ -136,6 +142,9 @@ public final class BindingRpc {
         if (link == null || link.worker() != worker) {
             link = new DynamicLink(worker, ValueCopier.create(), new ConcurrentHashMap<>());
             dynamic = link;
+            if (target.slot().current() != worker) {
+                dynamic = null; // swapped meanwhile, maybe before the listener ran: keep no old version
+            }
         }
         return link;
     }

@@ -14,20 +14,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code jworkers dev} in a JVM of its own, started as a user would (the CLI's main class, JVM
- * options such as {@code -Xmx256m}), for what only a separate process shows: memory bounds,
- * signals, exit codes.
+ * {@code jworkers dev} or {@code jworkers serve} in a JVM of its own, started as a user would (the
+ * CLI's main class, JVM options such as {@code -Xmx256m}), for what only a separate process shows:
+ * memory bounds, signals (SIGTERM, SIGKILL), exit codes, everything the host prints.
  */
 public final class ForkedHost implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile("Ready on (http://127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern SERVING = Pattern.compile(
+            "Serving on (http://127\\.0\\.0\\.1:\\d+); admin API on (http://127\\.0\\.0\\.1:\\d+)");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final String url;
+    private final String adminUrl;
     private final Thread reader;
 
-    private ForkedHost(Process process) throws InterruptedException {
+    private ForkedHost(Process process, Pattern ready) throws InterruptedException {
         this.process = process;
         this.reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -40,21 +43,24 @@ public final class ForkedHost implements AutoCloseable {
         });
         reader.setDaemon(true);
         reader.start();
-        String found = null;
+        Matcher found = null;
         for (int i = 0; i < 600 && found == null && process.isAlive(); i++) {
             for (String line : output) {
-                Matcher matcher = READY.matcher(line);
+                Matcher matcher = ready.matcher(line);
                 if (matcher.find()) {
-                    found = matcher.group(1);
+                    found = matcher;
                 }
             }
-            Thread.sleep(50);
+            if (found == null) {
+                Thread.sleep(50);
+            }
         }
         if (found == null) {
             process.destroyForcibly();
             throw new IllegalStateException("the forked host did not start: " + output);
         }
-        this.url = found;
+        this.url = found.group(1);
+        this.adminUrl = found.groupCount() > 1 ? found.group(2) : null;
     }
 
     /**
@@ -65,18 +71,43 @@ public final class ForkedHost implements AutoCloseable {
      * @return the running host
      */
     public static ForkedHost dev(List<String> jvmOptions, List<String> devArguments) {
+        List<String> command = javaCommand(jvmOptions);
+        command.add("dev");
+        command.add("--port");
+        command.add("0");
+        command.addAll(devArguments);
+        return start(command, READY);
+    }
+
+    /**
+     * Starts {@code jworkers serve} in a new JVM, its public listener and admin API on free ports
+     * of 127.0.0.1.
+     *
+     * @param jvmOptions e.g. {@code -Djworkers.test.pauseDeployAt=moved@2}
+     * @param state the state folder
+     * @param tokenFile the admin token's file
+     * @return the running host
+     */
+    public static ForkedHost serve(List<String> jvmOptions, Path state, Path tokenFile) {
+        List<String> command = javaCommand(jvmOptions);
+        command.addAll(List.of("serve", "--state", state.toString(), "--ip", "127.0.0.1", "--port", "0",
+                "--admin-port", "0", "--token-file", tokenFile.toString()));
+        return start(command, SERVING);
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add("io.jworkers.runtime.cli.Main");
-        command.add("dev");
-        command.add("--port");
-        command.add("0");
-        command.addAll(devArguments);
+        return command;
+    }
+
+    private static ForkedHost start(List<String> command, Pattern ready) {
         try {
-            return new ForkedHost(new ProcessBuilder(command).redirectErrorStream(true).start());
+            return new ForkedHost(new ProcessBuilder(command).redirectErrorStream(true).start(), ready);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -86,12 +117,52 @@ public final class ForkedHost implements AutoCloseable {
     }
 
     /**
-     * The primary worker's URL.
+     * The primary worker's URL ({@code dev}), the public listener's ({@code serve}).
      *
      * @return e.g. {@code http://127.0.0.1:40123}
      */
     public String url() {
         return url;
+    }
+
+    /**
+     * The admin API's URL ({@code serve} only).
+     *
+     * @return e.g. {@code http://127.0.0.1:40124}
+     */
+    public String adminUrl() {
+        return adminUrl;
+    }
+
+    /**
+     * Sends SIGKILL, as {@code kill -9} does: no shutdown hook, no clean-up, and waits for the end.
+     *
+     * @return the exit code (137 on Linux: 128 + signal 9)
+     */
+    public int kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the forked host survived SIGKILL for 30 s");
+        }
+        reader.join(5000);
+        return process.exitValue();
+    }
+
+    /**
+     * Waits until the process printed a line containing {@code text}.
+     *
+     * @param text what to wait for
+     * @param seconds how long at most
+     * @throws IllegalStateException if it did not come in time, with what was printed
+     */
+    public void awaitOutput(String text, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (output.stream().noneMatch(line -> line.contains(text))) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IllegalStateException("the forked host did not print \"" + text + "\" in " + seconds + " s: " + output);
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** Sends SIGTERM, as a service manager stops a process. */
