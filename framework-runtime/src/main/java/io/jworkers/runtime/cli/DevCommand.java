@@ -58,7 +58,7 @@ final class DevCommand {
         String ip = line.last("--ip").orElse(DEFAULT_IP);
         String environment = line.last("--env").orElse(null);
         IngressSettings settings = clientTimeouts("dev", line, IngressSettings.defaults(ip, port)
-                .withMaxBodyBytes(line.last("--max-body").map(DevCommand::parseSize).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
+                .withMaxBodyBytes(line.last("--max-body").map(size -> parseSize("dev", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
         List<Path> configs = line.all("--config").stream().map(Path::of).toList();
         if (configs.isEmpty()) {
             configs = defaultConfigs();
@@ -87,7 +87,7 @@ final class DevCommand {
     }
 
     // 100MiB, 2GiB, 512KiB or plain bytes.
-    static long parseSize(String text) {
+    static long parseSize(String command, String text) {
         String value = text.trim();
         long unit = 1;
         for (String[] suffix : new String[][] {{"GiB", "1073741824"}, {"MiB", "1048576"}, {"KiB", "1024"}}) {
@@ -105,7 +105,7 @@ final class DevCommand {
         } catch (NumberFormatException ignored) {
             // Reported below.
         }
-        throw new UsageException("jworkers dev: --max-body must be a size such as 100MiB, 2GiB or 1048576, got \"" + text + "\"");
+        throw new UsageException("jworkers " + command + ": --max-body must be a size such as 100MiB, 2GiB or 1048576, got \"" + text + "\"");
     }
 
     // --read-timeout and --idle-timeout, shared with serve.

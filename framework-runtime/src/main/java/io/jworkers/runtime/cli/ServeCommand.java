@@ -47,7 +47,7 @@ final class ServeCommand {
                 .orElseThrow(() -> new UsageException("jworkers serve: --state DIR is required (where deployments are kept)"));
         IngressSettings settings = DevCommand.clientTimeouts("serve", line, IngressSettings.defaults(
                         line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
-                .withMaxBodyBytes(line.last("--max-body").map(DevCommand::parseSize).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
+                .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
         String token = AdminClient.token("serve", line.last("--token-file").orElse(null), environment);
         out.println("jworkers serve: opening " + state.toAbsolutePath() + "...");
         ServeHost serve = ServeHost.open(state);

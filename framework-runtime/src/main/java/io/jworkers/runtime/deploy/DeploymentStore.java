@@ -299,6 +299,14 @@ public final class DeploymentStore {
 
     // ------------------------------------------------------------------ reads
 
+    /**
+     * A folder for scratch files of a deploy in progress (uploads, checks): emptied by {@link #open},
+     * so a crash mid-deploy leaves nothing behind after the restart.
+     */
+    public Path scratch() {
+        return staging;
+    }
+
     /** Every version of the worker in the environment, oldest first; empty if none. */
     public List<VersionInfo> versions(String worker, String environment) {
         checkName("worker", worker);

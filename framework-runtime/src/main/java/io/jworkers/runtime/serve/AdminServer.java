@@ -115,7 +115,7 @@ public final class AdminServer implements AutoCloseable {
     private Object deploy(ServerRequest request) {
         Path bundle = null;
         try {
-            bundle = Files.createTempFile("jworkers-upload", ".zip");
+            bundle = Files.createTempFile(serve.store().scratch(), "upload", ".zip");
             try (InputStream body = request.content().inputStream()) {
                 Files.copy(body, bundle, StandardCopyOption.REPLACE_EXISTING);
             }

@@ -32,9 +32,10 @@ final class PromotedBundle {
      *
      * @param code the version whose classes and jars are promoted
      * @param settings the target environment's current version, whose settings are kept
+     * @param scratch the folder to write it in
      * @return the bundle zip; the caller deletes it
      */
-    static Path write(Deployment code, Deployment settings) {
+    static Path write(Deployment code, Deployment settings, Path scratch) {
         try {
             ObjectNode config = (ObjectNode) JSON.readTree(settings.configJson());
             ObjectNode codeConfig = (ObjectNode) JSON.readTree(code.configJson());
@@ -44,7 +45,7 @@ final class PromotedBundle {
                     config.set(field, codeConfig.get(field));
                 }
             }
-            Path zip = Files.createTempFile("jworkers-promote", ".zip");
+            Path zip = Files.createTempFile(scratch, "promote", ".zip");
             try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file);
                  Stream<Path> files = Files.walk(code.bundleDir())) {
                 for (Path path : files.filter(Files::isRegularFile).sorted().toList()) {

@@ -113,7 +113,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @throws DeployRejectedException if it is refused; nothing changed then
      */
     public synchronized VersionInfo deploy(String worker, String environment, Path bundle, String message) {
-        Path staging = unpackForCheck(bundle);
+        Path staging = unpackForCheck(bundle, store.scratch());
         try {
             WorkerConfig config = checkedConfig(staging.resolve(WorkerBundle.CONFIG), worker, environment);
             tryLoad(config, environment);
@@ -188,7 +188,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         Deployment settings = store.current(worker, to).orElseThrow(() -> new DeployRejectedException(409,
                 "Worker \"" + worker + "\" has no version in " + to + " to take its settings (routes, bindings, vars) from; "
                         + "deploy it there once with: jworkers deploy -c CONFIG" + (to.equals(WorkerHost.PRODUCTION) ? "" : " --env " + to)));
-        Path bundle = PromotedBundle.write(source, settings);
+        Path bundle = PromotedBundle.write(source, settings, store.scratch());
         try {
             return deploy(worker, to, bundle, message != null ? message : "Promoted from " + from + " version " + number);
         } finally {
@@ -328,9 +328,9 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         throw new DeployRejectedException(400, "The bundle has no " + WorkerBundle.CONFIG + "; build it with jworkers deploy");
     }
 
-    private static Path unpackForCheck(Path bundle) {
+    private static Path unpackForCheck(Path bundle, Path scratch) {
         try {
-            Path dir = Files.createTempDirectory("jworkers-deploy-check");
+            Path dir = Files.createTempDirectory(scratch, "check");
             try (InputStream file = Files.newInputStream(bundle); ZipInputStream zip = new ZipInputStream(file)) {
                 boolean any = false;
                 for (ZipEntry entry; (entry = zip.getNextEntry()) != null; any = true) {

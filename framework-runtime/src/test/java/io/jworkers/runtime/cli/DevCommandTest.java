@@ -188,6 +188,18 @@ class DevCommandTest {
     }
 
     @Test
+    void badBodyLimitIsAUsageErrorNamingTheCommand() {
+        Result dev = run(List.of("dev", "--max-body", "lots"));
+        assertEquals(2, dev.code());
+        assertTrue(dev.err().startsWith("jworkers dev: --max-body must be a size such as 100MiB, 2GiB or 1048576, got \"lots\"\n"),
+                dev.err());
+        Result serve = run(List.of("serve", "--state", dir.toString(), "--max-body", "0"));
+        assertEquals(2, serve.code());
+        assertTrue(serve.err().startsWith("jworkers serve: --max-body must be a size such as 100MiB, 2GiB or 1048576, got \"0\"\n"),
+                serve.err());
+    }
+
+    @Test
     void clientTimeoutsTakeMillisecondsSecondsMinutesOrPlainSeconds() {
         assertEquals(Duration.ofMillis(500), DevCommand.parseDuration("dev", "--read-timeout", "500ms"));
         assertEquals(Duration.ofSeconds(30), DevCommand.parseDuration("dev", "--read-timeout", "30s"));
