@@ -82,7 +82,8 @@ public final class DevServer implements AutoCloseable {
         }
         List<Secrets> secrets = configs.stream().map(config -> DevSecrets.load(config, environment)).toList();
 
-        WorkerHost host = new WorkerHost();
+        // A replaced version's in-flight requests and waitUntil work get the shutdown grace to finish.
+        WorkerHost host = new WorkerHost(settings.shutdownGrace(), false);
         try {
             for (int i = 0; i < configs.size(); i++) {
                 host.load(configs.get(i), secrets.get(i));

@@ -137,16 +137,23 @@ public final class IngressServer implements AutoCloseable {
         inFlight.incrementAndGet();
         long epoch = requests.begin();
         ClientTimeouts.Connection connection = clientTimeouts.requestStarted(request.remotePeer().address());
+        Pipeline pipeline = null;
         try {
-            serve(request, response, connection);
+            pipeline = serve(request, response, connection);
         } finally {
             clientTimeouts.requestEnded(connection);
-            requests.end(epoch);
+            if (pipeline == null) {
+                requests.end(epoch);
+            } else {
+                // A replaced version drains until its waitUntil work is done too, not only its responses.
+                pipeline.whenBackgroundDone(() -> requests.end(epoch));
+            }
             inFlight.decrementAndGet();
         }
     }
 
-    private void serve(ServerRequest request, ServerResponse response, ClientTimeouts.Connection connection) {
+    // The pipeline that served the request, or null when no worker was reached.
+    private Pipeline serve(ServerRequest request, ServerResponse response, ClientTimeouts.Connection connection) {
         long start = System.nanoTime();
         String requestId = RequestIds.choose(
                 request.headers().first(HeaderNames.create(RequestIds.HEADER)).orElse(null),
@@ -157,7 +164,7 @@ public final class IngressServer implements AutoCloseable {
             response.header("connection", "close");
             HttpMessages.sendText(response, 503, "The host is shutting down; retry on another host.", requestId);
             AccessLog.log(method, path, 503, start, requestId, "-");
-            return;
+            return null;
         }
         int headerBytes = headerBytes(request);
         if (headerBytes > settings.maxHeaderBytes()) {
@@ -165,7 +172,7 @@ public final class IngressServer implements AutoCloseable {
             HttpMessages.sendText(response, 431, "Request headers are " + headerBytes + " bytes, more than the "
                     + settings.maxHeaderBytes() + " allowed\n", requestId);
             AccessLog.log(method, path, 431, start, requestId, "-");
-            return;
+            return null;
         }
         Optional<WorkerSlot> slot = router.route(request.headers().first(HeaderNames.HOST).orElse(null), path);
         LoadedWorker worker = slot.map(WorkerSlot::current).orElse(null);
@@ -175,7 +182,7 @@ public final class IngressServer implements AutoCloseable {
                     ? "No worker serves " + path
                     : "Worker \"" + slot.get().name() + "\" is not loaded", requestId);
             AccessLog.log(method, path, status, start, requestId, "-");
-            return;
+            return null;
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
@@ -198,6 +205,7 @@ public final class IngressServer implements AutoCloseable {
             }
         }
         AccessLog.log(method, path, status, start, requestId, pipeline.describeWorkers());
+        return pipeline;
     }
 
     // The header block as sent: "name: value\r\n" per value.

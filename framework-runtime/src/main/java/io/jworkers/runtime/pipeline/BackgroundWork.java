@@ -47,6 +47,8 @@ public final class BackgroundWork {
 
     static void waitUntil(CallFrame frame, CompletionStage<?> work) {
         CompletableFuture<?> future = work.toCompletableFuture();
+        frame.pipeline().backgroundStarted();
+        future.whenComplete((value, error) -> frame.pipeline().backgroundEnded());
         future.whenComplete((value, error) -> {
             if (error != null && !future.isCancelled()) {
                 frame.pipeline().waitUntilFailed(error);
@@ -65,9 +67,16 @@ public final class BackgroundWork {
                 work.run();
             } finally {
                 HostBridge.restore(null);
+                frame.pipeline().backgroundEnded();
             }
         };
-        return frame.threads() != null ? frame.threads().start(purpose, frame.requestId(), inFrame)
-                : Thread.ofVirtual().name("jworkers-" + purpose + "-" + frame.requestId()).start(inFrame);
+        frame.pipeline().backgroundStarted();
+        try {
+            return frame.threads() != null ? frame.threads().start(purpose, frame.requestId(), inFrame)
+                    : Thread.ofVirtual().name("jworkers-" + purpose + "-" + frame.requestId()).start(inFrame);
+        } catch (RuntimeException | Error e) {
+            frame.pipeline().backgroundEnded();
+            throw e;
+        }
     }
 }

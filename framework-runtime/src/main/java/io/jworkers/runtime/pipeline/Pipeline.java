@@ -70,6 +70,9 @@ public final class Pipeline {
     private final List<Background> background = new ArrayList<>();
     private final List<Throwable> waitUntilFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean responded;
+    // Guarded by background: work started beside the response that has not ended, and who waits for none.
+    private int backgroundRunning;
+    private Runnable whenDone;
 
     /**
      * Opens a pipeline now.
@@ -268,6 +271,43 @@ public final class Pipeline {
             timer.schedule(() -> cancelWaitUntil(grace), grace.toMillis(), TimeUnit.MILLISECONDS);
         }
         return waiting;
+    }
+
+    /** Background work starts: counted until {@link #backgroundEnded()}. */
+    void backgroundStarted() {
+        synchronized (background) {
+            backgroundRunning++;
+        }
+    }
+
+    /** Background work ended, however it ended. */
+    void backgroundEnded() {
+        Runnable action = null;
+        synchronized (background) {
+            if (--backgroundRunning == 0 && whenDone != null) {
+                action = whenDone;
+                whenDone = null;
+            }
+        }
+        if (action != null) {
+            action.run();
+        }
+    }
+
+    /**
+     * Runs an action once no work started beside the response is running any more: at once if
+     * none is, else when the last piece ends (finished, failed or cancelled).
+     *
+     * @param action what to run, on the thread that ends the last piece of work
+     */
+    public void whenBackgroundDone(Runnable action) {
+        synchronized (background) {
+            if (backgroundRunning > 0) {
+                whenDone = action;
+                return;
+            }
+        }
+        action.run();
     }
 
     /** Cancels every piece of background work still running, e.g. when the host shuts down. */
