@@ -65,18 +65,34 @@ public final class ForkedHost implements AutoCloseable {
      * @return the running host
      */
     public static ForkedHost dev(List<String> jvmOptions, List<String> devArguments) {
+        return dev(Path.of("").toAbsolutePath(), System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")), jvmOptions, devArguments);
+    }
+
+    /**
+     * Starts {@code jworkers dev} in a new JVM on a free port, from a given folder and classpath,
+     * as an IDE's run configuration does.
+     *
+     * @param workingDirectory the folder it runs in (where {@code jworkers.jsonc} is looked for)
+     * @param classpath the JVM's classpath
+     * @param jvmOptions e.g. {@code -Xmx256m}
+     * @param devArguments arguments after {@code dev}
+     * @return the running host
+     */
+    public static ForkedHost dev(Path workingDirectory, String classpath, List<String> jvmOptions, List<String> devArguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        command.add(classpath);
         command.add("io.jworkers.runtime.cli.Main");
         command.add("dev");
         command.add("--port");
         command.add("0");
         command.addAll(devArguments);
         try {
-            return new ForkedHost(new ProcessBuilder(command).redirectErrorStream(true).start());
+            return new ForkedHost(new ProcessBuilder(command).directory(workingDirectory.toFile())
+                    .redirectErrorStream(true).start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
