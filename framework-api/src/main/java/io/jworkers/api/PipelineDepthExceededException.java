@@ -15,8 +15,18 @@ public class PipelineDepthExceededException extends WorkerException {
      * @param limit the depth limit that was hit
      */
     public PipelineDepthExceededException(int limit) {
+        this(limit, null);
+    }
+
+    /**
+     * Creates the exception, saying where the limit was hit.
+     *
+     * @param limit the depth limit that was hit
+     * @param detail which call hit it and what to do, appended to the message; or {@code null}
+     */
+    public PipelineDepthExceededException(int limit, String detail) {
         super("Subrequest depth limit exceeded: this request recursed through workers too many times (limit "
-                + limit + ")");
+                + limit + ")" + (detail == null ? "" : ": " + detail));
         this.limit = limit;
     }
 

@@ -104,6 +104,10 @@ final class AdminCommands {
         String env = line.last("--env").orElse("production");
         JsonNode answer = client("versions", line).get("/v1/workers/" + name + "/versions", Map.of("env", env));
         int current = answer.path("current").asInt();
+        if (answer.path("versions").isEmpty()) {
+            throw new AdminClient.AdminException("worker \"" + name + "\" has no versions in " + env
+                    + "; jworkers services lists the deployed workers");
+        }
         out.printf("%-8s %-25s %-13s %s%n", "VERSION", "CREATED", "SHA256", "MESSAGE");
         for (JsonNode version : answer.path("versions")) {
             int number = version.path("number").asInt();

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.cli;
 
+import io.jworkers.runtime.config.Spelling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,9 @@ final class CommandLine {
             }
             Option option = find(options, name);
             if (option == null) {
-                throw new UsageException("jworkers " + command + ": unknown option " + name);
+                throw new UsageException("jworkers " + command + ": unknown option " + name + Spelling.hint(name,
+                        options.stream().flatMap(o -> java.util.stream.Stream.of(o.longName(), o.shortName()))
+                                .filter(java.util.Objects::nonNull).toList()));
             }
             if (value == null) {
                 if (i + 1 >= args.size()) {

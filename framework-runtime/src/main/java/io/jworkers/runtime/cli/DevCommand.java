@@ -57,13 +57,14 @@ final class DevCommand {
         int port = line.intValue("dev", "--port", DEFAULT_PORT, 0, 65535);
         String ip = line.last("--ip").orElse(DEFAULT_IP);
         String environment = line.last("--env").orElse(null);
+
+        // Every option is checked before any file is looked for.
         IngressSettings settings = clientTimeouts("dev", line, IngressSettings.defaults(ip, port)
                 .withMaxBodyBytes(line.last("--max-body").map(size -> parseSize("dev", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
         List<Path> configs = line.all("--config").stream().map(Path::of).toList();
         if (configs.isEmpty()) {
             configs = defaultConfigs();
         }
-
         out.println("jworkers dev: loading " + configs.size() + (configs.size() == 1 ? " worker" : " workers")
                 + (environment == null ? "" : " (environment " + environment + ")") + "...");
         DevServer server = DevServer.start(configs, environment, settings);

@@ -1,6 +1,7 @@
 package io.jworkers.runtime.cli;
 
 import io.jworkers.runtime.config.ConfigException;
+import io.jworkers.runtime.config.Spelling;
 import io.jworkers.runtime.loader.WorkerLoadException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -88,12 +89,13 @@ public final class Main {
                 case "serve" -> new ServeCommand(out, environment).run(rest);
                 case "deploy", "versions", "rollback", "promote", "secret", "services" -> new AdminCommands(in, out, environment).run(command, rest);
                 case "help" -> help(rest.get(0), out);
-                default -> throw new UsageException("jworkers: unknown command \"" + command + "\"");
+                default -> throw new UsageException("jworkers: unknown command \"" + command + "\"" + Spelling.hint(command,
+                        List.of("dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "help")));
             };
         } catch (UsageException e) {
             err.println(e.getMessage());
             err.println();
-            err.print(USAGE);
+            err.print(usageOf(command)); // the options of the command at hand, else the list of commands
             return 2;
         } catch (ConfigException | WorkerLoadException | AdminClient.AdminException e) {
             err.println("jworkers " + command + ": " + e.getMessage());
@@ -108,6 +110,15 @@ public final class Main {
                     + (root != e ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : ""));
             return 1;
         }
+    }
+
+    private static String usageOf(String command) {
+        return switch (command) {
+            case "dev" -> DevCommand.usage();
+            case "serve" -> ServeCommand.usage();
+            case "deploy", "versions", "rollback", "promote", "secret", "services" -> AdminCommands.usage();
+            default -> USAGE;
+        };
     }
 
     private static int help(String command, PrintStream out) {

@@ -8,7 +8,7 @@ import java.util.Optional;
  * "Did you mean" suggestions: most unknown names in a config are one or two keystrokes away from
  * a valid one, and naming it saves the person a trip to the docs.
  */
-final class Spelling {
+public final class Spelling {
 
     private Spelling() {
     }
@@ -29,8 +29,14 @@ final class Spelling {
         return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
     }
 
-    /** Formats a suggestion as a parenthesised hint, or nothing, ready to append to a message. */
-    static String hint(String typo, Collection<String> candidates) {
+    /**
+     * Formats a suggestion as a parenthesised hint, or nothing, ready to append to a message.
+     *
+     * @param typo the unknown name
+     * @param candidates the known names
+     * @return e.g. {@code  (did you mean "routes"?)}, or an empty string
+     */
+    public static String hint(String typo, Collection<String> candidates) {
         return closest(typo, candidates).map(s -> " (did you mean \"" + s + "\"?)").orElse("");
     }
 

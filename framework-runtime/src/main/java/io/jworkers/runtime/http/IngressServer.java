@@ -89,6 +89,9 @@ public final class IngressServer implements AutoCloseable {
     public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
         IngressServer ingress = new IngressServer(settings, router, requests);
         ingress.server.start();
+        if (!ingress.server.isRunning()) {
+            throw ListenFailure.of(settings.host(), settings.port(), "--port");
+        }
         return ingress;
     }
 

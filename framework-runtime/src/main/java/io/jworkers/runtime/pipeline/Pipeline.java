@@ -137,7 +137,8 @@ public final class Pipeline {
     public void checkDeadline() {
         if (CoarseClock.nanoTime() - deadlineNanos > 0) {
             throw new DeadlineExceededException("Request " + requestId + " ran past its deadline of "
-                    + timeout.toMillis() + " ms (limits.timeout_ms); no further binding calls are allowed");
+                    + timeout.toMillis() + " ms (limits.timeout_ms); no further binding calls are allowed."
+                    + " Raise limits.timeout_ms of the worker that received the request, or make the work faster");
         }
     }
 

@@ -65,7 +65,9 @@ public final class WorkerCall {
     public static CallFrame enterFrame(CallFrame caller, LoadedWorker target, String props) {
         int depth = caller.depth() + 1;
         if (depth > Pipeline.MAX_DEPTH) {
-            throw new PipelineDepthExceededException(Pipeline.MAX_DEPTH);
+            throw new PipelineDepthExceededException(Pipeline.MAX_DEPTH, "worker \"" + caller.workerName()
+                    + "\" called worker \"" + target.name() + "\" at depth " + caller.depth()
+                    + "; look for a cycle of service bindings (A -> B -> A) or make the chain shorter");
         }
         caller.pipeline().beginSubrequest();
         return new CallFrame(caller.pipeline(), target.name(), target.loader(), target.threads(), depth, props);

@@ -108,11 +108,15 @@ public final class BindingRpc {
         }
         Method method = entry.methods().get(name);
         if (method == null) {
-            throw new RpcMethodNotFoundException(name, entry.methods().describe(), reasonNotCallable(name));
+            String reason = reasonNotCallable(name);
+            throw new RpcMethodNotFoundException(name, entry.methods().describe(), "Binding " + target.binding()
+                    + " calls " + target.describe() + (reason != null ? "; " + reason
+                    : ": check the name, or add a public method " + name + " to that worker."));
         }
         if (method.getParameterCount() != arguments.length) {
-            throw new IllegalArgumentException("RPC method " + name + " of " + target.describe() + " takes "
-                    + method.getParameterCount() + " arguments, the call passed " + arguments.length);
+            throw new IllegalArgumentException("RPC method " + name + " of " + target.describe() + " (binding "
+                    + target.binding() + ") takes " + method.getParameterCount() + " arguments, the call passed "
+                    + arguments.length + "; pass " + method.getParameterCount() + " (methods match by name, not by overloads)");
         }
         Type[] parameters = method.getGenericParameterTypes();
         Object[] copies = new Object[arguments.length];

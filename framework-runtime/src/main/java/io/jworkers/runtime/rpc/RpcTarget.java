@@ -30,6 +30,7 @@ public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, Stri
      * @return the message
      */
     public String notFoundMessage() {
-        return "Worker \"" + slot.name() + "\" not found. Make sure it is running locally.";
+        return "Worker \"" + slot.name() + "\" not found. Make sure it is running locally (binding " + binding
+                + " of worker \"" + owner.workerName() + "\": add its config to jworkers dev with another -c).";
     }
 }

@@ -71,6 +71,9 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(String host, int port, ServeHost serve, String token) {
         AdminServer admin = new AdminServer(host, port, serve, new AdminToken(token));
         admin.server.start();
+        if (!admin.server.isRunning()) {
+            throw io.jworkers.runtime.http.ListenFailure.of(host, port, "--admin-port");
+        }
         return admin;
     }
 

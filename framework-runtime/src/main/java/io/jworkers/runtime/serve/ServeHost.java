@@ -262,7 +262,10 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         try (WorkerHost scratch = new WorkerHost(Duration.ZERO, true)) {
             scratch.load(config, Secrets.of(store.secrets(config.name(), environment)), environment);
         } catch (WorkerLoadException e) {
-            throw new DeployRejectedException(400, e.getMessage());
+            // The scratch copy's paths mean nothing to the deployer: name the bundle's parts instead.
+            throw new DeployRejectedException(400, "Deploy of \"" + config.name() + "\" refused, its classes do not load: "
+                    + e.getMessage().replace(" (" + config.file() + ")", "")
+                            .replace(config.file().getParent() + java.io.File.separator, "bundle:"));
         }
     }
 

@@ -66,7 +66,8 @@ final class CountingTokenBuffer extends TokenBuffer {
     /** The copy would exceed the limit. */
     static final class CopyTooLargeException extends IOException {
         CopyTooLargeException(long limit) {
-            super("the copy is larger than " + (limit / (1024 * 1024)) + " MiB");
+            super("the copy is larger than " + (limit / (1024 * 1024)) + " MiB; send large data as a Request or"
+                    + " Response body, which streams instead of being copied");
         }
     }
 }

@@ -165,7 +165,7 @@ class DevCommandTest {
     void unknownOptionIsAUsageErrorWithExitCode2() {
         Result result = run(List.of("dev", "--prot", "8787"));
         assertEquals(2, result.code());
-        assertTrue(result.err().startsWith("jworkers dev: unknown option --prot\n"), result.err());
+        assertTrue(result.err().startsWith("jworkers dev: unknown option --prot (did you mean \"--port\"?)\n\nUsage: jworkers dev "), result.err());
     }
 
     @Test

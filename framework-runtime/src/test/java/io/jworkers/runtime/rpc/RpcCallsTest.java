@@ -140,16 +140,16 @@ class RpcCallsTest {
     @Test
     void anUnknownMethodListsWhatTheTargetImplements() {
         assertEquals("io.jworkers.api.RpcMethodNotFoundException: The RPC receiver does not implement the method \"divide\". "
-                + "It implements: " + IMPLEMENTS + ". {target-frames=false, caller-frames=true}", failed("dynamic-missing"));
+                + "Binding CALC calls worker \"calc\": check the name, or add a public method divide to that worker. It implements: " + IMPLEMENTS + ". {target-frames=false, caller-frames=true}", failed("dynamic-missing"));
     }
 
     @Test
     void fetchObjectMethodsAndPrivateMethodsAreNotCallable() {
         assertEquals("io.jworkers.api.RpcMethodNotFoundException: The RPC receiver does not implement the method \"fetch\". "
-                + "fetch is reserved for HTTP: call Service.fetch(request). It implements: " + IMPLEMENTS
+                + "Binding CALC calls worker \"calc\"; fetch is reserved for HTTP: call Service.fetch(request). It implements: " + IMPLEMENTS
                 + ". {target-frames=false, caller-frames=true}", failed("dynamic-fetch"));
         assertEquals("io.jworkers.api.RpcMethodNotFoundException: The RPC receiver does not implement the method \"toString\". "
-                + "toString is a method of java.lang.Object, which RPC does not call. It implements: " + IMPLEMENTS
+                + "Binding CALC calls worker \"calc\"; toString is a method of java.lang.Object, which RPC does not call. It implements: " + IMPLEMENTS
                 + ". {target-frames=false, caller-frames=true}", failed("dynamic-tostring"));
         assertTrue(failed("dynamic-private").startsWith(
                 "io.jworkers.api.RpcMethodNotFoundException: The RPC receiver does not implement the method \"secretHelper\"."));

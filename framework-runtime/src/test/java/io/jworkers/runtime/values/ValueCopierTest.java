@@ -54,7 +54,8 @@ class ValueCopierTest {
         above.add(mebibyte);
         ConversionException error = assertThrows(ConversionException.class,
                 () -> copier.copy(above, copier.typeOf(List.class), "arg0"));
-        assertEquals("A value of type java.util.ArrayList cannot cross a worker boundary: the copy is larger than 32 MiB (at arg0)",
+        assertEquals("A value of type java.util.ArrayList cannot cross a worker boundary: the copy is larger than 32 MiB; send large data "
+                + "as a Request or Response body, which streams instead of being copied (at arg0)",
                 error.getMessage());
     }
 

@@ -1,0 +1,466 @@
+package io.jworkers.runtime.errors;
+
+import static io.jworkers.runtime.testing.WorkerDirs.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jworkers.runtime.cli.Main;
+import io.jworkers.runtime.config.ConfigException;
+import io.jworkers.runtime.config.ConfigLoader;
+import io.jworkers.runtime.config.DevSecrets;
+import io.jworkers.runtime.config.DevWorkspace;
+import io.jworkers.runtime.dev.DevServer;
+import io.jworkers.runtime.http.IngressServer;
+import io.jworkers.runtime.http.IngressSettings;
+import io.jworkers.runtime.serve.AdminServer;
+import io.jworkers.runtime.serve.ServeHost;
+import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.WorkerDirs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The error catalogue {@code docs/errors.md} cannot drift from the code: for every documented id
+ * this test makes the error happen for real (a bad config file, a fixture worker, a CLI run, an
+ * RPC call, a deploy) and compares the message with the documented example. Placeholders in the
+ * examples: {@code <tmp>} the test's temporary folder, {@code <fixtures>} where fixture classes are
+ * compiled, {@code <cwd>} the working directory, {@code <n>} a number, {@code <id>} a request id,
+ * {@code <...>} any text on one line.
+ */
+class ErrorCatalogueTest {
+
+    private static final Path REPO = Path.of(System.getProperty("jworkers.repo.root", "..")).toAbsolutePath().normalize();
+    private static final Path DOC = REPO.resolve("docs/errors.md");
+    private static final Pattern ENTRY = Pattern.compile("(?m)^### (JW-[A-Z0-9-]+)\\b");
+    private static final Pattern EXAMPLE = Pattern.compile("(?s)```text\\n(.*?)\\n```");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<n>|<id>|<\\.\\.\\.>");
+    private static final String TOKEN = "catalogue-admin-token";
+
+    @TempDir
+    static Path tmp;
+    private static DevServer runtime;
+    private static DevServer slow;
+    private static ServeHost serve;
+    private static IngressServer serveIngress;
+    private static AdminServer admin;
+    private static final Map<String, Callable<String>> CASES = new LinkedHashMap<>();
+    private static final Map<String, String> ACTUAL = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() {
+        Path calc = WorkerDirs.config(tmp, "calc", "{ \"name\": \"calc\", \"classpath\": [%s] }"
+                .formatted(json(Fixtures.classes("calc"))));
+        Path errors = WorkerDirs.config(tmp, "errors", """
+                { "name": "errors", "classpath": [%s], "routes": ["/*"], "vars": { "GREETING": "hi" },
+                  "services": [{ "binding": "CALC", "service": "calc" }, { "binding": "GHOST", "service": "ghost" },
+                               { "binding": "SELF", "service": "errors" }] }
+                """.formatted(json(Fixtures.classes("errors"))));
+        runtime = DevServer.start(List.of(errors, calc), null,
+                IngressSettings.defaults("127.0.0.1", 0).withMaxBodyBytes(1024 * 1024));
+        Path slowErrors = WorkerDirs.config(tmp, "slow", """
+                { "name": "errors", "classpath": [%s], "vars": { "SLEEP_MS": "300" }, "limits": { "timeout_ms": 100 },
+                  "services": [{ "binding": "CALC", "service": "calc" }] }
+                """.formatted(json(Fixtures.classes("errors"))));
+        slow = DevServer.start(List.of(slowErrors, calc), null, "127.0.0.1", 0);
+        serve = ServeHost.open(tmp.resolve("state"));
+        serveIngress = IngressServer.start(IngressSettings.defaults("127.0.0.1", 0), serve, serve.host().requests());
+        admin = AdminServer.start("127.0.0.1", 0, serve, TOKEN);
+        WorkerDirs.write(tmp.resolve("token"), TOKEN);
+        config();
+        loading();
+        bindings();
+        rpc();
+        limits();
+        http();
+        cli();
+        serve();
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+        slow.close();
+        admin.close();
+        serveIngress.close();
+        serve.close();
+    }
+
+    // ---------------------------------------------------------------- the cases
+
+    private static void config() {
+        jsonc("JW-CONFIG-SYNTAX", "{\n  \"name\": \"auth\"\n  \"routes\": []\n}\n");
+        jsonc("JW-CONFIG-UNKNOWN-FIELD", "{\n  \"name\": \"auth\",\n  \"rotues\": [\"/*\"]\n}\n");
+        jsonc("JW-CONFIG-WRONG-TYPE", "{\n  \"name\": \"gateway\",\n  \"routes\": \"/api/*\"\n}\n");
+        jsonc("JW-CONFIG-NAME-MISSING", "{ \"routes\": [] }\n");
+        jsonc("JW-CONFIG-NAME-INVALID", "{ \"name\": \"My Worker\" }\n");
+        jsonc("JW-CONFIG-CLASSPATH-MISSING", "{\n  \"name\": \"auth\",\n  \"classpath\": [\"target/classes\", \"target/lib\"]\n}\n");
+        jsonc("JW-CONFIG-BINDING-DUPLICATE", """
+                {
+                  "name": "gateway",
+                  "services": [
+                    { "binding": "AUTH", "service": "auth" },
+                    { "binding": "AUTH", "service": "auth-v2" }
+                  ]
+                }
+                """);
+        jsonc("JW-CONFIG-BINDING-NAME", "{\n  \"name\": \"gateway\",\n  \"services\": [{ \"binding\": \"my-auth\", \"service\": \"auth\" }]\n}\n");
+        jsonc("JW-CONFIG-ROUTE", "{\n  \"name\": \"gateway\",\n  \"routes\": [\"api/*\"]\n}\n");
+        jsonc("JW-CONFIG-LIMIT-RANGE", "{\n  \"name\": \"gateway\",\n  \"limits\": { \"timeout_ms\": 3600001 }\n}\n");
+        jsonc("JW-CONFIG-EMPTY", "// nothing yet\n");
+        CASES.put("JW-CONFIG-NOT-FOUND", () -> configError(tmp.resolve("cfg/nope/worker.jsonc"), null));
+        CASES.put("JW-CONFIG-FILE-TYPE", () -> configError(WorkerDirs.write(tmp.resolve("cfg/wrangler.yaml"), "name: auth\n"), null));
+        CASES.put("JW-CONFIG-NOT-BUILT", () -> configError(WorkerDirs.write(tmp.resolve("unbuilt/worker.jsonc"),
+                "{ \"name\": \"auth\" }\n"), null));
+        CASES.put("JW-CONFIG-ENV-UNDECLARED", () -> configError(WorkerDirs.write(tmp.resolve("cfg/env.jsonc"),
+                "{ \"name\": \"auth\", \"env\": { \"staging\": {} } }\n"), "prod"));
+        CASES.put("JW-CONFIG-SECRET-MISSING", () -> {
+            Path file = WorkerDirs.write(tmp.resolve("secret/worker.jsonc"), "{ \"name\": \"auth\", \"classpath\": [%s],"
+                    .formatted(json(Fixtures.classes("hello"))) + " \"secrets\": { \"required\": [\"SECRET_TOKEN\"] } }\n");
+            return message(ConfigException.class, () -> DevSecrets.load(ConfigLoader.load(file, null), null));
+        });
+        CASES.put("JW-CONFIG-DEV-VARS-SYNTAX", () -> {
+            Path file = WorkerDirs.write(tmp.resolve("devvars/worker.jsonc"), "{ \"name\": \"auth\", \"classpath\": [%s],"
+                    .formatted(json(Fixtures.classes("hello"))) + " \"secrets\": { \"required\": [\"SECRET_TOKEN\"] } }\n");
+            WorkerDirs.write(tmp.resolve("devvars/.dev.vars"), "# local secrets\nSECRET_TOKEN let-me-in\n");
+            return message(ConfigException.class, () -> DevSecrets.load(ConfigLoader.load(file, null), null));
+        });
+        CASES.put("JW-CONFIG-WORKSPACE-ENTRY", () -> {
+            WorkerDirs.write(tmp.resolve("ws/jworkers.jsonc"), "{\n  \"dev\": [\"gateway/worker.jsonc\"]\n}\n");
+            return message(ConfigException.class, () -> DevWorkspace.find(tmp.resolve("ws")));
+        });
+        CASES.put("JW-CONFIG-DUPLICATE-WORKER", () -> {
+            Path one = hello("twin-a", "hello", "");
+            Path two = hello("twin-b", "hello", "");
+            return message(ConfigException.class, () -> DevServer.start(List.of(one, two), null, "127.0.0.1", 0));
+        });
+    }
+
+    private static void loading() {
+        WorkerDirs.write(tmp.resolve("empty/classes/.keep"), "");
+        load("JW-LOAD-NO-ENTRYPOINT", "noentry", "\"classpath\": [%s]".formatted(json(tmp.resolve("empty/classes"))));
+        load("JW-LOAD-SEVERAL-ENTRYPOINTS", "several", "\"classpath\": [%s]".formatted(json(Fixtures.classes("twoentries"))));
+        load("JW-LOAD-MAIN-NOT-FOUND", "mainmissing", "\"main\": \"io.fixture.hello.HeloWorker\", \"classpath\": [%s]"
+                .formatted(json(Fixtures.classes("hello"))));
+        load("JW-LOAD-NOT-AN-ENTRYPOINT", "notentry", "\"main\": \"io.fixture.errors.Calc\", \"classpath\": [%s]"
+                .formatted(json(Fixtures.classes("errors"))));
+        load("JW-LOAD-CONSTRUCTOR", "noctor", "\"classpath\": [%s]".formatted(json(Fixtures.classes("rules-noctor"))));
+        load("JW-LOAD-DUPLICATE-METHOD", "dupnames", "\"classpath\": [%s]".formatted(json(Fixtures.classes("rules-dupnames"))));
+        load("JW-LOAD-FETCH-SIGNATURE", "badfetch", "\"classpath\": [%s]".formatted(json(Fixtures.classes("rules-badfetch"))));
+        load("JW-LOAD-CANNOT-CROSS", "threadparam", "\"classpath\": [%s]".formatted(json(Fixtures.classes("rules-threadparam"))));
+        CASES.put("JW-LOAD-ENTRYPOINT-UNKNOWN", () -> {
+            Path client = WorkerDirs.config(tmp, "client", """
+                    { "name": "client", "classpath": [%s], "vars": { "WHO": "client" },
+                      "services": [{ "binding": "ADMIN", "service": "calc", "entrypoint": "Admn" }] }
+                    """.formatted(json(Fixtures.classes("hello"))));
+            Path calc = WorkerDirs.config(tmp, "calc2", "{ \"name\": \"calc\", \"classpath\": [%s] }"
+                    .formatted(json(Fixtures.classes("calc"))));
+            return message(RuntimeException.class, () -> DevServer.start(List.of(client, calc), null, "127.0.0.1", 0));
+        });
+    }
+
+    private static void bindings() {
+        scenario("JW-BINDING-UNKNOWN", "unknown-binding");
+        scenario("JW-BINDING-UNKNOWN-VAR", "unknown-var");
+        scenario("JW-BINDING-UNKNOWN-SECRET", "unknown-secret");
+        CASES.put("JW-BINDING-NOT-RUNNING", () -> body(Http.get(runtime.url() + "/not-running-fetch")));
+        scenario("JW-BINDING-NOT-RUNNING-RPC", "not-running-rpc");
+        scenario("JW-FETCH-NULL-RESPONSE", "fetch-null");
+        CASES.put("JW-BODY-USED", () -> Http.send("POST", runtime.url() + "/body-used", "payload").body());
+    }
+
+    private static void rpc() {
+        scenario("JW-RPC-METHOD-NOT-FOUND", "rpc-missing");
+        scenario("JW-RPC-ARITY", "rpc-arity");
+        scenario("JW-RPC-CONTRACT-MISMATCH", "rpc-mismatch");
+        scenario("JW-RPC-CONTRACT-NOT-INTERFACE", "rpc-not-interface");
+        scenario("JW-RPC-REMOTE-EXCEPTION", "rpc-remote");
+        scenario("JW-VALUE-CANNOT-CROSS", "value-cannot-cross");
+        scenario("JW-VALUE-CYCLE", "value-cycle");
+        scenario("JW-VALUE-NULL-PRIMITIVE", "value-null");
+        scenario("JW-VALUE-TOO-LARGE", "value-too-large");
+    }
+
+    private static void limits() {
+        scenario("JW-LIMIT-DEPTH", "depth");
+        scenario("JW-LIMIT-SUBREQUESTS", "subrequests");
+        CASES.put("JW-LIMIT-DEADLINE", () -> Http.get(slow.url() + "/deadline").body());
+    }
+
+    private static void http() {
+        CASES.put("JW-HTTP-500", () -> body(Http.get(runtime.url() + "/throw-uncaught")));
+        CASES.put("JW-HTTP-504", () -> body(Http.get(slow.url() + "/deadline-uncaught")));
+        CASES.put("JW-HTTP-431", () -> body(Http.get(runtime.url() + "/", "x-big", "a".repeat(20 * 1024))));
+        CASES.put("JW-HTTP-413", () -> statusLine(exchange(runtime.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + (2 * 1024 * 1024) + "\r\nConnection: close\r\n\r\n" + "x".repeat(1024))));
+        CASES.put("JW-HTTP-400", () -> statusLine(exchange(runtime.port(), "GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")));
+        CASES.put("JW-HTTP-404", () -> {
+            Path front = WorkerDirs.config(tmp, "routed", "{ \"name\": \"routed\", \"classpath\": [%s], \"routes\": [\"/api/*\"] }"
+                    .formatted(json(Fixtures.classes("errors"))));
+            String deployed = cli(List.of("deploy", "-c", front.toString(), "--host", adminUrl(), "--token-file",
+                    tmp.resolve("token").toString()), Map.of());
+            assertTrue(deployed.isEmpty(), deployed);
+            return body(Http.get("http://127.0.0.1:" + serveIngress.port() + "/other"));
+        });
+    }
+
+    private static void cli() {
+        CASES.put("JW-CLI-UNKNOWN-COMMAND", () -> cli(List.of("deplyo"), Map.of()));
+        CASES.put("JW-CLI-UNKNOWN-OPTION", () -> cli(List.of("dev", "--prot", "8787"), Map.of()));
+        CASES.put("JW-CLI-MISSING-VALUE", () -> cli(List.of("dev", "-c"), Map.of()));
+        CASES.put("JW-CLI-BAD-NUMBER", () -> cli(List.of("dev", "--port", "eighty"), Map.of()));
+        CASES.put("JW-CLI-BAD-SIZE", () -> cli(List.of("dev", "--max-body", "10MB"), Map.of()));
+        CASES.put("JW-CLI-UNEXPECTED-ARGUMENT", () -> cli(List.of("dev", "worker.jsonc"), Map.of()));
+        CASES.put("JW-CLI-NO-CONFIG", () -> cli(List.of("dev"), Map.of()));
+        CASES.put("JW-CLI-PORT-IN-USE", () -> {
+            try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+                return cli(List.of("dev", "--port", String.valueOf(taken.getLocalPort()), "-c",
+                        hello("portinuse", "hello", "").toString()), Map.of());
+            }
+        });
+        CASES.put("JW-CLI-STATE-REQUIRED", () -> cli(List.of("serve"), Map.of()));
+        CASES.put("JW-CLI-NO-TOKEN", () -> cli(List.of("versions", "hello"), Map.of()));
+        CASES.put("JW-CLI-HOST-UNREACHABLE", () -> {
+            int closed;
+            try (ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+                closed = socket.getLocalPort();
+            }
+            return cli(List.of("versions", "hello", "--host", "http://127.0.0.1:" + closed), Map.of("JWORKERS_ADMIN_TOKEN", TOKEN));
+        });
+    }
+
+    private static void serve() {
+        CASES.put("JW-DEPLOY-BAD-TOKEN", () -> cli(List.of("services", "--host", adminUrl()), Map.of("JWORKERS_ADMIN_TOKEN", "wrong")));
+        CASES.put("JW-DEPLOY-BINDING-TARGET-MISSING", () -> admin("deploy", "-c", WorkerDirs.config(tmp, "front", """
+                { "name": "front", "classpath": [%s], "vars": { "WHO": "front" }, "services": [{ "binding": "BACK", "service": "back" }] }
+                """.formatted(json(Fixtures.classes("hello")))).toString()));
+        CASES.put("JW-DEPLOY-SECRET-MISSING", () -> admin("deploy", "-c", hello("needs", "needs",
+                ", \"secrets\": { \"required\": [\"API_KEY\"] }").toString()));
+        CASES.put("JW-DEPLOY-DOES-NOT-LOAD", () -> admin("deploy", "-c", WorkerDirs.config(tmp, "broken",
+                "{ \"name\": \"broken\", \"classpath\": [%s] }".formatted(json(tmp.resolve("empty/classes")))).toString()));
+        CASES.put("JW-DEPLOY-NOT-DEPLOYED", () -> admin("versions", "nobody"));
+        CASES.put("JW-DEPLOY-UNKNOWN-VERSION", () -> {
+            String deployed = admin("deploy", "-c", hello("v1", "v1", ", \"routes\": [\"/hello\"]").toString());
+            assertTrue(deployed.isEmpty(), deployed);
+            return admin("rollback", "hello", "7");
+        });
+    }
+
+    // ---------------------------------------------------------------- the checks
+
+    @TestFactory
+    Stream<DynamicTest> everyDocumentedErrorHappensWithItsDocumentedMessage() throws IOException {
+        return entries().entrySet().stream().map(entry -> DynamicTest.dynamicTest(entry.getKey(), () -> {
+            Callable<String> run = CASES.get(entry.getKey());
+            assertTrue(run != null, entry.getKey() + " is documented in docs/errors.md but has no case in this test");
+            String actual = actual(entry.getKey());
+            assertTrue(matches(entry.getValue(), actual), entry.getKey() + ": the message differs from docs/errors.md"
+                    + "\n documented: " + entry.getValue() + "\n actual:     " + actual);
+        }));
+    }
+
+    @Test
+    void everyCaseIsDocumented() throws IOException {
+        List<String> undocumented = new ArrayList<>(CASES.keySet());
+        undocumented.removeAll(entries().keySet());
+        assertEquals(List.of(), undocumented, "cases without an entry in docs/errors.md");
+    }
+
+    @Test
+    void everyEntrySaysWhatToDoAndTheCatalogueCoversEveryCategory() throws IOException {
+        String doc = Files.readString(DOC);
+        String[] parts = ENTRY.split(doc);
+        Matcher ids = ENTRY.matcher(doc);
+        for (int i = 1; ids.find(); i++) {
+            assertTrue(parts[i].contains("**What to do:**"), ids.group(1) + " does not say what to do");
+        }
+        for (String section : List.of("## Config", "## Loading & entrypoints", "## Bindings", "## RPC & values",
+                "## Limits & pipeline", "## HTTP ingress", "## CLI usage", "## Deploys/serve")) {
+            assertTrue(doc.contains("\n" + section + "\n"), "docs/errors.md has no section " + section);
+        }
+        assertTrue(entries().size() >= 25, "only " + entries().size() + " entries");
+    }
+
+    private static Map<String, String> entries() throws IOException {
+        String doc = Files.readString(DOC);
+        Map<String, String> entries = new LinkedHashMap<>();
+        Matcher id = ENTRY.matcher(doc);
+        List<int[]> starts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        while (id.find()) {
+            starts.add(new int[] {id.start()});
+            names.add(id.group(1));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            int end = i + 1 < starts.size() ? starts.get(i + 1)[0] : doc.length();
+            Matcher example = EXAMPLE.matcher(doc.substring(starts.get(i)[0], end));
+            if (!example.find()) {
+                fail(names.get(i) + " has no ```text example");
+            }
+            if (entries.put(names.get(i), example.group(1)) != null) {
+                fail(names.get(i) + " is documented twice");
+            }
+        }
+        return entries;
+    }
+
+    // Each case runs once (deploys change the host's state), whichever test asks first.
+    private static synchronized String actual(String id) throws Exception {
+        String known = ACTUAL.get(id);
+        if (known == null) {
+            known = normalize(CASES.get(id).call());
+            ACTUAL.put(id, known);
+        }
+        return known;
+    }
+
+    private static boolean matches(String documented, String actual) {
+        StringBuilder regex = new StringBuilder();
+        Matcher placeholder = PLACEHOLDER.matcher(documented);
+        int last = 0;
+        while (placeholder.find()) {
+            regex.append(Pattern.quote(documented.substring(last, placeholder.start())));
+            regex.append(switch (placeholder.group()) {
+                case "<n>" -> "[0-9]+";
+                case "<id>" -> "[0-9A-Za-z-]+";
+                default -> ".*?";
+            });
+            last = placeholder.end();
+        }
+        regex.append(Pattern.quote(documented.substring(last)));
+        return Pattern.compile(regex.toString()).matcher(actual).matches();
+    }
+
+    private static String normalize(String message) {
+        String text = message.strip();
+        text = text.replace(tmp.toString(), "<tmp>").replaceAll("<tmp>/cfg/JW-[A-Z0-9-]+", "<tmp>");
+        text = text.replaceAll("[^\\s\\[,\"]*/target/fixtures/run-[0-9]+", "<fixtures>");
+        return text.replace(Path.of("").toAbsolutePath().toString(), "<cwd>");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void jsonc(String id, String content) {
+        CASES.put(id, () -> {
+            WorkerDirs.write(tmp.resolve("cfg/" + id + "/target/classes/.keep"), "");
+            return configError(WorkerDirs.write(tmp.resolve("cfg/" + id + "/worker.jsonc"), content), null);
+        });
+    }
+
+    private static String configError(Path file, String environment) {
+        return message(ConfigException.class, () -> ConfigLoader.load(file, environment));
+    }
+
+    private static void load(String id, String folder, String fields) {
+        CASES.put(id, () -> {
+            Path config = WorkerDirs.config(tmp, folder, "{ \"name\": \"" + folder + "\", " + fields + " }");
+            return message(RuntimeException.class, () -> DevServer.start(List.of(config), null, "127.0.0.1", 0));
+        });
+    }
+
+    private static void scenario(String id, String path) {
+        CASES.put(id, () -> {
+            HttpResponse<String> response = Http.get(runtime.url() + "/" + path);
+            assertEquals(500, response.statusCode(), response.body());
+            return response.body(); // the exception as the worker caught it
+        });
+    }
+
+    private static Path hello(String folder, String who, String extra) {
+        return WorkerDirs.config(tmp, folder, """
+                { "name": "hello", "classpath": [%s], "vars": { "WHO": "%s" } %s }
+                """.formatted(json(Fixtures.classes("hello")), who, extra));
+    }
+
+    private static String adminUrl() {
+        return "http://127.0.0.1:" + admin.port();
+    }
+
+    private static String admin(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--host", adminUrl()));
+        return cli(all, Map.of("JWORKERS_ADMIN_TOKEN", TOKEN));
+    }
+
+    /** Runs the CLI; the first line of standard error when it failed, or nothing when it succeeded. */
+    private static String cli(List<String> args, Map<String, String> environment) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment);
+        String error = err.toString(StandardCharsets.UTF_8);
+        if (code == 0) {
+            return "";
+        }
+        assertTrue(code == 1 || code == 2, "usage errors exit 2, failures 1: " + code + " " + error);
+        return error.lines().findFirst().orElse("");
+    }
+
+    private static <T extends Throwable> String message(Class<T> type, org.junit.jupiter.api.function.Executable action) {
+        return assertThrows(type, action).getMessage();
+    }
+
+    private static String body(HttpResponse<String> response) {
+        return response.statusCode() + " " + response.body();
+    }
+
+    private static String exchange(int port, String raw) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String statusLine(String response) {
+        return response.substring(0, response.indexOf("\r\n"));
+    }
+
+    /** Writes every case's actual message, normalized, for whoever edits docs/errors.md. */
+    @Test
+    void writeActualMessages() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (Map.Entry<String, Callable<String>> entry : CASES.entrySet()) {
+            String actual;
+            try {
+                actual = actual(entry.getKey());
+            } catch (Throwable e) {
+                actual = "FAILED TO RUN: " + e;
+            }
+            all.append("### ").append(entry.getKey()).append("\n\n```text\n").append(actual).append("\n```\n\n");
+        }
+        Files.writeString(Path.of("target/errors-actual.md"), all);
+        assertFalse(all.isEmpty());
+    }
+}
