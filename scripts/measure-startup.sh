@@ -3,10 +3,11 @@
 # through gateway -> auth -> application. The first run also writes the class-data-sharing
 # archive, so it is the cold start; later runs are the usual start.
 # Usage: scripts/measure-startup.sh [RUNS]   (prints one line per run, then the median)
+# SKIP_BUILD=1 uses the jar as built (benchmarks/run-all.sh builds once).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/find-jdk.sh
-./mvnw -q -B -DskipTests package
+[ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
 rm -f target/jworkers.jsa
 runs=${1:-5}
 port=18787
