@@ -55,7 +55,8 @@ export SKIP_BUILD=1 JWORKERS_SKIP_BUILD=1
 
 if want calls; then
   echo "== 1/5 calls (JMH) [$(elapsed)]"
-  JMH_RUN='-f 1 -wi 2 -w 1s -i 3 -r 1s' "$here/run-calls.sh" > "$results/calls.txt"
+  # A shared machine may run another JMH (it holds /tmp/jmh.lock): run anyway; the ratios are within this run.
+  JMH_HOST_OPTS=-Djmh.ignoreLock=true JMH_RUN='-f 1 -wi 2 -w 1s -i 3 -r 1s' "$here/run-calls.sh" > "$results/calls.txt"
   { echo "## Calls (JMH, 1 fork, 2 × 1 s warm-up, 3 × 1 s measured)"; echo; echo '```'
     sed -n '/^benchmark/,$p' "$results/calls.txt"; echo '```'; echo; } > "$results/calls.md"
 fi
@@ -79,6 +80,22 @@ bench_jar=$here/target/benchmarks.jar
 if want startup; then
   echo "== 4/5 start-up [$(elapsed)]"
   "$root/scripts/measure-startup.sh" 5 > "$results/startup.txt"
+  # Floors, measured the same way: the launcher + JVM + CLI doing nothing (./jworkers --help, with
+  # the archive the runs above wrote), and a bare Helidon server (its own archive) to its first 200.
+  help_ms=() bare_ms=()
+  for i in 1 2 3 4 5; do
+    t=$(date +%s%N); (cd "$root" && ./jworkers --help > /dev/null); help_ms+=($(( ($(date +%s%N) - t) / 1000000 )))
+    t=$(date +%s%N)
+    "$java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$here/target/bare.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
+      -cp "$bench_jar" io.jworkers.benchmarks.BareHelidon 18990 let-me-in > /dev/null 2>&1 &
+    bare=$!
+    until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'x-custom-token: let-me-in' http://127.0.0.1:18990/notes || true)" = 200 ]; do
+      sleep 0.005
+    done
+    bare_ms+=($(( ($(date +%s%N) - t) / 1000000 )))
+    kill "$bare"; wait "$bare" 2>/dev/null || true
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   "$java" -cp "$bench_jar" io.jworkers.benchmarks.LoadBench examples "$root" > "$results/load.txt"
   { echo "## Start-up"
     echo
@@ -89,6 +106,13 @@ if want startup; then
     echo "|---|---:|"
     sed -n 's/^run \([0-9]*\): first 200 after \([0-9]*\) ms$/| \1 | \2 ms |/p' "$results/startup.txt"
     echo "| **median** | **$(sed -n 's/^median: //p' "$results/startup.txt")** |"
+    echo
+    echo "Floors, 5 runs each the same way (median; all runs: ms):"
+    echo
+    echo "| what | median | runs |"
+    echo "|---|---:|---|"
+    echo "| \`./jworkers --help\` (launcher script + JVM + CLI, nothing loaded) | $(median "${help_ms[@]}") ms | ${help_ms[*]} |"
+    echo "| bare Helidon server (BareHelidon, own CDS archive) to its first 200 | $(median "${bare_ms[@]}") ms | ${bare_ms[*]} |"
     echo
     echo "Each example worker's load (config parse, .dev.vars, loader, class scan, validation, instance, env),"
     echo "in a fresh JVM without class-data sharing, then the same three loaded again in that JVM:"

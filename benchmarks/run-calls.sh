@@ -34,10 +34,10 @@ fi
 # JMH 1.37 uses sun.misc.Unsafe, which JDK 23+ warns about; older JDKs do not know the flag.
 java_version=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 \
   | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
-host_args=()
+host_args=(${JMH_HOST_OPTS:-})   # e.g. -Djmh.ignoreLock=true when another JMH holds /tmp/jmh.lock
 jvm_args=()
 if [ "${java_version:-0}" -ge 23 ]; then
-  host_args=(--sun-misc-unsafe-memory-access=allow)
+  host_args+=(--sun-misc-unsafe-memory-access=allow)
   jvm_args=(-jvmArgsAppend --sun-misc-unsafe-memory-access=allow)
 fi
 

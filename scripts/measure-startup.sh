@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/find-jdk.sh
 [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
+# The launcher writes its class-data-sharing archive into target/, which only its own build creates:
+# without the folder (a jar built by ./mvnw directly) the JVM cannot write it and starts without.
+mkdir -p target
 rm -f target/jworkers.jsa
 runs=${1:-5}
 port=18787
