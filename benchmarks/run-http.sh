@@ -6,12 +6,15 @@
 #   (d) 3procs   the same three as three host processes calling each other over loopback HTTP
 #                (src/main/workers/httpgateway with the JDK HttpClient; auth and application unchanged)
 #   (d') 3procs  the same with the cheapest client possible (plain keep-alive sockets, RawHttpClient)
+#   (c0) chain   (c) without the access log line per request (QuietDevHost: DevServer, logging at WARNING)
 # The work: GET /notes with x-custom-token: the constant-time token check, then the notes list
 # (empty) as {"notes":[]}. Every server is checked to answer exactly that before it is loaded.
 #
 #   benchmarks/run-http.sh                     # 2 rounds of a, b, c, d; wrk -t2 -c50, 5 s warm-up, 10 s measured
 #   ROUNDS=1 DURATION=5s benchmarks/run-http.sh
 #   JFR=1 benchmarks/run-http.sh               # also profiles (c) for DURATION and prints its top frames
+#   SINGLE=5s                                  # the last round also measures one connection (wrk -t1 -c1), 0: not
+#   VARIANTS="a c"                             # some variants only (a b c d r q)
 #   SKIP_BUILD=1 ...                           # use the jars as built
 #
 # Prints a Markdown table per round and the ratios c/a, c/b, c/d of each round (ratios are only
@@ -28,6 +31,7 @@ duration=${DURATION:-10s}
 warmup=${WARMUP:-5s}
 connections=${CONNECTIONS:-50}
 threads=${THREADS:-2}
+single=${SINGLE:-5s}   # the last round also runs wrk -t1 -c1 this long per variant; 0: not
 base_port=${PORT:-18910}
 token=let-me-in   # example-auth/.dev.vars
 url_path=/notes
@@ -113,6 +117,9 @@ up() {
     c) start "$work/c.log" "${dev[@]}" --port "$port_c" -c "$root/example-gateway/worker.jsonc" \
          -c "$root/example-auth/worker.jsonc" -c "$root/example-application/worker.jsonc"
        echo "$port_c" ;;
+    q) start "$work/c0.log" "$java" ${JVM_OPTS:-} -cp "$bench_jar" io.jworkers.benchmarks.QuietDevHost "$port_c" \
+         "$root/example-gateway/worker.jsonc" "$root/example-auth/worker.jsonc" "$root/example-application/worker.jsonc"
+       echo "$port_c" ;;
     d|r) local client=jdk
        [ "$1" = r ] && client=raw
        start "$work/$1-auth.log" "${dev[@]}" --port "$port_d_auth" -c "$root/example-auth/worker.jsonc"
@@ -129,6 +136,7 @@ label() {
     c) echo "(c) gateway -> auth -> application, bindings, one host" ;;
     d) echo "(d) three processes over loopback HTTP, JDK HttpClient" ;;
     r) echo "(d') three processes over loopback HTTP, raw keep-alive socket client" ;;
+    q) echo "(c0) as (c), without the access log" ;;
   esac
 }
 
@@ -141,7 +149,7 @@ to_us() {
 results=$work/results.tsv
 : > "$results"
 for round in $(seq 1 "$rounds"); do
-  for v in a b c d r; do
+  for v in ${VARIANTS:-a b c d r q}; do
     echo "Round $round/$rounds: $(label $v)..."
     # up runs in this shell (not a subshell) so that its pids are remembered.
     up "$v" > "$work/port"
@@ -159,6 +167,15 @@ for round in $(seq 1 "$rounds"); do
     errors=$(sed -n 's/^ *Socket errors: *\(.*\)$/\1/p' "$out")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$v" "$rps" "$(to_us "$p50")" "$(to_us "$p99")" \
       "${non2xx:-0}" "${errors:-none}" >> "$results"
+    if [ "$round" = "$rounds" ] && [ "$single" != 0 ]; then
+      # One connection, one request at a time: the latency of the work itself, without queueing.
+      single_out=$work/single-$v-wrk.txt
+      wrk -t1 -c1 -d"$single" --latency -H "x-custom-token: $token" "http://127.0.0.1:$port$url_path" > "$single_out"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' single "$v" "$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$single_out")" \
+        "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$single_out")")" "$(to_us "$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$single_out")")" \
+        "$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$single_out" | grep . || echo 0)" \
+        "$(sed -n 's/^ *Socket errors: *\(.*\)$/\1/p' "$single_out" | grep . || echo none)" >> "$results"
+    fi
     if [ "$v" = c ] && [ "${JFR:-}" = 1 ] && [ "$round" = "$rounds" ]; then
       host=${pids[0]}
       echo "Profiling (c) with JFR for $duration..."
