@@ -44,23 +44,31 @@ def main():
                 x = row[v]
                 print(f"| {LABELS[v]} | {x['rps']:,.0f} | {ms(x['p50'])} | {ms(x['p99'])} | {x['non2xx']} | {x['errors']} |")
         print()
-        if all(v in row for v in "abcd"):
-            a, b, c, d = (row[v] for v in "abcd")
-            best = max((row[v] for v in "dr" if v in row), key=lambda x: x["rps"])
-            quiet = row["q"]["rps"] / a["rps"] if "q" in row else float("nan")
-            ratios.append((r, c["rps"] / a["rps"], c["rps"] / b["rps"], c["rps"] / d["rps"], d["p99"] / c["p99"],
-                           c["rps"] / best["rps"], best["p99"] / c["p99"], quiet))
+        if "c" in row:
+            c = row["c"]
+            nan = float("nan")
+            def rel(v, key="rps", inverse=False):
+                if v not in row:
+                    return nan
+                return row[v][key] / c[key] if inverse else c[key] / row[v][key]
+            others = [row[v] for v in "dr" if v in row]
+            best = max(others, key=lambda x: x["rps"]) if others else None
+            ratios.append((r, rel("a"), rel("b"), rel("d"), rel("d", "p99", inverse=True),
+                           c["rps"] / best["rps"] if best else nan, best["p99"] / c["p99"] if best else nan,
+                           row["q"]["rps"] / row["a"]["rps"] if "q" in row and "a" in row else nan))
     if ratios:
-        def verdict(value, target):
-            return "met" if value >= target else "MISSED"
+        def cell(value, target=None, digits=2):
+            if value != value:  # NaN: a variant not run
+                return "-"
+            verdict = "" if target is None else (" met" if value >= target else " MISSED")
+            return f"{value:.{digits}f}{verdict}"
         print("Ratios, each within one round (throughput unless said otherwise):\n")
         print("| round | c/a (target ≥ 0.85) | c/b (target ≥ 0.95) | c/d (target ≥ 3) | p99 d/c (target ≥ 3) "
               "| c / faster of d, d' | p99 of that / c | c0/a (no access log) |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for r, ca, cb, cd, p99, cbest, p99best, quiet in ratios:
-            print(f"| {r} | {ca:.2f} {verdict(ca, 0.85)} | {cb:.2f} {verdict(cb, 0.95)} | {cd:.1f} {verdict(cd, 3)} "
-                  f"| {p99:.1f} {verdict(p99, 3)} | {cbest:.1f} {verdict(cbest, 3)} | {p99best:.1f} {verdict(p99best, 3)} "
-                  f"| {quiet:.2f} |")
+            print(f"| {r} | {cell(ca, 0.85)} | {cell(cb, 0.95)} | {cell(cd, 3, 1)} | {cell(p99, 3, 1)} "
+                  f"| {cell(cbest, 3, 1)} | {cell(p99best, 3, 1)} | {cell(quiet)} |")
         print()
     if single:
         print("One connection, one request at a time (wrk -t1 -c1, last round): the latency of the work itself\n")
