@@ -6,6 +6,7 @@
 #   benchmarks/run-calls.sh 'add_'            # a regex of benchmarks instead
 #   benchmarks/run-calls.sh -prof gc          # extra JMH options are passed on (B/op then shows)
 #   benchmarks/run-calls.sh CallParts         # the per-step diagnostics of a binding call
+#   JMH_RUN='-f 1 -wi 2 -w 1s -i 3 -r 1s' benchmarks/run-calls.sh   # other forks/iterations (run-all.sh)
 #
 # Builds benchmarks/target/benchmarks.jar first when it is missing or older than the sources.
 # JMH's full output goes to benchmarks/target/calls.log, its results to target/calls.json.
@@ -33,10 +34,10 @@ fi
 # JMH 1.37 uses sun.misc.Unsafe, which JDK 23+ warns about; older JDKs do not know the flag.
 java_version=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 \
   | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
-host_args=()
+host_args=(${JMH_HOST_OPTS:-})   # e.g. -Djmh.ignoreLock=true when another JMH holds /tmp/jmh.lock
 jvm_args=()
 if [ "${java_version:-0}" -ge 23 ]; then
-  host_args=(--sun-misc-unsafe-memory-access=allow)
+  host_args+=(--sun-misc-unsafe-memory-access=allow)
   jvm_args=(-jvmArgsAppend --sun-misc-unsafe-memory-access=allow)
 fi
 
@@ -46,7 +47,7 @@ rm -f "$result"
 echo "JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); $(nproc 2>/dev/null || echo '?') cores; full log: $log"
 start=$(date +%s)
 if ! "$JAVA_HOME/bin/java" ${host_args[@]+"${host_args[@]}"} -jar "$jar" "$regex" \
-  -f 1 -wi 3 -w 1s -i 5 -r 1s ${jvm_args[@]+"${jvm_args[@]}"} -rf json -rff "$result" "$@" 2>&1 \
+  ${JMH_RUN:--f 1 -wi 3 -w 1s -i 5 -r 1s} ${jvm_args[@]+"${jvm_args[@]}"} -rf json -rff "$result" "$@" 2>&1 \
   | tee "$log" \
   | awk '/^# Benchmark: /{sub(/^# Benchmark: io\.jworkers\.benchmarks\./, ""); printf "  %s ...", $0; fflush()}
          /^Result "/{getline; sub(/^ +/, ""); print " " $1 " " $2 " " $3 " " $4; fflush()}'; then

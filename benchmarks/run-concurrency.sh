@@ -32,8 +32,10 @@ if [ "$(ulimit -n)" -lt $((connections + 1000)) ]; then
   exit 1
 fi
 
-echo "Building the host and the example workers..."
-(cd "$root" && ./mvnw -q -B -DskipTests package -pl framework-runtime,example-gateway,example-auth -am)
+if [ "${SKIP_BUILD:-}" != 1 ]; then   # SKIP_BUILD=1: use the jars as built (run-all.sh builds once)
+  echo "Building the host and the example workers..."
+  (cd "$root" && ./mvnw -q -B -DskipTests package -pl framework-runtime,example-gateway,example-auth -am)
+fi
 
 work=$here/target/concurrency
 rm -rf "$work"

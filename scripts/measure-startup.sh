@@ -3,10 +3,14 @@
 # through gateway -> auth -> application. The first run also writes the class-data-sharing
 # archive, so it is the cold start; later runs are the usual start.
 # Usage: scripts/measure-startup.sh [RUNS]   (prints one line per run, then the median)
+# SKIP_BUILD=1 uses the jar as built (benchmarks/run-all.sh builds once).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/find-jdk.sh
-./mvnw -q -B -DskipTests package
+[ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
+# The launcher writes its class-data-sharing archive into target/, which only its own build creates:
+# without the folder (a jar built by ./mvnw directly) the JVM cannot write it and starts without.
+mkdir -p target
 rm -f target/jworkers.jsa
 runs=${1:-5}
 port=18787

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Markdown tables for run-http.sh: one per round, then the DESIGN.md section 6 ratios per round.
+
+Usage: http-table.py RESULTS.tsv CONNECTIONS THREADS DURATION
+RESULTS.tsv rows: round, variant (a|b|c|d), req/s, p50 us, p99 us, non-2xx, socket errors.
+"""
+import sys
+from collections import defaultdict
+
+LABELS = {
+    "a": "(a) bare Helidon handler, inline",
+    "b": "(b) one worker, inline",
+    "c": "(c) gateway → auth → application, bindings, one host",
+    "d": "(d) three processes, loopback HTTP, JDK HttpClient",
+    "r": "(d') three processes, loopback HTTP, raw keep-alive sockets",
+    "q": "(c0) as (c), without the access log",
+}
+
+
+def ms(us):
+    return f"{us:.0f} µs" if us < 1000 else f"{us / 1000:.2f} ms"
+
+
+def main():
+    path, connections, threads, duration = sys.argv[1:5]
+    rounds = defaultdict(dict)
+    single = {}
+    for line in open(path):
+        r, v, rps, p50, p99, non2xx, errors = line.rstrip("\n").split("\t")
+        entry = dict(rps=float(rps), p50=float(p50), p99=float(p99), non2xx=int(non2xx), errors=errors)
+        if r == "single":
+            single[v] = entry
+        else:
+            rounds[int(r)][v] = entry
+    print(f"### HTTP, four ways (wrk -t{threads} -c{connections} -d{duration} --latency, GET /notes)\n")
+    ratios = []
+    for r in sorted(rounds):
+        row = rounds[r]
+        print(f"Round {r}:\n")
+        print("| variant | req/s | p50 | p99 | non-2xx | socket errors |")
+        print("|---|---:|---:|---:|---:|---|")
+        for v in "abcqdr":
+            if v in row:
+                x = row[v]
+                print(f"| {LABELS[v]} | {x['rps']:,.0f} | {ms(x['p50'])} | {ms(x['p99'])} | {x['non2xx']} | {x['errors']} |")
+        print()
+        if "c" in row:
+            c = row["c"]
+            nan = float("nan")
+            def rel(v, key="rps", inverse=False):
+                if v not in row:
+                    return nan
+                return row[v][key] / c[key] if inverse else c[key] / row[v][key]
+            others = [row[v] for v in "dr" if v in row]
+            best = max(others, key=lambda x: x["rps"]) if others else None
+            ratios.append((r, rel("a"), rel("b"), rel("d"), rel("d", "p99", inverse=True),
+                           c["rps"] / best["rps"] if best else nan, best["p99"] / c["p99"] if best else nan,
+                           row["q"]["rps"] / row["a"]["rps"] if "q" in row and "a" in row else nan))
+    if ratios:
+        def cell(value, target=None, digits=2):
+            if value != value:  # NaN: a variant not run
+                return "-"
+            verdict = "" if target is None else (" met" if value >= target else " MISSED")
+            return f"{value:.{digits}f}{verdict}"
+        print("Ratios, each within one round (throughput unless said otherwise):\n")
+        print("| round | c/a (target ≥ 0.85) | c/b (target ≥ 0.95) | c/d (target ≥ 3) | p99 d/c (target ≥ 3) "
+              "| c / faster of d, d' | p99 of that / c | c0/a (no access log) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r, ca, cb, cd, p99, cbest, p99best, quiet in ratios:
+            print(f"| {r} | {cell(ca, 0.85)} | {cell(cb, 0.95)} | {cell(cd, 3, 1)} | {cell(p99, 3, 1)} "
+                  f"| {cell(cbest, 3, 1)} | {cell(p99best, 3, 1)} | {cell(quiet)} |")
+        print()
+    if single:
+        print("One connection, one request at a time (wrk -t1 -c1, last round): the latency of the work itself\n")
+        print("| variant | req/s | p50 | p99 | p50 / (c) p50 | p99 / (c) p99 |")
+        print("|---|---:|---:|---:|---:|---:|")
+        c = single.get("c")
+        for v in "abcqdr":
+            if v in single:
+                x = single[v]
+                rel50 = f"{x['p50'] / c['p50']:.2f}" if c else "-"
+                rel99 = f"{x['p99'] / c['p99']:.2f}" if c else "-"
+                print(f"| {LABELS[v]} | {x['rps']:,.0f} | {ms(x['p50'])} | {ms(x['p99'])} | {rel50} | {rel99} |")
+        print()
+
+
+if __name__ == "__main__":
+    main()
