@@ -1,4 +1,4 @@
-package io.jworkers.runtime.ide;
+package io.jworkers.example.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,9 +11,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jworkers.runtime.config.ConfigLoader;
 import io.jworkers.runtime.config.DevWorkspace;
 import io.jworkers.runtime.config.WorkerConfig;
-import io.jworkers.runtime.testing.ForkedHost;
-import io.jworkers.runtime.testing.Http;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -37,10 +42,13 @@ import org.w3c.dom.NodeList;
  * name a main class, modules and files that exist, and build what they run; and {@code Main dev}
  * launched the way they launch it — from the repo root, on the modules' {@code target/classes}
  * folders and the runtime's dependency jars, no fat jar — serves the examples.
+ *
+ * <p>It lives with the examples because it runs them: they are built by the time this module's
+ * tests run, and not yet when the runtime's are.
  */
 class IdeConfigurationsTest {
 
-    private static final Path REPO = Path.of(System.getProperty("jworkers.repo.root", "..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final String MAIN = "io.jworkers.runtime.cli.Main";
     private static final JsonMapper JSONC = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA).build();
@@ -117,14 +125,37 @@ class IdeConfigurationsTest {
                     module + " is not built: run ./mvnw compile from the repo root");
         }
         String classpath = ideClasspath();
-        try (ForkedHost host = ForkedHost.dev(REPO, classpath, List.of("-Xmx256m"), List.of())) {
-            HttpResponse<String> response = Http.get(host.url() + "/notes", "x-custom-token", "let-me-in");
-            assertEquals(200, response.statusCode(), response.body() + "\n" + host.output());
+        Process dev = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", classpath, MAIN, "dev", "--port", "0").directory(REPO.toFile()).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {
+            String url = null;
+            for (String line; url == null && (line = out.readLine()) != null; ) {
+                output.add(line);
+                if (line.startsWith("Ready on ")) {
+                    url = line.substring("Ready on ".length()).split(" ")[0];
+                }
+            }
+            assertTrue(url != null, "dev did not start: " + output);
+            HttpResponse<String> response = get(url + "/notes", "x-custom-token", "let-me-in");
+            assertEquals(200, response.statusCode(), response.body() + "\n" + output);
             assertEquals("{\"notes\":[]}", response.body());
-            assertEquals(403, Http.get(host.url() + "/notes").statusCode());
-            assertTrue(host.output().stream().anyMatch(line -> line.contains("gateway (primary)")
-                    && line.contains(REPO.resolve("example-gateway/worker.jsonc").toString())), host.output().toString());
+            assertEquals(403, get(url + "/notes").statusCode());
+            assertTrue(output.stream().anyMatch(line -> line.contains("gateway (primary)")
+                    && line.contains(REPO.resolve("example-gateway/worker.jsonc").toString())), output.toString());
+        } finally {
+            dev.toHandle().destroy();
+            dev.waitFor(20, TimeUnit.SECONDS);
+            dev.destroyForcibly();
         }
+    }
+
+    private static HttpResponse<String> get(String url, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // The arguments a configuration passes must make a command that runs here.
@@ -162,18 +193,23 @@ class IdeConfigurationsTest {
                 .map(p -> p.toAbsolutePath().normalize()).toList(), configFile + ": classpath");
     }
 
+    // The runtime's classpath as the IDE builds it: the API's and the runtime's class folders and the
+    // runtime's dependency jars; not this module's test classpath (test libraries, the testing module, examples).
     private static String ideClasspath() {
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry).toAbsolutePath().normalize();
             String name = path.getFileName().toString();
-            if (name.equals("test-classes") || name.startsWith("junit-") || name.startsWith("opentest4j")
-                    || name.startsWith("apiguardian") || name.startsWith("surefire") || name.startsWith("jworkers.jar")) {
-                continue; // the test's own classpath, not the runtime's
+            if (name.startsWith("junit-") || name.startsWith("opentest4j") || name.startsWith("apiguardian")
+                    || name.startsWith("surefire")) {
+                continue;
             }
-            if (path.startsWith(REPO) && name.endsWith(".jar")) {
-                // A reactor module packaged by `verify`: the IDE uses its class folder instead.
-                path = REPO.resolve(REPO.relativize(path).getName(0)).resolve("target/classes");
+            if (path.startsWith(REPO)) {
+                String module = REPO.relativize(path).getName(0).toString();
+                if (!module.equals("framework-api") && !module.equals("framework-runtime")) {
+                    continue;
+                }
+                path = REPO.resolve(module).resolve("target/classes");
             }
             entries.add(path.toString());
         }
