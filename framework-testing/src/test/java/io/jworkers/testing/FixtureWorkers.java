@@ -37,10 +37,7 @@ final class FixtureWorkers {
      */
     static synchronized Path config(String fixture, String jsonc) {
         Path folder = OUTPUT.resolve(fixture);
-        Path classes = folder.resolve("classes");
-        if (COMPILED.add(fixture)) {
-            compile(SOURCES.resolve(fixture), classes);
-        }
+        classes(fixture);
         String config = jsonc.strip();
         config = "{ \"classpath\": [\"classes\"], " + config.substring(1);
         // One file per distinct config, so tests that configure a fixture differently never share one.
@@ -56,10 +53,14 @@ final class FixtureWorkers {
      * The folder a fixture's classes are compiled into.
      *
      * @param fixture the fixture
-     * @return the folder, compiled by an earlier {@link #config}
+     * @return the folder, compiled now if no test compiled it yet
      */
-    static Path classes(String fixture) {
-        return OUTPUT.resolve(fixture).resolve("classes");
+    static synchronized Path classes(String fixture) {
+        Path classes = OUTPUT.resolve(fixture).resolve("classes");
+        if (COMPILED.add(fixture)) {
+            compile(SOURCES.resolve(fixture), classes);
+        }
+        return classes;
     }
 
     private static void compile(Path source, Path out) {

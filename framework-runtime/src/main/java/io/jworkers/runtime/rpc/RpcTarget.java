@@ -25,12 +25,13 @@ public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, Stri
     }
 
     /**
-     * The text of a call to a target that is not loaded, as Wrangler words it.
+     * The text of a call to a target that is not loaded, exactly as Wrangler words it (DESIGN §5:
+     * tools and tests match it); which binding it was is in the dev binding report's
+     * {@code [not connected]} line.
      *
      * @return the message
      */
     public String notFoundMessage() {
-        return "Worker \"" + slot.name() + "\" not found. Make sure it is running locally (binding " + binding
-                + " of worker \"" + owner.workerName() + "\": add its config to jworkers dev with another -c).";
+        return "Worker \"" + slot.name() + "\" not found. Make sure it is running locally.";
     }
 }

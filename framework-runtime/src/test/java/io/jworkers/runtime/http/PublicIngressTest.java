@@ -85,8 +85,7 @@ class PublicIngressTest {
     void aBindingWhoseTargetIsNotRunningAnswers503WithWranglersText() {
         HttpResponse<String> response = Http.get(server.url() + "/missing");
         assertEquals(503, response.statusCode());
-        assertEquals("Worker \"missing\" not found. Make sure it is running locally (binding MISSING of worker \"front\":"
-                + " add its config to jworkers dev with another -c).", response.body());
+        assertEquals("Worker \"missing\" not found. Make sure it is running locally.", response.body());
     }
 
     @Test
