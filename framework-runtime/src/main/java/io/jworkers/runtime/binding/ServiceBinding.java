@@ -5,6 +5,7 @@ import io.jworkers.api.Response;
 import io.jworkers.api.Service;
 import io.jworkers.runtime.pipeline.BackgroundWork;
 import io.jworkers.runtime.pipeline.CallFrame;
+import io.jworkers.runtime.pipeline.Callee;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.rpc.BindingRpc;
 import io.jworkers.runtime.rpc.RpcTarget;
@@ -19,6 +20,11 @@ public final class ServiceBinding implements Service {
 
     private final RpcTarget target;
     private final BindingRpc rpc;
+    // What fetch calls enter, for the version the slot held at the last call.
+    private volatile FetchLink fetchLink;
+
+    private record FetchLink(LoadedWorker worker, Callee callee) {
+    }
 
     /**
      * Creates the binding.
@@ -52,18 +58,22 @@ public final class ServiceBinding implements Service {
 
     @Override
     public Response fetch(Request request) {
-        CallFrame caller = CallFrame.currentOrDetached(target.owner());
         LoadedWorker worker = target.slot().current();
         if (worker == null) {
-            caller.pipeline().beginSubrequest();
+            WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, target.notFoundMessage());
         }
         var entry = worker.entrypoint(target.entrypoint());
         if (entry == null) {
-            caller.pipeline().beginSubrequest();
+            WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, "Worker \"" + worker.name() + "\" has no entrypoint \"" + target.entrypoint() + "\"");
         }
-        return WorkerCall.bindingFetch(caller, worker, entry.instance(), target.props(), request);
+        FetchLink link = fetchLink;
+        if (link == null || link.worker() != worker) {
+            link = new FetchLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props()));
+            fetchLink = link;
+        }
+        return WorkerCall.bindingFetch(link.callee(), target.owner(), worker, entry.instance(), request);
     }
 
     @Override

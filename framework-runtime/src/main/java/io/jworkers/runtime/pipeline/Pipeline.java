@@ -10,7 +10,8 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One top-level request and every binding call made on its behalf: the request id, the
@@ -44,7 +45,27 @@ public final class Pipeline {
     private final long deadlineNanos;
     private final Instant deadline;
     private final Duration timeout;
-    private final AtomicInteger subrequests = new AtomicInteger();
+    private static final VarHandle SUBREQUESTS;
+
+    static {
+        try {
+            SUBREQUESTS = MethodHandles.lookup().findVarHandle(Pipeline.class, "subrequests", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // Counted with plain writes by the thread that opened the pipeline as long as it is the only
+    // one running it (an atomic add costs more than the rest of a binding call); atomically by
+    // every thread once async work has joined (share()), and always by other threads.
+    private final Thread opener = Thread.currentThread();
+    private volatile boolean shared;
+    @SuppressWarnings("unused") // through SUBREQUESTS
+    private int subrequests;
+    // The workers already visited, for a lock-free identity check on every hop (usually the same
+    // String instances, the workers' names); written under the visitOrder lock, read racily: a
+    // miss only sends the caller to the locked path.
+    private volatile String[] visited = new String[0];
     // Per worker: the time spent in its fetch calls (inclusive), -1 if only called over RPC. A lookup
     // without a lock on every hop; the order of first visits is kept under a lock, once per worker.
     private final java.util.concurrent.ConcurrentHashMap<String, long[]> workers = new java.util.concurrent.ConcurrentHashMap<>(8);
@@ -91,7 +112,19 @@ public final class Pipeline {
      * @return the count
      */
     public int subrequests() {
-        return subrequests.get();
+        return (int) SUBREQUESTS.getVolatile(this);
+    }
+
+    /**
+     * Tells the pipeline that threads other than the one that opened it are about to run in it
+     * (async work): from now on every thread counts subrequests atomically. Called by a thread of
+     * the pipeline before it starts the other thread, so the plain counts before happen-before
+     * the atomic ones after.
+     */
+    public void share() {
+        if (!shared) {
+            shared = true;
+        }
     }
 
     /**
@@ -102,7 +135,14 @@ public final class Pipeline {
      */
     public void beginSubrequest() {
         checkDeadline();
-        if (subrequests.incrementAndGet() > subrequestLimit) {
+        int count;
+        if (Thread.currentThread() == opener && !shared) {
+            count = (int) SUBREQUESTS.get(this) + 1;
+            SUBREQUESTS.setOpaque(this, count);
+        } else {
+            count = (int) SUBREQUESTS.getAndAdd(this, 1) + 1;
+        }
+        if (count > subrequestLimit) {
             throw new SubrequestLimitExceededException(subrequestLimit);
         }
     }
@@ -125,6 +165,11 @@ public final class Pipeline {
      * @param workerName the worker
      */
     public void visit(String workerName) {
+        for (String name : visited) {
+            if (name == workerName) {
+                return;
+            }
+        }
         if (workers.get(workerName) == null) {
             firstVisit(workerName);
         }
@@ -137,6 +182,12 @@ public final class Pipeline {
                 time = new long[] {-1};
                 workers.put(workerName, time);
                 visitOrder.add(workerName);
+                String[] known = visited;
+                if (known.length < 16) {
+                    String[] more = java.util.Arrays.copyOf(known, known.length + 1);
+                    more[known.length] = workerName;
+                    visited = more;
+                }
             }
             return time;
         }

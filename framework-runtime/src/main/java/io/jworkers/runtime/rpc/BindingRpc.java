@@ -5,6 +5,7 @@ import io.jworkers.api.RpcMethodNotFoundException;
 import io.jworkers.api.ServiceUnavailableException;
 import io.jworkers.runtime.pipeline.BoundaryExceptions;
 import io.jworkers.runtime.pipeline.CallScope;
+import io.jworkers.runtime.pipeline.Callee;
 import io.jworkers.runtime.values.SharedTypes;
 import io.jworkers.runtime.values.ValueCopier;
 import io.jworkers.runtime.worker.EntrypointInstance;
@@ -36,7 +37,7 @@ public final class BindingRpc {
 
     // The dynamic path's per-version state: the version, the copier of this caller/target pair, and
     // each called method's handle, made once (bound to the instance, taking an Object[]).
-    private record DynamicLink(LoadedWorker worker, ValueCopier copier, Map<Method, MethodHandle> handles) {
+    private record DynamicLink(LoadedWorker worker, Callee callee, ValueCopier copier, Map<Method, MethodHandle> handles) {
         MethodHandle handle(Method method, Object instance) {
             return handles.computeIfAbsent(method, m -> handleOf(m).bindTo(instance)
                     .asSpreader(Object[].class, m.getParameterCount())
@@ -115,13 +116,13 @@ public final class BindingRpc {
         }
         MethodHandle handle = link.handle(method, entry.instance());
         Object result;
-        CallScope scope = RpcScopes.enter(link.worker(), target.props(), target.owner());
+        CallScope scope = RpcScopes.enter(link.callee(), target.owner());
         try {
             result = (Object) handle.invokeExact(copies);
         } catch (Throwable e) {
             throw BoundaryExceptions.translate(e);
         } finally {
-            RpcScopes.exit(scope);
+            scope.exit();
         }
         return result == null || SharedTypes.byReference(result.getClass()) ? result
                 : link.copier().copy(result, link.copier().typeOf(Object.class), "result");
@@ -134,7 +135,8 @@ public final class BindingRpc {
         }
         DynamicLink link = dynamic;
         if (link == null || link.worker() != worker) {
-            link = new DynamicLink(worker, ValueCopier.create(), new ConcurrentHashMap<>());
+            link = new DynamicLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props()),
+                    ValueCopier.create(), new ConcurrentHashMap<>());
             dynamic = link;
         }
         return link;
