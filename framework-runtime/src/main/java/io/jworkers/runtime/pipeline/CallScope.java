@@ -2,6 +2,8 @@ package io.jworkers.runtime.pipeline;
 
 import io.jworkers.api.PipelineDepthExceededException;
 import io.jworkers.bridge.HostBridge;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -19,6 +21,12 @@ import java.util.Arrays;
  * <p>Only the owning thread touches an instance; nothing here is thread-safe or needs to be.
  */
 public final class CallScope extends HostBridge.ThreadCalls {
+
+    // Thread.contextClassLoader is volatile, so setContextClassLoader costs a full fence, twice per
+    // call. Only the thread itself reads its context loader on the call path (program order makes
+    // a release store visible to it), so when java.lang is open to the runtime (the host's jar
+    // manifest says Add-Opens: java.base/java.lang) the loader is set with a release store.
+    private static final VarHandle CONTEXT_LOADER = contextLoaderHandle();
 
     private final Thread thread;
     private Pipeline[] pipelines = new Pipeline[8];
@@ -114,7 +122,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
         int level = top--;
         ClassLoader previous = previousLoaders[level];
         if (thread.getContextClassLoader() != previous) {
-            thread.setContextClassLoader(previous);
+            setContextLoader(thread, previous);
         }
         if (level == 1 && detached) {
             top = -1;
@@ -197,9 +205,39 @@ public final class CallScope extends HostBridge.ThreadCalls {
             previousLoaders[level] = previous;
         }
         if (previous != loader) {
-            thread.setContextClassLoader(loader);
+            setContextLoader(thread, loader);
         }
         top = level;
+    }
+
+    /**
+     * Tells whether the context class loader is set with a release store (java.lang is open to
+     * the runtime) rather than through {@code Thread.setContextClassLoader}.
+     *
+     * @return {@code true} on the fast path
+     */
+    static boolean releaseStoresContextLoader() {
+        return CONTEXT_LOADER != null;
+    }
+
+    private static void setContextLoader(Thread thread, ClassLoader loader) {
+        if (CONTEXT_LOADER != null) {
+            CONTEXT_LOADER.setRelease(thread, loader);
+        } else {
+            thread.setContextClassLoader(loader);
+        }
+    }
+
+    private static VarHandle contextLoaderHandle() {
+        if (Boolean.getBoolean("jworkers.volatileContextLoader")) {
+            return null;
+        }
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "contextClassLoader", ClassLoader.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // java.lang not open to us: Thread.setContextClassLoader
+        }
     }
 
     private void grow() {
