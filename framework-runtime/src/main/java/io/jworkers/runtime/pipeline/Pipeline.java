@@ -62,10 +62,13 @@ public final class Pipeline {
     private volatile boolean shared;
     @SuppressWarnings("unused") // through SUBREQUESTS
     private int subrequests;
-    // The workers already visited, for a lock-free identity check on every hop (usually the same
-    // String instances, the workers' names); written under the visitOrder lock, read racily: a
-    // miss only sends the caller to the locked path.
-    private volatile String[] visited = new String[0];
+    // The workers already visited with their time cells, for a lock-free identity check on every
+    // hop (the names are usually the same String instances); copied on write under the visitOrder
+    // lock; a name not found this way goes through the map.
+    private record Visit(String name, long[] time) {
+    }
+
+    private volatile Visit[] visited = new Visit[0];
     // Per worker: the time spent in its fetch calls (inclusive), -1 if only called over RPC. A lookup
     // without a lock on every hop; the order of first visits is kept under a lock, once per worker.
     private final java.util.concurrent.ConcurrentHashMap<String, long[]> workers = new java.util.concurrent.ConcurrentHashMap<>(8);
@@ -165,14 +168,23 @@ public final class Pipeline {
      * @param workerName the worker
      */
     public void visit(String workerName) {
-        for (String name : visited) {
-            if (name == workerName) {
-                return;
+        timeCell(workerName);
+    }
+
+    /**
+     * The cell that sums the time spent in a worker's {@code fetch} calls, recording the visit.
+     *
+     * @param workerName the worker
+     * @return the cell, for {@link #addTime(long[], long)}
+     */
+    long[] timeCell(String workerName) {
+        for (Visit visit : visited) {
+            if (visit.name() == workerName) {
+                return visit.time();
             }
         }
-        if (workers.get(workerName) == null) {
-            firstVisit(workerName);
-        }
+        long[] time = workers.get(workerName);
+        return time != null ? time : firstVisit(workerName);
     }
 
     private long[] firstVisit(String workerName) {
@@ -182,12 +194,12 @@ public final class Pipeline {
                 time = new long[] {-1};
                 workers.put(workerName, time);
                 visitOrder.add(workerName);
-                String[] known = visited;
-                if (known.length < 16) {
-                    String[] more = java.util.Arrays.copyOf(known, known.length + 1);
-                    more[known.length] = workerName;
-                    visited = more;
-                }
+            }
+            Visit[] known = visited;
+            if (known.length < 16) {
+                Visit[] more = java.util.Arrays.copyOf(known, known.length + 1);
+                more[known.length] = new Visit(workerName, time);
+                visited = more;
             }
             return time;
         }
@@ -201,12 +213,24 @@ public final class Pipeline {
      * @param nanos the call's duration, including the calls it made
      */
     public void addTime(String workerName, long nanos) {
-        long[] total = workers.get(workerName);
-        if (total == null) {
-            total = firstVisit(workerName);
-        }
-        synchronized (total) {
-            total[0] = Math.max(total[0], 0) + nanos;
+        addTime(timeCell(workerName), nanos);
+    }
+
+    /**
+     * Adds the time one fetch call spent in a worker, to the cell {@link #timeCell} gave: a plain
+     * add while the pipeline runs only on the thread that opened it, under the cell's lock once
+     * other threads run in it.
+     *
+     * @param cell the worker's cell
+     * @param nanos the call's duration, including the calls it made
+     */
+    void addTime(long[] cell, long nanos) {
+        if (Thread.currentThread() == opener && !shared) {
+            cell[0] = Math.max(cell[0], 0) + nanos;
+        } else {
+            synchronized (cell) {
+                cell[0] = Math.max(cell[0], 0) + nanos;
+            }
         }
     }
 

@@ -55,13 +55,14 @@ public final class WorkerCall {
         long start = System.nanoTime();
         CallScope scope = CallScope.enter(callee, owner);
         Pipeline pipeline = scope.pipeline();
+        long[] time = pipeline.timeCell(callee.workerName());
         try {
             return checked(target, entrypoint.fetch(request, target.env()));
         } catch (Throwable e) {
             throw BoundaryExceptions.translate(e);
         } finally {
             scope.exit();
-            pipeline.addTime(target.name(), System.nanoTime() - start);
+            pipeline.addTime(time, System.nanoTime() - start);
         }
     }
 
