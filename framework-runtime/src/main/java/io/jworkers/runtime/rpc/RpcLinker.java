@@ -9,6 +9,7 @@ import io.jworkers.runtime.pipeline.CallFrame;
 import io.jworkers.runtime.pipeline.CallScope;
 import io.jworkers.runtime.pipeline.Callee;
 import io.jworkers.runtime.pipeline.BindingOwner;
+import io.jworkers.runtime.values.RecordCopiers;
 import io.jworkers.runtime.values.SharedTypes;
 import io.jworkers.runtime.values.ValueCopier;
 import io.jworkers.runtime.worker.EntrypointInstance;
@@ -18,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -143,6 +145,10 @@ final class RpcLinker {
     }
 
     private static MethodHandle converter(ValueCopier copier, Type declared, Class<?> from, Class<?> to, String path) {
+        Optional<MethodHandle> generated = RecordCopiers.copier(from, to, path);
+        if (generated.isPresent()) {
+            return generated.get().asType(methodType(to, from));
+        }
         MethodHandle copy = MethodHandles.insertArguments(COPY.bindTo(copier), 1, copier.typeOf(declared), path);
         return copy.asType(methodType(to, from));
     }
