@@ -20,8 +20,10 @@ public final class ServiceBinding implements Service {
 
     private final RpcTarget target;
     private final BindingRpc rpc;
-    // What fetch calls enter, for the version the slot held at the last call.
+    // What fetch calls enter, for the version the slot held at the last call; forgotten when the
+    // slot swaps versions, so that it never keeps a replaced version (and its loader) alive.
     private volatile FetchLink fetchLink;
+    private final java.util.function.Consumer<LoadedWorker> forgetFetchLink = swapped -> fetchLink = null;
 
     private record FetchLink(LoadedWorker worker, Callee callee) {
     }
@@ -36,6 +38,7 @@ public final class ServiceBinding implements Service {
     public ServiceBinding(RpcTarget target) {
         this.target = target;
         this.rpc = new BindingRpc(target);
+        target.slot().addListener(forgetFetchLink); // held weakly by the slot, strongly here
     }
 
     /**
@@ -72,6 +75,9 @@ public final class ServiceBinding implements Service {
         if (link == null || link.worker() != worker) {
             link = new FetchLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props()));
             fetchLink = link;
+            if (target.slot().current() != worker) {
+                fetchLink = null; // swapped meanwhile: do not keep the old version
+            }
         }
         return WorkerCall.bindingFetch(link.callee(), target.owner(), worker, entry.instance(), request);
     }

@@ -31,6 +31,9 @@ public final class BindingRpc {
     private final RpcTarget target;
     private final Map<Class<?>, Stub> stubs = new ConcurrentHashMap<>();
     private volatile DynamicLink dynamic;
+    // Forgets the dynamic link when the slot swaps versions, so that it never keeps a replaced
+    // version (and its loader) alive; held weakly by the slot, strongly here.
+    private final java.util.function.Consumer<LoadedWorker> forgetDynamic = swapped -> dynamic = null;
 
     private record Stub(Object instance, StubLinks links) {
     }
@@ -52,6 +55,7 @@ public final class BindingRpc {
      */
     public BindingRpc(RpcTarget target) {
         this.target = target;
+        target.slot().addListener(forgetDynamic);
     }
 
     /**
@@ -138,6 +142,9 @@ public final class BindingRpc {
             link = new DynamicLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props()),
                     ValueCopier.create(), new ConcurrentHashMap<>());
             dynamic = link;
+            if (target.slot().current() != worker) {
+                dynamic = null; // swapped meanwhile: do not keep the old version
+            }
         }
         return link;
     }
