@@ -34,11 +34,13 @@ fi
 # JMH 1.37 uses sun.misc.Unsafe, which JDK 23+ warns about; older JDKs do not know the flag.
 java_version=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 \
   | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
+# --add-opens as the host's jar manifest says (Add-Opens), so that binding calls take the host's
+# path: the context class loader set with a release store instead of Thread.setContextClassLoader.
 host_args=(${JMH_HOST_OPTS:-})   # e.g. -Djmh.ignoreLock=true when another JMH holds /tmp/jmh.lock
-jvm_args=()
+jvm_args=(-jvmArgsAppend --add-opens=java.base/java.lang=ALL-UNNAMED)
 if [ "${java_version:-0}" -ge 23 ]; then
   host_args+=(--sun-misc-unsafe-memory-access=allow)
-  jvm_args=(-jvmArgsAppend --sun-misc-unsafe-memory-access=allow)
+  jvm_args=(-jvmArgsAppend "--add-opens=java.base/java.lang=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow")
 fi
 
 result=$here/target/calls.json

@@ -1,8 +1,9 @@
 package io.jworkers.benchmarks;
 
-import io.jworkers.api.ExecutionContext;
 import io.jworkers.bridge.HostBridge;
+import io.jworkers.runtime.pipeline.BindingOwner;
 import io.jworkers.runtime.pipeline.CallFrame;
+import io.jworkers.runtime.pipeline.Callee;
 import io.jworkers.runtime.pipeline.CallScope;
 import io.jworkers.runtime.pipeline.Pipeline;
 import io.jworkers.runtime.pipeline.WorkerCall;
@@ -40,6 +41,8 @@ public class CallPartsBenchmarks {
     private LoadedWorker target;
     private Pipeline pipeline;
     private ClassLoader otherLoader;
+    private Callee callee;
+    private BindingOwner owner;
 
     /** Loads the workers and opens a request of the caller worker. */
     @Setup(Level.Trial)
@@ -49,6 +52,8 @@ public class CallPartsBenchmarks {
         target = host.calc;
         otherLoader = host.calc.loader();
         pipeline = new Pipeline("parts", Integer.MAX_VALUE, Duration.ofDays(1));
+        callee = new Callee(target.name(), target.loader(), target.threads(), CallFrame.NO_PROPS);
+        owner = new BindingOwner("caller", Integer.MAX_VALUE, Duration.ofDays(1), null);
     }
 
     /** Makes the caller's request frame current on the benchmark thread. */
@@ -69,13 +74,13 @@ public class CallPartsBenchmarks {
         BenchHost.shutdown();
     }
 
-    /** {@code System.nanoTime()}: what {@code Pipeline.checkDeadline} reads on every binding call. */
+    /** {@code System.nanoTime()}: what a {@code fetch} hop reads twice, for the access log's per-worker times. */
     @Benchmark
     public long nanoTime() {
         return System.nanoTime();
     }
 
-    /** {@code Pipeline.beginSubrequest()}: the deadline check plus the atomic subrequest count. */
+    /** {@code Pipeline.beginSubrequest()}: the deadline check plus the subrequest count (plain: the pipeline runs on the thread that opened it). */
     @Benchmark
     public Pipeline beginSubrequest() {
         pipeline.beginSubrequest();
@@ -88,12 +93,10 @@ public class CallPartsBenchmarks {
         return CallFrame.current();
     }
 
-    /** {@code HostBridge.enter} + {@code restore}: the thread-local writes of a call's scope. */
+    /** {@code HostBridge.calls()}: the one thread-local read of a binding call (the thread's call stack). */
     @Benchmark
-    public ExecutionContext bridgeEnterRestore() {
-        ExecutionContext previous = HostBridge.enter(frame);
-        HostBridge.restore(previous);
-        return previous;
+    public HostBridge.ThreadCalls threadCalls() {
+        return HostBridge.calls();
     }
 
     /** Swapping the context class loader there and back, as every call does. */
@@ -107,14 +110,14 @@ public class CallPartsBenchmarks {
     }
 
     /**
-     * Everything a typed RPC call does around the target method: {@code enterFrame} (depth and
-     * subrequest checks, a new frame) then {@code open} and {@code close} (frame, visit, context
-     * loader), as {@code RpcScopes.enter/exit} run them.
+     * Everything a typed RPC call does around the target method: {@code CallScope.enter} (depth,
+     * deadline and subrequest checks, the visit, the callee made current, the context loader) and
+     * {@code exit}, as {@code RpcScopes.enter/exit} run them.
      */
     @Benchmark
-    public CallScope enterOpenClose() {
-        CallScope inner = WorkerCall.open(WorkerCall.enterFrame(CallFrame.current(), target, CallFrame.NO_PROPS));
-        WorkerCall.close(inner);
+    public CallScope enterExit() {
+        CallScope inner = CallScope.enter(callee, owner);
+        inner.exit();
         return inner;
     }
 }

@@ -27,7 +27,7 @@ public final class HostBridge {
         void stop(WorkerEntrypoint worker);
     }
 
-    private static final ThreadLocal<ExecutionContext> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<ThreadCalls> CALLS = new ThreadLocal<>();
     private static final ThreadLocal<Env> CONSTRUCTION_ENV = new ThreadLocal<>();
     private static volatile Lifecycle lifecycle;
 
@@ -85,37 +85,53 @@ public final class HostBridge {
     }
 
     /**
+     * The host's record of the calls running on one thread. The host keeps it mutable and
+     * builds the {@link ExecutionContext} of the innermost call only when someone asks for it,
+     * so that a binding call costs no allocation.
+     */
+    public abstract static class ThreadCalls {
+
+        /** For the host's subclass. */
+        protected ThreadCalls() {
+        }
+
+        /**
+         * The context of the innermost call running on the thread.
+         *
+         * @return the context, or {@code null} when no call runs
+         */
+        protected abstract ExecutionContext context();
+    }
+
+    /**
+     * The calls running on this thread.
+     *
+     * @return the host's record, or {@code null} outside any call
+     */
+    public static ThreadCalls calls() {
+        return CALLS.get();
+    }
+
+    /**
+     * Sets (or, with {@code null}, clears) the calls running on this thread.
+     *
+     * @param calls the host's record, or {@code null} once the thread's outermost call has ended
+     */
+    public static void calls(ThreadCalls calls) {
+        if (calls == null) {
+            CALLS.remove();
+        } else {
+            CALLS.set(calls);
+        }
+    }
+
+    /**
      * The context of the call running on this thread.
      *
      * @return the context, or {@code null} outside a call
      */
     public static ExecutionContext current() {
-        return CURRENT.get();
-    }
-
-    /**
-     * Makes {@code context} the current one and returns the previous, to be restored with
-     * {@link #restore}.
-     *
-     * @param context the context of the call about to run
-     * @return the previous context, possibly {@code null}
-     */
-    public static ExecutionContext enter(ExecutionContext context) {
-        ExecutionContext previous = CURRENT.get();
-        CURRENT.set(context);
-        return previous;
-    }
-
-    /**
-     * Restores the context returned by {@link #enter}.
-     *
-     * @param previous the previous context, possibly {@code null}
-     */
-    public static void restore(ExecutionContext previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        ThreadCalls calls = CALLS.get();
+        return calls == null ? null : calls.context();
     }
 }

@@ -1,15 +1,14 @@
 package io.jworkers.testing;
 
-import io.jworkers.api.ExecutionContext;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.api.Service;
-import io.jworkers.bridge.HostBridge;
 import io.jworkers.runtime.binding.ServiceBinding;
 import io.jworkers.runtime.pipeline.BindingOwner;
 import io.jworkers.runtime.pipeline.BoundaryExceptions;
 import io.jworkers.runtime.pipeline.CallFrame;
 import io.jworkers.runtime.pipeline.Pipeline;
+import io.jworkers.runtime.pipeline.CallScope;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.rpc.RpcTarget;
 import io.jworkers.runtime.worker.LoadedWorker;
@@ -104,7 +103,7 @@ final class TopLevelService implements Service {
 
     private static <T> T inTestFrame(Pipeline pipeline, Callable<T> call) {
         CallFrame frame = new CallFrame(pipeline, "test", Thread.currentThread().getContextClassLoader(), null, 0);
-        ExecutionContext previous = HostBridge.enter(frame);
+        CallScope scope = WorkerCall.open(frame);
         try {
             return call.call();
         } catch (RuntimeException | Error e) {
@@ -112,7 +111,7 @@ final class TopLevelService implements Service {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         } finally {
-            HostBridge.restore(previous);
+            WorkerCall.close(scope);
         }
     }
 

@@ -5,6 +5,7 @@ import io.jworkers.api.Response;
 import io.jworkers.api.Service;
 import io.jworkers.runtime.pipeline.BackgroundWork;
 import io.jworkers.runtime.pipeline.CallFrame;
+import io.jworkers.runtime.pipeline.Callee;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.rpc.BindingRpc;
 import io.jworkers.runtime.rpc.RpcTarget;
@@ -19,6 +20,13 @@ public final class ServiceBinding implements Service {
 
     private final RpcTarget target;
     private final BindingRpc rpc;
+    // What fetch calls enter, for the version the slot held at the last call; forgotten when the
+    // slot swaps versions, so that it never keeps a replaced version (and its loader) alive.
+    private volatile FetchLink fetchLink;
+    private final java.util.function.Consumer<LoadedWorker> forgetFetchLink = swapped -> fetchLink = null;
+
+    private record FetchLink(LoadedWorker worker, Callee callee) {
+    }
 
     /**
      * Creates the binding.
@@ -30,6 +38,7 @@ public final class ServiceBinding implements Service {
     public ServiceBinding(RpcTarget target) {
         this.target = target;
         this.rpc = new BindingRpc(target);
+        target.slot().addListener(forgetFetchLink); // held weakly by the slot, strongly here
     }
 
     /**
@@ -52,18 +61,25 @@ public final class ServiceBinding implements Service {
 
     @Override
     public Response fetch(Request request) {
-        CallFrame caller = CallFrame.currentOrDetached(target.owner());
         LoadedWorker worker = target.slot().current();
         if (worker == null) {
-            caller.pipeline().beginSubrequest();
+            WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, target.notFoundMessage());
         }
         var entry = worker.entrypoint(target.entrypoint());
         if (entry == null) {
-            caller.pipeline().beginSubrequest();
+            WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, "Worker \"" + worker.name() + "\" has no entrypoint \"" + target.entrypoint() + "\"");
         }
-        return WorkerCall.bindingFetch(caller, worker, entry.instance(), target.props(), request);
+        FetchLink link = fetchLink;
+        if (link == null || link.worker() != worker) {
+            link = new FetchLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props()));
+            fetchLink = link;
+            if (target.slot().current() != worker) {
+                fetchLink = null; // swapped meanwhile: do not keep the old version
+            }
+        }
+        return WorkerCall.bindingFetch(link.callee(), target.owner(), worker, entry.instance(), request);
     }
 
     @Override

@@ -103,8 +103,7 @@ public final class WorkerEnv implements Env {
     // Props belong to the call, not the worker: they are those of the binding the current call came through.
     @Override
     public String props() {
-        CallFrame frame = CallFrame.current();
-        return frame != null && frame.workerName().equals(workerName) ? frame.props() : CallFrame.NO_PROPS;
+        return CallFrame.currentProps(workerName);
     }
 
     @Override

@@ -42,10 +42,10 @@ final class LogSetup {
                     .append(Instant.ofEpochMilli(record.getMillis()))
                     .append(' ').append(levelName(record.getLevel()))
                     .append(' ').append(shortName(record.getLoggerName()));
-            CallFrame frame = CallFrame.current();
+            String worker = CallFrame.currentWorkerName();
             String message = formatMessage(record);
-            if (frame != null && !message.startsWith("[")) {
-                line.append(" [").append(frame.workerName()).append(']');
+            if (worker != null && !message.startsWith("[")) {
+                line.append(" [").append(worker).append(']');
             }
             line.append(' ').append(message).append(System.lineSeparator());
             if (record.getThrown() != null) {

@@ -62,9 +62,9 @@ final class WorkerOutput extends OutputStream {
 
     private void prefixIfLineStart() {
         if (atLineStart.get()) {
-            CallFrame frame = CallFrame.current();
-            if (frame != null) {
-                byte[] prefix = ("[" + frame.workerName() + "] ").getBytes(StandardCharsets.UTF_8);
+            String worker = CallFrame.currentWorkerName();
+            if (worker != null) {
+                byte[] prefix = ("[" + worker + "] ").getBytes(StandardCharsets.UTF_8);
                 target.write(prefix, 0, prefix.length);
             }
         }

@@ -1,6 +1,5 @@
 package io.jworkers.runtime.pipeline;
 
-import io.jworkers.bridge.HostBridge;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -60,13 +59,14 @@ public final class BackgroundWork {
     }
 
     private static Thread start(CallFrame frame, String purpose, Runnable work) {
+        // From now on another thread counts subrequests in the pipeline: it must count atomically.
+        frame.pipeline().share();
         Runnable inFrame = () -> {
-            Thread.currentThread().setContextClassLoader(frame.loader());
-            HostBridge.enter(frame);
+            CallScope scope = CallScope.open(frame);
             try {
                 work.run();
             } finally {
-                HostBridge.restore(null);
+                scope.exit();
                 frame.pipeline().backgroundEnded();
             }
         };

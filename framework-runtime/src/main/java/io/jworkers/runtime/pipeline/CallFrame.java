@@ -1,7 +1,6 @@
 package io.jworkers.runtime.pipeline;
 
 import io.jworkers.api.ExecutionContext;
-import io.jworkers.bridge.HostBridge;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -42,7 +41,30 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
      * @return the frame, or {@code null} outside any call
      */
     public static CallFrame current() {
-        return HostBridge.current() instanceof CallFrame frame ? frame : null;
+        CallScope scope = CallScope.onThisThread();
+        return scope == null ? null : scope.frame();
+    }
+
+    /**
+     * The name of the worker whose call runs on this thread, without building its frame.
+     *
+     * @return the name, or {@code null} outside any call
+     */
+    public static String currentWorkerName() {
+        CallScope scope = CallScope.onThisThread();
+        return scope == null ? null : scope.workerName();
+    }
+
+    /**
+     * The props of the binding the call running on this thread came through, if that call runs
+     * in {@code workerName}.
+     *
+     * @param workerName the worker asking
+     * @return the props JSON, {@link #NO_PROPS} when none
+     */
+    public static String currentProps(String workerName) {
+        CallScope scope = CallScope.onThisThread();
+        return scope != null && scope.workerName().equals(workerName) ? scope.props() : NO_PROPS;
     }
 
     /**
@@ -55,9 +77,17 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
      */
     public static CallFrame currentOrDetached(BindingOwner owner) {
         CallFrame frame = current();
-        if (frame != null) {
-            return frame;
-        }
+        return frame != null ? frame : detached(owner);
+    }
+
+    /**
+     * A depth-0 frame of a new pipeline with the limits of the worker that owns a binding, for a
+     * call made outside any request.
+     *
+     * @param owner the limits of the worker making the call
+     * @return the frame
+     */
+    static CallFrame detached(BindingOwner owner) {
         Pipeline pipeline = new Pipeline(UUID.randomUUID().toString(), owner.subrequests(), owner.timeout());
         return new CallFrame(pipeline, owner.workerName(), Thread.currentThread().getContextClassLoader(), owner.threads(), 0);
     }

@@ -1,12 +1,253 @@
 package io.jworkers.runtime.pipeline;
 
-import io.jworkers.api.ExecutionContext;
+import io.jworkers.api.PipelineDepthExceededException;
+import io.jworkers.bridge.HostBridge;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
- * What entering a worker's code replaced on the thread, restored when the call ends.
+ * The worker calls running on one thread, innermost on top: for each, its pipeline, what it
+ * called, its depth, and the context class loader to restore when it ends.
  *
- * @param previousContext the execution context before the call, possibly {@code null}
- * @param previousLoader the context class loader before the call
+ * <p>One instance per thread while the thread runs worker code (the thread's outermost call
+ * creates it, its end drops it), mutated in place by every binding call: entering and leaving a
+ * call allocate nothing and touch one thread-local. The {@link CallFrame} a worker sees through
+ * {@code ctx()} is built only when asked for, once per call, and stays valid after the call. The
+ * slots keep a reference only while they are used, or until the outermost call ends; stores of
+ * a reference that a slot already holds are skipped (G1's write barrier makes reference stores
+ * into an old object cost tens of nanoseconds).
+ *
+ * <p>Only the owning thread touches an instance; nothing here is thread-safe or needs to be.
  */
-public record CallScope(ExecutionContext previousContext, ClassLoader previousLoader) {
+public final class CallScope extends HostBridge.ThreadCalls {
+
+    // Thread.contextClassLoader is volatile, so setContextClassLoader costs a full fence, twice per
+    // call. Only the thread itself reads its context loader on the call path (program order makes
+    // a release store visible to it), so when java.lang is open to the runtime (the host's jar
+    // manifest says Add-Opens: java.base/java.lang) the loader is set with a release store.
+    private static final VarHandle CONTEXT_LOADER = contextLoaderHandle();
+
+    private final Thread thread;
+    private Pipeline[] pipelines = new Pipeline[8];
+    private Callee[] callees = new Callee[8];
+    private CallFrame[] frames = new CallFrame[8];
+    private ClassLoader[] previousLoaders = new ClassLoader[8];
+    private int[] depths = new int[8];
+    private int top = -1;
+    // The bottom level is the depth-0 frame of a call made outside any request: it ends with that call.
+    private boolean detached;
+
+    private CallScope(Thread thread) {
+        this.thread = thread;
+    }
+
+    /**
+     * The calls running on this thread.
+     *
+     * @return the scope, or {@code null} when no worker call runs on this thread
+     */
+    static CallScope onThisThread() {
+        return HostBridge.calls() instanceof CallScope scope ? scope : null;
+    }
+
+    /**
+     * Makes an explicit frame (a top-level request, the start of async work) current on this
+     * thread, with its worker's loader as context loader, and records the visit.
+     *
+     * @param frame the frame
+     * @return the thread's scope, to {@link #exit} when the call ends
+     */
+    static CallScope open(CallFrame frame) {
+        frame.pipeline().visit(frame.workerName());
+        CallScope scope = onThisThread();
+        boolean created = scope == null;
+        if (created) {
+            scope = new CallScope(Thread.currentThread());
+        }
+        scope.push(frame.pipeline(), null, frame.depth(), frame, frame.loader());
+        if (created) {
+            HostBridge.calls(scope);
+        }
+        return scope;
+    }
+
+    /**
+     * Enters a binding call: checks the depth, the deadline and the subrequest budget against the
+     * current call (or, outside any request, a new pipeline with the limits of the binding's
+     * owner), records the visit, and makes the callee current with its loader as context loader.
+     *
+     * @param callee what the binding calls
+     * @param owner the worker that owns the binding, for calls made outside any request
+     * @return the thread's scope, to {@link #exit} when the call ends
+     * @throws PipelineDepthExceededException if the callee would run deeper than 32
+     */
+    public static CallScope enter(Callee callee, BindingOwner owner) {
+        CallScope scope = onThisThread();
+        if (scope == null) {
+            return enterDetached(callee, owner);
+        }
+        int caller = scope.top;
+        Pipeline pipeline = scope.pipelines[caller];
+        int depth = scope.depths[caller] + 1;
+        if (depth > Pipeline.MAX_DEPTH) {
+            throw new PipelineDepthExceededException(Pipeline.MAX_DEPTH, "worker \"" + scope.workerName()
+                    + "\" called worker \"" + callee.workerName() + "\" at depth " + (depth - 1)
+                    + "; look for a cycle of service bindings (A -> B -> A) or make the chain shorter");
+        }
+        pipeline.beginSubrequest();
+        pipeline.visit(callee.workerName());
+        scope.push(pipeline, callee, depth, null, callee.loader());
+        return scope;
+    }
+
+    // A call from code outside any request (a worker's start(), a thread it made itself): a new
+    // pipeline, under a depth-0 frame of the calling worker that ends with the call.
+    private static CallScope enterDetached(Callee callee, BindingOwner owner) {
+        CallFrame base = CallFrame.detached(owner);
+        Pipeline pipeline = base.pipeline();
+        pipeline.beginSubrequest();
+        pipeline.visit(callee.workerName());
+        CallScope scope = new CallScope(Thread.currentThread());
+        scope.push(pipeline, null, 0, base, base.loader());
+        scope.detached = true;
+        scope.push(pipeline, callee, 1, null, callee.loader());
+        HostBridge.calls(scope);
+        return scope;
+    }
+
+    /**
+     * Ends the innermost call: restores the context class loader it replaced; the thread's
+     * outermost call also removes the scope from the thread.
+     */
+    public void exit() {
+        int level = top--;
+        ClassLoader previous = previousLoaders[level];
+        if (thread.getContextClassLoader() != previous) {
+            setContextLoader(thread, previous);
+        }
+        if (level == 1 && detached) {
+            top = -1;
+        }
+        if (top < 0) {
+            HostBridge.calls(null);
+        }
+    }
+
+    /**
+     * The pipeline of the innermost call.
+     *
+     * @return the pipeline
+     */
+    Pipeline pipeline() {
+        return pipelines[top];
+    }
+
+    /**
+     * The frame of the innermost call, built on first use.
+     *
+     * @return the frame
+     */
+    CallFrame frame() {
+        int level = top;
+        CallFrame frame = frames[level];
+        if (frame == null) {
+            Callee callee = callees[level];
+            frame = new CallFrame(pipelines[level], callee.workerName(), callee.loader(), callee.threads(), depths[level],
+                    callee.props());
+            frames[level] = frame;
+        }
+        return frame;
+    }
+
+    /**
+     * The name of the worker of the innermost call, without building its frame.
+     *
+     * @return the name
+     */
+    String workerName() {
+        Callee callee = callees[top];
+        return callee != null ? callee.workerName() : frames[top].workerName();
+    }
+
+    /**
+     * The props of the innermost call, without building its frame.
+     *
+     * @return the props JSON
+     */
+    String props() {
+        Callee callee = callees[top];
+        return callee != null ? callee.props() : frames[top].props();
+    }
+
+    @Override
+    protected CallFrame context() {
+        return top < 0 ? null : frame();
+    }
+
+    private void push(Pipeline pipeline, Callee callee, int depth, CallFrame frame, ClassLoader loader) {
+        int level = top + 1;
+        if (level == depths.length) {
+            grow();
+        }
+        // Compare before storing: a slot usually holds the same pipeline and callee as the last
+        // call at that level, and a skipped store costs no write barrier.
+        if (pipelines[level] != pipeline) {
+            pipelines[level] = pipeline;
+        }
+        if (callees[level] != callee) {
+            callees[level] = callee;
+        }
+        if (frames[level] != frame) {
+            frames[level] = frame;
+        }
+        depths[level] = depth;
+        ClassLoader previous = thread.getContextClassLoader();
+        if (previousLoaders[level] != previous) {
+            previousLoaders[level] = previous;
+        }
+        if (previous != loader) {
+            setContextLoader(thread, loader);
+        }
+        top = level;
+    }
+
+    /**
+     * Tells whether the context class loader is set with a release store (java.lang is open to
+     * the runtime) rather than through {@code Thread.setContextClassLoader}.
+     *
+     * @return {@code true} on the fast path
+     */
+    static boolean releaseStoresContextLoader() {
+        return CONTEXT_LOADER != null;
+    }
+
+    private static void setContextLoader(Thread thread, ClassLoader loader) {
+        if (CONTEXT_LOADER != null) {
+            CONTEXT_LOADER.setRelease(thread, loader);
+        } else {
+            thread.setContextClassLoader(loader);
+        }
+    }
+
+    private static VarHandle contextLoaderHandle() {
+        if (Boolean.getBoolean("jworkers.volatileContextLoader")) {
+            return null;
+        }
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "contextClassLoader", ClassLoader.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // java.lang not open to us: Thread.setContextClassLoader
+        }
+    }
+
+    private void grow() {
+        int size = depths.length * 2;
+        pipelines = Arrays.copyOf(pipelines, size);
+        callees = Arrays.copyOf(callees, size);
+        frames = Arrays.copyOf(frames, size);
+        previousLoaders = Arrays.copyOf(previousLoaders, size);
+        depths = Arrays.copyOf(depths, size);
+    }
 }

@@ -11,7 +11,8 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One top-level request and every binding call made on its behalf: the request id, the
@@ -62,7 +63,30 @@ public final class Pipeline {
     private final long deadlineNanos;
     private final Instant deadline;
     private final Duration timeout;
-    private final AtomicInteger subrequests = new AtomicInteger();
+    private static final VarHandle SUBREQUESTS;
+
+    static {
+        try {
+            SUBREQUESTS = MethodHandles.lookup().findVarHandle(Pipeline.class, "subrequests", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // Counted with plain writes by the thread that opened the pipeline as long as it is the only
+    // one running it (an atomic add costs more than the rest of a binding call); atomically by
+    // every thread once async work has joined (share()), and always by other threads.
+    private final Thread opener = Thread.currentThread();
+    private volatile boolean shared;
+    @SuppressWarnings("unused") // through SUBREQUESTS
+    private int subrequests;
+    // The workers already visited with their time cells, for a lock-free identity check on every
+    // hop (the names are usually the same String instances); copied on write under the visitOrder
+    // lock; a name not found this way goes through the map.
+    private record Visit(String name, long[] time) {
+    }
+
+    private volatile Visit[] visited = new Visit[0];
     // Per worker: the time spent in its fetch calls (inclusive), -1 if only called over RPC. A lookup
     // without a lock on every hop; the order of first visits is kept under a lock, once per worker.
     private final java.util.concurrent.ConcurrentHashMap<String, long[]> workers = new java.util.concurrent.ConcurrentHashMap<>(8);
@@ -113,7 +137,19 @@ public final class Pipeline {
      * @return the count
      */
     public int subrequests() {
-        return subrequests.get();
+        return (int) SUBREQUESTS.getVolatile(this);
+    }
+
+    /**
+     * Tells the pipeline that threads other than the one that opened it are about to run in it
+     * (async work): from now on every thread counts subrequests atomically. Called by a thread of
+     * the pipeline before it starts the other thread, so the plain counts before happen-before
+     * the atomic ones after.
+     */
+    public void share() {
+        if (!shared) {
+            shared = true;
+        }
     }
 
     /**
@@ -124,7 +160,14 @@ public final class Pipeline {
      */
     public void beginSubrequest() {
         checkDeadline();
-        if (subrequests.incrementAndGet() > subrequestLimit) {
+        int count;
+        if (Thread.currentThread() == opener && !shared) {
+            count = (int) SUBREQUESTS.get(this) + 1;
+            SUBREQUESTS.setOpaque(this, count);
+        } else {
+            count = (int) SUBREQUESTS.getAndAdd(this, 1) + 1;
+        }
+        if (count > subrequestLimit) {
             throw new SubrequestLimitExceededException(subrequestLimit);
         }
     }
@@ -148,9 +191,23 @@ public final class Pipeline {
      * @param workerName the worker
      */
     public void visit(String workerName) {
-        if (workers.get(workerName) == null) {
-            firstVisit(workerName);
+        timeCell(workerName);
+    }
+
+    /**
+     * The cell that sums the time spent in a worker's {@code fetch} calls, recording the visit.
+     *
+     * @param workerName the worker
+     * @return the cell, for {@link #addTime(long[], long)}
+     */
+    long[] timeCell(String workerName) {
+        for (Visit visit : visited) {
+            if (visit.name() == workerName) {
+                return visit.time();
+            }
         }
+        long[] time = workers.get(workerName);
+        return time != null ? time : firstVisit(workerName);
     }
 
     private long[] firstVisit(String workerName) {
@@ -160,6 +217,12 @@ public final class Pipeline {
                 time = new long[] {-1};
                 workers.put(workerName, time);
                 visitOrder.add(workerName);
+            }
+            Visit[] known = visited;
+            if (known.length < 16) {
+                Visit[] more = java.util.Arrays.copyOf(known, known.length + 1);
+                more[known.length] = new Visit(workerName, time);
+                visited = more;
             }
             return time;
         }
@@ -173,12 +236,24 @@ public final class Pipeline {
      * @param nanos the call's duration, including the calls it made
      */
     public void addTime(String workerName, long nanos) {
-        long[] total = workers.get(workerName);
-        if (total == null) {
-            total = firstVisit(workerName);
-        }
-        synchronized (total) {
-            total[0] = Math.max(total[0], 0) + nanos;
+        addTime(timeCell(workerName), nanos);
+    }
+
+    /**
+     * Adds the time one fetch call spent in a worker, to the cell {@link #timeCell} gave: a plain
+     * add while the pipeline runs only on the thread that opened it, under the cell's lock once
+     * other threads run in it.
+     *
+     * @param cell the worker's cell
+     * @param nanos the call's duration, including the calls it made
+     */
+    void addTime(long[] cell, long nanos) {
+        if (Thread.currentThread() == opener && !shared) {
+            cell[0] = Math.max(cell[0], 0) + nanos;
+        } else {
+            synchronized (cell) {
+                cell[0] = Math.max(cell[0], 0) + nanos;
+            }
         }
     }
 

@@ -4,13 +4,12 @@ import io.jworkers.api.PipelineDepthExceededException;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.api.WorkerEntrypoint;
-import io.jworkers.bridge.HostBridge;
 import io.jworkers.runtime.worker.LoadedWorker;
 
 /**
- * Runs a worker's code on the current thread inside a pipeline: the worker's frame becomes the
- * thread's execution context and the worker's loader its context class loader, both restored
- * afterwards, whatever happens. Used by {@code fetch} and by RPC alike.
+ * Runs a worker's code on the current thread inside a pipeline: the worker's call becomes the
+ * thread's innermost (what {@code ctx()} sees) and the worker's loader its context class loader,
+ * both restored afterwards, whatever happens. Used by {@code fetch} and by RPC alike.
  */
 public final class WorkerCall {
 
@@ -27,88 +26,82 @@ public final class WorkerCall {
      * @return the worker's response
      */
     public static Response topLevelFetch(Pipeline pipeline, LoadedWorker worker, Request request) {
-        return fetch(new CallFrame(pipeline, worker.name(), worker.loader(), worker.threads(), 1), worker, worker.entrypoint(), request);
+        CallFrame frame = new CallFrame(pipeline, worker.name(), worker.loader(), worker.threads(), 1);
+        long start = System.nanoTime();
+        CallScope scope = open(frame);
+        try {
+            return checked(worker, worker.entrypoint().fetch(request, worker.env()));
+        } finally {
+            scope.exit();
+            pipeline.addTime(worker.name(), System.nanoTime() - start);
+        }
     }
 
     /**
-     * Calls a worker's {@code fetch} from another worker: one level deeper than the caller, counted
-     * as a subrequest, and with the target's exceptions translated so that none of its classes
-     * reach the caller.
+     * Calls a worker's {@code fetch} from another worker (or from code outside any request): one
+     * level deeper than the caller, counted as a subrequest, and with the target's exceptions
+     * translated so that none of its classes reach the caller.
      *
-     * @param caller the caller's frame
-     * @param target the worker to call
+     * @param callee the worker version and binding props to call
+     * @param owner the worker that owns the binding, for calls made outside any request
+     * @param target the worker version to call
      * @param entrypoint the entrypoint of the target the binding selects
-     * @param props the calling binding's props
      * @param request the request
      * @return the target's response
      * @throws PipelineDepthExceededException if the target would run deeper than 32
      */
-    public static Response bindingFetch(CallFrame caller, LoadedWorker target, WorkerEntrypoint entrypoint, String props,
+    public static Response bindingFetch(Callee callee, BindingOwner owner, LoadedWorker target, WorkerEntrypoint entrypoint,
             Request request) {
-        CallFrame frame = enterFrame(caller, target, props);
+        long start = System.nanoTime();
+        CallScope scope = CallScope.enter(callee, owner);
+        Pipeline pipeline = scope.pipeline();
+        long[] time = pipeline.timeCell(callee.workerName());
         try {
-            return fetch(frame, target, entrypoint, request);
+            return checked(target, entrypoint.fetch(request, target.env()));
         } catch (Throwable e) {
             throw BoundaryExceptions.translate(e);
+        } finally {
+            scope.exit();
+            pipeline.addTime(time, System.nanoTime() - start);
         }
     }
 
     /**
-     * Checks the limits of a binding call and builds the callee's frame.
-     *
-     * @param caller the caller's frame
-     * @param target the worker to call
-     * @param props the calling binding's props
-     * @return the frame the target will run in
-     * @throws PipelineDepthExceededException if the target would run deeper than 32
-     */
-    public static CallFrame enterFrame(CallFrame caller, LoadedWorker target, String props) {
-        int depth = caller.depth() + 1;
-        if (depth > Pipeline.MAX_DEPTH) {
-            throw new PipelineDepthExceededException(Pipeline.MAX_DEPTH, "worker \"" + caller.workerName()
-                    + "\" called worker \"" + target.name() + "\" at depth " + caller.depth()
-                    + "; look for a cycle of service bindings (A -> B -> A) or make the chain shorter");
-        }
-        caller.pipeline().beginSubrequest();
-        return new CallFrame(caller.pipeline(), target.name(), target.loader(), target.threads(), depth, props);
-    }
-
-    /**
-     * Makes {@code frame} current on this thread, with its worker's loader as context loader.
+     * Makes {@code frame} the innermost call on this thread, with its worker's loader as context
+     * loader.
      *
      * @param frame the frame of the call about to run
      * @return what to restore with {@link #close}
      */
     public static CallScope open(CallFrame frame) {
-        frame.pipeline().visit(frame.workerName());
-        Thread thread = Thread.currentThread();
-        CallScope scope = new CallScope(HostBridge.enter(frame), thread.getContextClassLoader());
-        thread.setContextClassLoader(frame.loader());
-        return scope;
+        return CallScope.open(frame);
     }
 
     /**
-     * Restores what {@link #open} replaced.
+     * Ends the innermost call that {@link #open} began.
      *
      * @param scope the scope {@code open} returned
      */
     public static void close(CallScope scope) {
-        Thread.currentThread().setContextClassLoader(scope.previousLoader());
-        HostBridge.restore(scope.previousContext());
+        scope.exit();
     }
 
-    private static Response fetch(CallFrame frame, LoadedWorker worker, WorkerEntrypoint entrypoint, Request request) {
-        long start = System.nanoTime();
-        CallScope scope = open(frame);
-        try {
-            Response response = entrypoint.fetch(request, worker.env());
-            if (response == null) {
-                throw new IllegalStateException("Worker \"" + worker.name() + "\" returned null from fetch; return a Response");
-            }
-            return response;
-        } finally {
-            close(scope);
-            frame.pipeline().addTime(worker.name(), System.nanoTime() - start);
+    /**
+     * The pipeline of the call running on this thread, or a new one with the limits of the
+     * binding's owner when the thread runs none.
+     *
+     * @param owner the worker that owns the binding
+     * @return the pipeline
+     */
+    public static Pipeline currentPipeline(BindingOwner owner) {
+        CallScope scope = CallScope.onThisThread();
+        return scope != null ? scope.pipeline() : CallFrame.detached(owner).pipeline();
+    }
+
+    private static Response checked(LoadedWorker worker, Response response) {
+        if (response == null) {
+            throw new IllegalStateException("Worker \"" + worker.name() + "\" returned null from fetch; return a Response");
         }
+        return response;
     }
 }

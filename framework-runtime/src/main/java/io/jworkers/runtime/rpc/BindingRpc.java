@@ -5,6 +5,7 @@ import io.jworkers.api.RpcMethodNotFoundException;
 import io.jworkers.api.ServiceUnavailableException;
 import io.jworkers.runtime.pipeline.BoundaryExceptions;
 import io.jworkers.runtime.pipeline.CallScope;
+import io.jworkers.runtime.pipeline.Callee;
 import io.jworkers.runtime.values.SharedTypes;
 import io.jworkers.runtime.values.ValueCopier;
 import io.jworkers.runtime.worker.EntrypointInstance;
@@ -17,7 +18,6 @@ import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * The RPC side of one service binding: typed stubs (one per contract interface, made once and
@@ -31,17 +31,16 @@ public final class BindingRpc {
     private final RpcTarget target;
     private final Map<Class<?>, Stub> stubs = new ConcurrentHashMap<>();
     private volatile DynamicLink dynamic;
-    // Drops the dynamic link when the target's version changes: the link holds that version (its
-    // handles are bound to its instance), and a caller that makes no further dynamic call would
-    // otherwise keep the replaced version's loader alive. The slot holds it weakly; this field keeps it.
-    private final Consumer<LoadedWorker> dropDynamicLink = worker -> dynamic = null;
+    // Forgets the dynamic link when the slot swaps versions, so that it never keeps a replaced
+    // version (and its loader) alive; held weakly by the slot, strongly here.
+    private final java.util.function.Consumer<LoadedWorker> forgetDynamic = swapped -> dynamic = null;
 
     private record Stub(Object instance, StubLinks links) {
     }
 
     // The dynamic path's per-version state: the version, the copier of this caller/target pair, and
     // each called method's handle, made once (bound to the instance, taking an Object[]).
-    private record DynamicLink(LoadedWorker worker, ValueCopier copier, Map<Method, MethodHandle> handles) {
+    private record DynamicLink(LoadedWorker worker, Callee callee, ValueCopier copier, Map<Method, MethodHandle> handles) {
         MethodHandle handle(Method method, Object instance) {
             return handles.computeIfAbsent(method, m -> handleOf(m).bindTo(instance)
                     .asSpreader(Object[].class, m.getParameterCount())
@@ -56,7 +55,7 @@ public final class BindingRpc {
      */
     public BindingRpc(RpcTarget target) {
         this.target = target;
-        target.slot().addListener(dropDynamicLink);
+        target.slot().addListener(forgetDynamic);
     }
 
     /**
@@ -125,13 +124,13 @@ public final class BindingRpc {
         }
         MethodHandle handle = link.handle(method, entry.instance());
         Object result;
-        CallScope scope = RpcScopes.enter(link.worker(), target.props(), target.owner());
+        CallScope scope = RpcScopes.enter(link.callee(), target.owner());
         try {
             result = (Object) handle.invokeExact(copies);
         } catch (Throwable e) {
             throw BoundaryExceptions.translate(e);
         } finally {
-            RpcScopes.exit(scope);
+            scope.exit();
         }
         return result == null || SharedTypes.byReference(result.getClass()) ? result
                 : link.copier().copy(result, link.copier().typeOf(Object.class), "result");
@@ -144,10 +143,11 @@ public final class BindingRpc {
         }
         DynamicLink link = dynamic;
         if (link == null || link.worker() != worker) {
-            link = new DynamicLink(worker, ValueCopier.create(), new ConcurrentHashMap<>());
+            link = new DynamicLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props()),
+                    ValueCopier.create(), new ConcurrentHashMap<>());
             dynamic = link;
             if (target.slot().current() != worker) {
-                dynamic = null; // swapped meanwhile, maybe before the listener ran: keep no old version
+                dynamic = null; // swapped meanwhile: do not keep the old version
             }
         }
         return link;

@@ -7,7 +7,9 @@ import io.jworkers.runtime.pipeline.BackgroundWork;
 import io.jworkers.runtime.pipeline.BoundaryExceptions;
 import io.jworkers.runtime.pipeline.CallFrame;
 import io.jworkers.runtime.pipeline.CallScope;
+import io.jworkers.runtime.pipeline.Callee;
 import io.jworkers.runtime.pipeline.BindingOwner;
+import io.jworkers.runtime.values.RecordCopiers;
 import io.jworkers.runtime.values.SharedTypes;
 import io.jworkers.runtime.values.ValueCopier;
 import io.jworkers.runtime.worker.EntrypointInstance;
@@ -17,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -40,7 +43,7 @@ final class RpcLinker {
     static {
         try {
             ENTER = LOOKUP.findStatic(RpcScopes.class, "enter",
-                    methodType(CallScope.class, LoadedWorker.class, String.class, BindingOwner.class));
+                    methodType(CallScope.class, Callee.class, BindingOwner.class));
             EXIT = LOOKUP.findStatic(RpcScopes.class, "exit", methodType(void.class, CallScope.class));
             TRANSLATE = LOOKUP.findStatic(BoundaryExceptions.class, "translate",
                     methodType(RuntimeException.class, Throwable.class));
@@ -98,7 +101,8 @@ final class RpcLinker {
                         MethodHandles.dropArguments(MethodHandles.dropArguments(MethodHandles.identity(result), 0,
                                 Throwable.class), 2, CallScope.class), 2, EXIT);
         MethodHandle guarded = MethodHandles.tryFinally(scoped, cleanup);
-        MethodHandle enter = MethodHandles.insertArguments(ENTER, 0, worker, target.props(), target.owner());
+        MethodHandle enter = MethodHandles.insertArguments(ENTER, 0,
+                new Callee(worker.name(), worker.loader(), worker.threads(), target.props()), target.owner());
         MethodHandle entered = MethodHandles.foldArguments(guarded, enter);
         MethodHandle rethrow = MethodHandles.filterArguments(
                 MethodHandles.throwException(result, RuntimeException.class), 0, TRANSLATE);
@@ -141,6 +145,10 @@ final class RpcLinker {
     }
 
     private static MethodHandle converter(ValueCopier copier, Type declared, Class<?> from, Class<?> to, String path) {
+        Optional<MethodHandle> generated = RecordCopiers.copier(from, to, path);
+        if (generated.isPresent()) {
+            return generated.get().asType(methodType(to, from));
+        }
         MethodHandle copy = MethodHandles.insertArguments(COPY.bindTo(copier), 1, copier.typeOf(declared), path);
         return copy.asType(methodType(to, from));
     }

@@ -2,11 +2,9 @@ package io.jworkers.runtime.rpc;
 
 import io.jworkers.api.ContractMismatchException;
 import io.jworkers.api.ServiceUnavailableException;
-import io.jworkers.runtime.pipeline.CallFrame;
-import io.jworkers.runtime.pipeline.CallScope;
 import io.jworkers.runtime.pipeline.BindingOwner;
-import io.jworkers.runtime.pipeline.WorkerCall;
-import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.pipeline.CallScope;
+import io.jworkers.runtime.pipeline.Callee;
 
 /**
  * The host steps of an RPC call, as static methods for the method-handle chains of
@@ -17,13 +15,12 @@ final class RpcScopes {
     private RpcScopes() {
     }
 
-    static CallScope enter(LoadedWorker target, String props, BindingOwner owner) {
-        CallFrame caller = CallFrame.currentOrDetached(owner);
-        return WorkerCall.open(WorkerCall.enterFrame(caller, target, props));
+    static CallScope enter(Callee callee, BindingOwner owner) {
+        return CallScope.enter(callee, owner);
     }
 
     static void exit(CallScope scope) {
-        WorkerCall.close(scope);
+        scope.exit();
     }
 
     static Object notConnected(String message) {

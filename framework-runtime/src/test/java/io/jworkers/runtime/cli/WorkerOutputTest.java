@@ -2,9 +2,9 @@ package io.jworkers.runtime.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jworkers.bridge.HostBridge;
 import io.jworkers.runtime.pipeline.CallFrame;
 import io.jworkers.runtime.pipeline.Pipeline;
+import io.jworkers.runtime.pipeline.WorkerCall;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +19,13 @@ class WorkerOutputTest {
         PrintStream out = WorkerOutput.wrap(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         out.println("host line");
         CallFrame frame = new CallFrame(new Pipeline("r1", 1000, Duration.ofSeconds(5)), "auth", null, null, 1);
-        var previous = HostBridge.enter(frame);
+        var scope = WorkerCall.open(frame);
         try {
             out.println("checking token");
             out.print("two\nlines");
             out.println(" end");
         } finally {
-            HostBridge.restore(previous);
+            WorkerCall.close(scope);
         }
         out.println("host again");
         assertEquals("host line\n[auth] checking token\n[auth] two\n[auth] lines end\nhost again\n",

@@ -65,7 +65,7 @@ class StubRelinkTest {
     void aTargetThatIsNotLoadedAnswersServiceUnavailableThenConnectsWhenItLoads() {
         try (DevServer server = DevServer.start(List.of(client()), null, "127.0.0.1", 0)) {
             assertEquals("io.jworkers.api.ServiceUnavailableException: Worker \"calc\" not found. Make sure it is running "
-                    + "locally (binding CALC of worker \"client\": add its config to jworkers dev with another -c). "
+                    + "locally. "
                     + "{target-frames=false, caller-frames=true}", Http.get(server.url() + "/add").body());
             server.host().load(ConfigLoader.load(calc("calc", 0), null), Secrets.NONE);
             assertEquals("5", Http.get(server.url() + "/add").body());
