@@ -4,11 +4,10 @@ import io.jworkers.api.Env;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.api.WorkerEntrypoint;
+import io.jworkers.runtime.rpc.ContractMethods;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -95,7 +94,7 @@ final class StandIn {
     // record in its signatures), as tests often declare them, is accessible to it.
     private Class<? extends WorkerEntrypoint> generateRpc() {
         DynamicType.Builder<WorkerEntrypoint> builder = base(contract.getPackageName(), "RpcStandIn");
-        for (Method method : abstractMethods(contract)) {
+        for (Method method : ContractMethods.forwarded(contract)) {
             if (method.getTypeParameters().length > 0) {
                 throw new IllegalArgumentException("Contract method " + contract.getName() + "." + method.getName()
                         + " declares type variables, which a replaced binding cannot serve; use a worker class in the"
@@ -130,23 +129,6 @@ final class StandIn {
     private static Class<? extends WorkerEntrypoint> load(DynamicType.Builder<WorkerEntrypoint> builder, ClassLoader parent) {
         try (DynamicType.Unloaded<WorkerEntrypoint> unloaded = builder.make()) {
             return unloaded.load(parent, ClassLoadingStrategy.Default.WRAPPER).getLoaded();
-        }
-    }
-
-    // The methods a caller's stub can reach: the abstract ones; default methods run in the caller.
-    private static List<Method> abstractMethods(Class<?> contract) {
-        return Arrays.stream(contract.getMethods())
-                .filter(m -> Modifier.isAbstract(m.getModifiers()) && !isObjectMethod(m))
-                .sorted(Comparator.comparing(Method::getName).thenComparing(Method::getParameterCount))
-                .toList();
-    }
-
-    private static boolean isObjectMethod(Method method) {
-        try {
-            Object.class.getMethod(method.getName(), method.getParameterTypes());
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
         }
     }
 

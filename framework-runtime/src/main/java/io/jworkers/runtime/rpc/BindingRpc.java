@@ -81,7 +81,7 @@ public final class BindingRpc {
     }
 
     private Stub newStub(Class<?> contract) {
-        List<Method> methods = StubFactory.forwardedMethods(contract);
+        List<Method> methods = ContractMethods.forwarded(contract);
         StubLinks links = new StubLinks(contract, methods.stream().map(ContractMethod::of).toList(), target);
         return new Stub(StubFactory.create(contract, methods, links.invokers()), links);
     }

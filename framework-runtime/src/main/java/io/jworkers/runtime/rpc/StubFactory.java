@@ -4,9 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.ClassFileVersion;
@@ -47,19 +44,6 @@ final class StubFactory {
     }
 
     /**
-     * The methods of a contract that a stub forwards: its abstract ones, in a stable order.
-     *
-     * @param contract the interface
-     * @return the methods
-     */
-    static List<Method> forwardedMethods(Class<?> contract) {
-        return Arrays.stream(contract.getMethods())
-                .filter(m -> Modifier.isAbstract(m.getModifiers()) && !isObjectMethod(m))
-                .sorted(Comparator.comparing(Method::getName).thenComparing(Method::getParameterCount))
-                .toList();
-    }
-
-    /**
      * Defines a stub class and creates its instance.
      *
      * @param contract the interface the stub implements
@@ -83,15 +67,6 @@ final class StubFactory {
             return stub.findConstructor(stub.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (Throwable e) {
             throw new IllegalStateException("Cannot create an RPC stub for " + contract.getName() + ": " + e, e);
-        }
-    }
-
-    private static boolean isObjectMethod(Method method) {
-        try {
-            Object.class.getMethod(method.getName(), method.getParameterTypes());
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
         }
     }
 
