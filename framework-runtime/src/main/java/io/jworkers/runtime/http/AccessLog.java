@@ -1,11 +1,13 @@
 package io.jworkers.runtime.http;
 
+import io.jworkers.runtime.pipeline.Pipeline;
 import java.lang.System.Logger.Level;
 
 /**
  * One line per public request: method, path, status, time, request id and the workers the
  * request passed through with the time spent in each (fetch hops; RPC hops are listed untimed).
- * Query strings are left out: they often carry tokens.
+ * Query strings are left out: they often carry tokens. The line is built with one
+ * {@link StringBuilder} (it is logged for every request, so no {@code String.format}).
  */
 final class AccessLog {
 
@@ -14,12 +16,31 @@ final class AccessLog {
     private AccessLog() {
     }
 
-    static void log(String method, String path, int status, long startNanos, String requestId, String workers) {
+    /**
+     * Logs a request's line, e.g. {@code GET /notes 200 1.3ms id=… workers=gateway:1.2ms>auth:0.1ms}.
+     *
+     * @param pipeline the pipeline that served it, or {@code null} when no worker was reached ({@code workers=-})
+     */
+    static void log(String method, String path, int status, long startNanos, String requestId, Pipeline pipeline) {
         if (!LOG.isLoggable(Level.INFO)) {
             return;
         }
-        double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
-        LOG.log(Level.INFO, String.format("%s %s %d %.1fms id=%s workers=%s", method, path, status, millis,
-                requestId, workers));
+        long nanos = System.nanoTime() - startNanos;
+        StringBuilder line = new StringBuilder(96 + path.length() + requestId.length())
+                .append(method).append(' ').append(path).append(' ').append(status).append(' ');
+        appendMillis(line, nanos);
+        line.append("ms id=").append(requestId).append(" workers=");
+        if (pipeline == null) {
+            line.append('-');
+        } else {
+            pipeline.describeWorkers(line);
+        }
+        LOG.log(Level.INFO, line.toString());
+    }
+
+    // As String.format("%.1f", nanos / 1e6) would print it (half up), without the formatter.
+    static void appendMillis(StringBuilder line, long nanos) {
+        long tenths = (Math.max(nanos, 0) + 50_000) / 100_000;
+        line.append(tenths / 10).append('.').append((char) ('0' + tenths % 10));
     }
 }

@@ -1,9 +1,13 @@
 package io.jworkers.runtime.http;
 
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.jworkers.api.Headers;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -43,12 +48,17 @@ final class HttpMessages {
 
     static void send(Response response, ServerResponse out, String requestId) {
         out.status(statusOf(response.status()));
-        for (String name : response.headers().names()) {
+        Headers headers = response.headers();
+        for (String name : headers.names()) {
             if (!HOP_BY_HOP.contains(name)) {
-                out.header(name, response.headers().all(name).toArray(String[]::new));
+                // Names are lower case (Headers keeps them so): Helidon's own constants are found by them.
+                HeaderName headerName = HeaderNames.createFromLowercase(name);
+                List<String> values = headers.all(name);
+                out.header(values.size() == 1 ? HeaderValues.create(headerName, values.get(0))
+                        : HeaderValues.create(headerName, values));
             }
         }
-        out.header(RequestIds.HEADER, requestId);
+        out.header(RequestIds.HEADER_NAME, requestId);
         if (!response.hasBody()) {
             out.send();
             return;

@@ -159,14 +159,14 @@ public final class IngressServer implements AutoCloseable {
     private Pipeline serve(ServerRequest request, ServerResponse response, ClientTimeouts.Connection connection) {
         long start = System.nanoTime();
         String requestId = RequestIds.choose(
-                request.headers().first(HeaderNames.create(RequestIds.HEADER)).orElse(null),
-                request.headers().first(HeaderNames.create(RequestIds.TRACEPARENT)).orElse(null));
+                request.headers().first(RequestIds.HEADER_NAME).orElse(null),
+                request.headers().first(RequestIds.TRACEPARENT_NAME).orElse(null));
         String method = request.prologue().method().text();
         String path = request.path().path();
         if (draining) {
             response.header("connection", "close");
             HttpMessages.sendText(response, 503, "The host is shutting down; retry on another host.", requestId);
-            AccessLog.log(method, path, 503, start, requestId, "-");
+            AccessLog.log(method, path, 503, start, requestId, null);
             return null;
         }
         int headerBytes = headerBytes(request);
@@ -174,7 +174,7 @@ public final class IngressServer implements AutoCloseable {
             response.header("connection", "close");
             HttpMessages.sendText(response, 431, "Request headers are " + headerBytes + " bytes, more than the "
                     + settings.maxHeaderBytes() + " allowed\n", requestId);
-            AccessLog.log(method, path, 431, start, requestId, "-");
+            AccessLog.log(method, path, 431, start, requestId, null);
             return null;
         }
         Optional<WorkerSlot> slot = router.route(request.headers().first(HeaderNames.HOST).orElse(null), path);
@@ -184,7 +184,7 @@ public final class IngressServer implements AutoCloseable {
             HttpMessages.sendText(response, status, slot.isEmpty()
                     ? "No worker serves " + path
                     : "Worker \"" + slot.get().name() + "\" is not loaded", requestId);
-            AccessLog.log(method, path, status, start, requestId, "-");
+            AccessLog.log(method, path, status, start, requestId, null);
             return null;
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
@@ -207,7 +207,7 @@ public final class IngressServer implements AutoCloseable {
                 lingering.add(pipeline);
             }
         }
-        AccessLog.log(method, path, status, start, requestId, pipeline.describeWorkers());
+        AccessLog.log(method, path, status, start, requestId, pipeline);
         return pipeline;
     }
 

@@ -54,6 +54,36 @@ public final class Pipeline {
         }
     }
 
+    /** One worker of the pipeline: the time spent in its fetch calls (inclusive), -1 if only called over RPC. */
+    private static final class Visit {
+        private final String workerName;
+        // Guarded by this.
+        private long nanos = -1;
+
+        private Visit(String workerName) {
+            this.workerName = workerName;
+        }
+
+        synchronized void add(long time) {
+            nanos = Math.max(nanos, 0) + time;
+        }
+
+        synchronized long nanos() {
+            return nanos;
+        }
+    }
+
+    private static final Visit[] NO_VISITS = new Visit[0];
+    private static final java.lang.invoke.VarHandle VISITS;
+
+    static {
+        try {
+            VISITS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Pipeline.class, "visits", Visit[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Cloudflare's limit: a request may pass through at most 32 workers in a row. */
     public static final int MAX_DEPTH = 32;
 
@@ -63,10 +93,11 @@ public final class Pipeline {
     private final Instant deadline;
     private final Duration timeout;
     private final AtomicInteger subrequests = new AtomicInteger();
-    // Per worker: the time spent in its fetch calls (inclusive), -1 if only called over RPC. A lookup
-    // without a lock on every hop; the order of first visits is kept under a lock, once per worker.
-    private final java.util.concurrent.ConcurrentHashMap<String, long[]> workers = new java.util.concurrent.ConcurrentHashMap<>(8);
-    private final List<String> visitOrder = new ArrayList<>(4);
+    // The workers visited, in the order of their first visit, each with the time spent in its fetch
+    // calls. A pipeline reaches a handful of workers, so a scan of a small array beats a hash map:
+    // a lookup without a lock on every hop; the array is replaced (compare-and-set), never changed,
+    // once per worker.
+    private volatile Visit[] visits = NO_VISITS;
     private final List<Background> background = new ArrayList<>();
     private final List<Throwable> waitUntilFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean responded;
@@ -148,20 +179,33 @@ public final class Pipeline {
      * @param workerName the worker
      */
     public void visit(String workerName) {
-        if (workers.get(workerName) == null) {
+        if (find(visits, workerName) == null) {
             firstVisit(workerName);
         }
     }
 
-    private long[] firstVisit(String workerName) {
-        synchronized (visitOrder) {
-            long[] time = workers.get(workerName);
-            if (time == null) {
-                time = new long[] {-1};
-                workers.put(workerName, time);
-                visitOrder.add(workerName);
+    private static Visit find(Visit[] all, String workerName) {
+        for (Visit visit : all) {
+            if (visit.workerName.equals(workerName)) {
+                return visit;
             }
-            return time;
+        }
+        return null;
+    }
+
+    private Visit firstVisit(String workerName) {
+        Visit fresh = new Visit(workerName);
+        while (true) {
+            Visit[] all = visits;
+            Visit visit = find(all, workerName);
+            if (visit != null) {
+                return visit;
+            }
+            Visit[] grown = java.util.Arrays.copyOf(all, all.length + 1);
+            grown[all.length] = fresh;
+            if (VISITS.compareAndSet(this, all, grown)) {
+                return fresh;
+            }
         }
     }
 
@@ -173,13 +217,11 @@ public final class Pipeline {
      * @param nanos the call's duration, including the calls it made
      */
     public void addTime(String workerName, long nanos) {
-        long[] total = workers.get(workerName);
-        if (total == null) {
-            total = firstVisit(workerName);
+        Visit visit = find(visits, workerName);
+        if (visit == null) {
+            visit = firstVisit(workerName);
         }
-        synchronized (total) {
-            total[0] = Math.max(total[0], 0) + nanos;
-        }
+        visit.add(nanos);
     }
 
     /**
@@ -189,29 +231,33 @@ public final class Pipeline {
      * @return the description, {@code -} when the pipeline reached no worker
      */
     public String describeWorkers() {
-        List<String> order;
-        synchronized (visitOrder) {
-            order = List.copyOf(visitOrder);
+        return describeWorkers(new StringBuilder()).toString();
+    }
+
+    /**
+     * Appends what {@link #describeWorkers()} returns to a line being built.
+     *
+     * @param text the line
+     * @return {@code text}
+     */
+    public StringBuilder describeWorkers(StringBuilder text) {
+        Visit[] all = visits;
+        if (all.length == 0) {
+            return text.append('-');
         }
-        if (order.isEmpty()) {
-            return "-";
-        }
-        StringBuilder text = new StringBuilder();
-        for (String name : order) {
-            if (!text.isEmpty()) {
+        for (int i = 0; i < all.length; i++) {
+            if (i > 0) {
                 text.append('>');
             }
-            text.append(name);
-            long[] nanos = workers.get(name);
-            long total;
-            synchronized (nanos) {
-                total = nanos[0];
-            }
+            text.append(all[i].workerName);
+            long total = all[i].nanos();
             if (total >= 0) {
-                text.append(':').append(String.format(java.util.Locale.ROOT, "%.1fms", total / 1_000_000.0));
+                // As String.format(Locale.ROOT, "%.1fms", total / 1e6) prints it (half up).
+                long tenths = (total + 50_000) / 100_000;
+                text.append(':').append(tenths / 10).append('.').append((char) ('0' + tenths % 10)).append("ms");
             }
         }
-        return text.toString();
+        return text;
     }
 
     /**
@@ -367,8 +413,11 @@ public final class Pipeline {
      * @return a snapshot
      */
     public List<String> visitedWorkers() {
-        synchronized (visitOrder) {
-            return List.copyOf(visitOrder);
+        Visit[] all = visits;
+        String[] names = new String[all.length];
+        for (int i = 0; i < all.length; i++) {
+            names[i] = all[i].workerName;
         }
+        return List.of(names);
     }
 }
