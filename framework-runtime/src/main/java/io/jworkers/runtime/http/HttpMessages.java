@@ -4,10 +4,12 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.jworkers.api.Headers;
+import io.jworkers.bridge.HostBridge;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import java.io.IOException;
@@ -15,8 +17,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,18 +34,60 @@ final class HttpMessages {
     private static final Set<String> HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "upgrade", "te", "trailer", "proxy-connection");
 
+    private static final HostBridge.Messages BRIDGE = HostBridge.messages();
+
     private HttpMessages() {
     }
 
     static Request toRequest(ServerRequest request, ClientTimeouts.Connection connection) {
-        Request.Builder builder = Request.builder(request.prologue().method().text(), urlOf(request));
-        for (Header header : request.headers()) {
-            for (String value : header.allValues()) {
-                builder.header(header.name(), value);
+        String method = request.prologue().method().text();
+        Headers headers = headersOf(request);
+        InputStream body = request.content().hasEntity()
+                ? new TimedBodyStream(request.content().inputStream(), connection) : null;
+        String rawPath = request.path().rawPath();
+        String rawQuery = request.query().rawValue();
+        String target = rawQuery == null || rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery;
+        String scheme = request.isSecure() ? "https" : "http";
+        String authority = request.authority();
+        String host = authority == null || authority.isBlank() ? "localhost" : authority.toLowerCase(Locale.ROOT);
+        if (UriText.isPlainAuthority(host) && UriText.isPlainTarget(target)) {
+            // URI.create would accept it as it is: parse it only if the worker asks for the URL. Without
+            // a '%' the path needs no decoding, so path() needs no parse either.
+            return BRIDGE.request(method, scheme + "://" + host + target, rawPath.indexOf('%') < 0 ? rawPath : null,
+                    headers, body);
+        }
+        Request.Builder builder = Request.builder(method, urlOf(scheme, host, target)).headers(headers);
+        if (body != null) {
+            builder.body(body);
+        }
+        return builder.build();
+    }
+
+    // Helidon has parsed the headers; this only checks them as Headers.Builder.add would (its
+    // name rule is looser) and keeps them without the builder's copies. Anything the check
+    // refuses goes through the builder, which throws what it always threw.
+    private static Headers headersOf(ServerRequest request) {
+        ServerRequestHeaders all = request.headers();
+        if (all.size() == 0) {
+            return Headers.empty();
+        }
+        Map<String, List<String>> values = new LinkedHashMap<>(all.size() * 2);
+        for (Header header : all) {
+            String name = header.headerName().lowerCase();
+            List<String> list = header.valueCount() == 1 ? List.of(header.get()) : List.copyOf(header.allValues());
+            if (!UriText.isToken(name) || !UriText.areFieldValues(list) || values.putIfAbsent(name, list) != null) {
+                return checkedHeadersOf(all);
             }
         }
-        if (request.content().hasEntity()) {
-            builder.body(new TimedBodyStream(request.content().inputStream(), connection));
+        return BRIDGE.headers(values);
+    }
+
+    private static Headers checkedHeadersOf(ServerRequestHeaders all) {
+        Headers.Builder builder = Headers.builder();
+        for (Header header : all) {
+            for (String value : header.allValues()) {
+                builder.add(header.name(), value);
+            }
         }
         return builder.build();
     }
@@ -89,13 +135,9 @@ final class HttpMessages {
         send(Response.text(status, text), out, requestId);
     }
 
-    private static URI urlOf(ServerRequest request) {
-        String rawQuery = request.query().rawValue();
-        String target = request.path().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-        String scheme = request.isSecure() ? "https" : "http";
-        String authority = request.authority();
+    private static URI urlOf(String scheme, String host, String target) {
         try {
-            return URI.create(scheme + "://" + (authority == null || authority.isBlank() ? "localhost" : authority.toLowerCase(Locale.ROOT)) + target);
+            return URI.create(scheme + "://" + host + target);
         } catch (IllegalArgumentException badHost) {
             return URI.create(scheme + "://localhost" + target);
         }

@@ -215,8 +215,13 @@ public final class IngressServer implements AutoCloseable {
     private static int headerBytes(ServerRequest request) {
         int bytes = 0;
         for (Header header : request.headers()) {
-            for (String value : header.allValues()) {
-                bytes += header.name().length() + value.length() + 4;
+            int name = header.name().length() + 4;
+            if (header.valueCount() == 1) {
+                bytes += name + header.get().length();
+            } else {
+                for (String value : header.allValues()) {
+                    bytes += name + value.length();
+                }
             }
         }
         return bytes;
