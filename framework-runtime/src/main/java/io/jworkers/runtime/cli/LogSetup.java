@@ -43,12 +43,13 @@ final class LogSetup {
     static final class OneLineFormatter extends Formatter {
         @Override
         public String format(LogRecord record) {
-            StringBuilder line = new StringBuilder(160);
-            Timestamps.append(line, record.getMillis());
-            line.append(' ').append(levelName(record.getLevel()))
-                    .append(' ').append(shortName(record.getLoggerName()));
-            CallFrame frame = CallFrame.current();
             String message = formatMessage(record);
+            String logger = shortName(record.getLoggerName());
+            // Sized for the whole line: timestamp, level, logger, worker prefix and line separator.
+            StringBuilder line = new StringBuilder(message.length() + logger.length() + 80);
+            Timestamps.append(line, record.getMillis());
+            line.append(' ').append(levelName(record.getLevel())).append(' ').append(logger);
+            CallFrame frame = CallFrame.current();
             if (frame != null && !message.startsWith("[")) {
                 line.append(" [").append(frame.workerName()).append(']');
             }
