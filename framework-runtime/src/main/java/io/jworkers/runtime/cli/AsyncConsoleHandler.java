@@ -2,8 +2,6 @@ package io.jworkers.runtime.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.Charset;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +38,14 @@ final class AsyncConsoleHandler extends Handler {
     // one write per millisecond instead of one per line; an idle host parks it without a timer.
     private static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final Writer out;
+    // Batch size at which the writer writes out before taking more lines.
+    private static final int BATCH_BYTES = 64 * 1024;
+
+    private final OutputStream out;
+    private final Charset charset;
+    // The batch being written, encoded; used only under the writing lock.
+    private final byte[] batch = new byte[BATCH_BYTES];
+    private int batched;
     private final int capacity;
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -53,7 +58,8 @@ final class AsyncConsoleHandler extends Handler {
     private volatile boolean closed;
 
     AsyncConsoleHandler(OutputStream stream, Charset charset, Formatter formatter, int capacity) {
-        this.out = new OutputStreamWriter(stream, charset);
+        this.out = stream;
+        this.charset = charset;
         this.capacity = capacity;
         setFormatter(formatter);
         setLevel(Level.ALL);
@@ -75,11 +81,20 @@ final class AsyncConsoleHandler extends Handler {
             reportError(null, e, ErrorManager.FORMAT_FAILURE);
             return;
         }
+        publishLine(line);
+    }
+
+    /**
+     * Writes a line already formatted, as {@link #publish} does with a record's.
+     *
+     * @param line the line, with its line separator
+     */
+    void publishLine(String line) {
         if (closed) {
             writing.lock();
             try {
                 write(line);
-                out.flush();
+                writeOut();
             } catch (IOException e) {
                 reportError(null, e, ErrorManager.WRITE_FAILURE);
             } finally {
@@ -166,15 +181,35 @@ final class AsyncConsoleHandler extends Handler {
                 wrote = true;
             }
             if (wrote) {
-                out.flush();
+                writeOut();
             }
         } catch (IOException | RuntimeException e) {
             reportError(null, e, ErrorManager.WRITE_FAILURE);
         }
     }
 
+    // Adds a line to the batch (for a compact string, one array copy); a full batch is written out.
     private void write(String line) throws IOException {
-        out.write(line);
+        byte[] bytes = line.getBytes(charset);
+        if (batched + bytes.length > batch.length) {
+            writeOut();
+            if (bytes.length > batch.length) {
+                out.write(bytes);
+                return;
+            }
+        }
+        System.arraycopy(bytes, 0, batch, batched, bytes.length);
+        batched += bytes.length;
+    }
+
+    // One write and one flush for everything batched.
+    private void writeOut() throws IOException {
+        if (batched > 0) {
+            int length = batched;
+            batched = 0;
+            out.write(batch, 0, length);
+        }
+        out.flush();
     }
 
     private String droppedLine(long lost) {

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.cli;
 
+import io.jworkers.runtime.http.AccessLog;
 import io.jworkers.runtime.pipeline.CallFrame;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,11 +31,18 @@ final class LogSetup {
         Logger root = Logger.getLogger("");
         // The stream standard error is now, before WorkerOutput wraps it (the lines are the host's),
         // in the charset ConsoleHandler used (the default one).
-        AsyncConsoleHandler handler = new AsyncConsoleHandler(System.err, Charset.defaultCharset(),
-                new OneLineFormatter(), AsyncConsoleHandler.DEFAULT_CAPACITY);
+        OneLineFormatter formatter = new OneLineFormatter();
+        AsyncConsoleHandler handler = new AsyncConsoleHandler(System.err, Charset.defaultCharset(), formatter,
+                AsyncConsoleHandler.DEFAULT_CAPACITY);
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         HELIDON.setLevel(Level.WARNING);
+        // The access log's line per request goes to the same handler without a LogRecord: the logging
+        // configuration above is all there is in this process (reset() dropped any other), so JUL
+        // would only add its record, clock read and handler lookups to every request. Its level
+        // still decides whether the line is written.
+        AccessLog.writeTo(message -> handler.publishLine(
+                formatter.line(System.currentTimeMillis(), Level.INFO, AccessLog.LOGGER_NAME, message, null)));
         // LogManager closes its handlers at shutdown, which writes out what is queued; this hook
         // covers the lines logged before that by other shutdown hooks that run alongside.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jworkers-log-flush").unstarted(handler::flush));
@@ -43,20 +51,29 @@ final class LogSetup {
     static final class OneLineFormatter extends Formatter {
         @Override
         public String format(LogRecord record) {
-            String message = formatMessage(record);
-            String logger = shortName(record.getLoggerName());
+            return line(record.getMillis(), record.getLevel(), record.getLoggerName(), formatMessage(record),
+                    record.getThrown());
+        }
+
+        /**
+         * What {@link #format} makes of a record with these parts.
+         *
+         * @param thrown the record's exception, or {@code null}
+         */
+        String line(long epochMillis, Level level, String loggerName, CharSequence message, Throwable thrown) {
+            String logger = shortName(loggerName);
             // Sized for the whole line: timestamp, level, logger, worker prefix and line separator.
             StringBuilder line = new StringBuilder(message.length() + logger.length() + 80);
-            Timestamps.append(line, record.getMillis());
-            line.append(' ').append(levelName(record.getLevel())).append(' ').append(logger);
+            Timestamps.append(line, epochMillis);
+            line.append(' ').append(levelName(level)).append(' ').append(logger);
             CallFrame frame = CallFrame.current();
-            if (frame != null && !message.startsWith("[")) {
+            if (frame != null && (message.isEmpty() || message.charAt(0) != '[')) {
                 line.append(" [").append(frame.workerName()).append(']');
             }
             line.append(' ').append(message).append(System.lineSeparator());
-            if (record.getThrown() != null) {
+            if (thrown != null) {
                 StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
+                thrown.printStackTrace(new PrintWriter(trace));
                 line.append(trace);
             }
             return line.toString();
@@ -72,11 +89,23 @@ final class LogSetup {
             return level.intValue() >= Level.INFO.intValue() ? "INFO " : "DEBUG";
         }
 
-        private static String shortName(String logger) {
+        // The last logger's short name: most lines come from one logger (the access log's).
+        private record ShortName(String logger, String shortName) {
+        }
+
+        private volatile ShortName lastName = new ShortName("", "-");
+
+        private String shortName(String logger) {
             if (logger == null || logger.isEmpty()) {
                 return "-";
             }
-            return logger.startsWith("jworkers.") ? logger.substring("jworkers.".length()) : logger;
+            ShortName last = lastName;
+            if (last.logger().equals(logger)) {
+                return last.shortName();
+            }
+            String shortName = logger.startsWith("jworkers.") ? logger.substring("jworkers.".length()) : logger;
+            lastName = new ShortName(logger, shortName);
+            return shortName;
         }
     }
 

@@ -2,6 +2,7 @@ package io.jworkers.runtime.http;
 
 import io.jworkers.runtime.pipeline.Pipeline;
 import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
 
 /**
  * One line per public request: method, path, status, time, request id and the workers the
@@ -9,11 +10,25 @@ import java.lang.System.Logger.Level;
  * Query strings are left out: they often carry tokens. The line is built with one
  * {@link StringBuilder} (it is logged for every request, so no {@code String.format}).
  */
-final class AccessLog {
+public final class AccessLog {
 
-    private static final System.Logger LOG = System.getLogger("jworkers.ingress");
+    /** The logger the lines are logged to (and whose level decides whether they are). */
+    public static final String LOGGER_NAME = "jworkers.ingress";
+
+    private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
+    private static volatile Consumer<CharSequence> writer;
 
     private AccessLog() {
+    }
+
+    /**
+     * Sends the lines to a writer instead of logging records, for a process whose logging setup
+     * writes them to the same place anyway (the CLI's); the logger's level still applies.
+     *
+     * @param lines takes each line's message ({@code GET /notes 200 …}), or {@code null} to log records again
+     */
+    public static void writeTo(Consumer<CharSequence> lines) {
+        writer = lines;
     }
 
     /**
@@ -35,7 +50,12 @@ final class AccessLog {
         } else {
             pipeline.describeWorkers(line);
         }
-        LOG.log(Level.INFO, line.toString());
+        Consumer<CharSequence> lines = writer;
+        if (lines != null) {
+            lines.accept(line);
+        } else {
+            LOG.log(Level.INFO, line.toString());
+        }
     }
 
     // As String.format("%.1f", nanos / 1e6) would print it (half up), without the formatter.

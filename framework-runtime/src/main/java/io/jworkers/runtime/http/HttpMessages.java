@@ -100,6 +100,7 @@ final class HttpMessages {
                 // Names are lower case (Headers keeps them so): Helidon's own constants are found by them.
                 HeaderName headerName = HeaderNames.createFromLowercase(name);
                 List<String> values = headers.all(name);
+                checkValues(name, values);
                 out.header(values.size() == 1 ? HeaderValues.create(headerName, values.get(0))
                         : HeaderValues.create(headerName, values));
             }
@@ -117,6 +118,33 @@ final class HttpMessages {
             body.transferTo(stream);
         } catch (IOException e) {
             throw new UncheckedIOException("Streaming the response body failed: " + e.getMessage(), e);
+        }
+    }
+
+    // Helidon's response header check (Header.validate), which IngressServer turns off because it
+    // costs more than the rest of the header handling: names need none (Headers accepts only
+    // HTTP tokens, stricter than Helidon), values get Helidon's rule: no control characters but
+    // HTAB, and the first value does not start with a space or a tab. As with Helidon's check,
+    // the response then fails with IllegalArgumentException before anything is sent.
+    private static void checkValues(String name, List<String> values) {
+        int position = 0;
+        boolean first = true;
+        for (String value : values) {
+            if (first) {
+                first = false;
+            } else {
+                position += 2;
+            }
+            for (int i = 0; i < value.length(); i++, position++) {
+                char c = value.charAt(i);
+                boolean valid = position == 0 ? c > ' ' && c != 127 : (c >= ' ' || c == '\t') && c != 127;
+                if (!valid) {
+                    throw new IllegalArgumentException(position == 0
+                            ? "First character of the header value is invalid for header '" + name + "'"
+                            : "Character at position " + (position + 1) + " of the header value is invalid for header '"
+                            + name + "'");
+                }
+            }
         }
     }
 

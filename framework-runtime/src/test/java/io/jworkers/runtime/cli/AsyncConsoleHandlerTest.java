@@ -145,4 +145,19 @@ class AsyncConsoleHandlerTest {
             assertEquals(Instant.ofEpochMilli(millis).toString(), text.toString());
         }
     }
+
+    @Test
+    void aLineMadeFromPartsReadsAsTheRecordWithThoseParts() {
+        LogSetup.OneLineFormatter formatter = new LogSetup.OneLineFormatter();
+        LogRecord record = new LogRecord(Level.INFO, "GET /notes 200 0.3ms id=x workers=gateway:0.2ms");
+        record.setLoggerName("jworkers.ingress");
+        assertEquals(formatter.format(record), formatter.line(record.getMillis(), Level.INFO, "jworkers.ingress",
+                new StringBuilder(record.getMessage()), null));
+        LogRecord failure = new LogRecord(Level.SEVERE, "[w] failed");
+        failure.setLoggerName("other.logger");
+        failure.setThrown(new IllegalStateException("boom"));
+        assertEquals(formatter.format(failure), formatter.line(failure.getMillis(), Level.SEVERE, "other.logger",
+                "[w] failed", failure.getThrown()));
+        assertTrue(formatter.format(record).contains(" INFO  ingress GET /notes"), formatter.format(record));
+    }
 }

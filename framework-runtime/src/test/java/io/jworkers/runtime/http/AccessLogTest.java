@@ -1,6 +1,7 @@
 package io.jworkers.runtime.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.pipeline.Pipeline;
 import java.time.Duration;
@@ -48,5 +49,23 @@ class AccessLogTest {
         StringBuilder text = new StringBuilder();
         AccessLog.appendMillis(text, nanos);
         return text.toString();
+    }
+
+    @Test
+    void aWriterGetsTheLineInsteadOfTheLogger() {
+        List<String> lines = new java.util.ArrayList<>();
+        AccessLog.writeTo(line -> lines.add(line.toString()));
+        try {
+            Pipeline pipeline = new Pipeline("id-1", 1000, Duration.ofSeconds(5));
+            pipeline.visit("front");
+            pipeline.addTime("front", 1_000_000);
+            AccessLog.log("GET", "/a", 200, System.nanoTime(), "id-1", pipeline);
+            AccessLog.log("GET", "/b", 404, System.nanoTime(), "id-2", null);
+        } finally {
+            AccessLog.writeTo(null);
+        }
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("GET /a 200 \\d+\\.\\dms id=id-1 workers=front:1\\.0ms"), lines.get(0));
+        assertTrue(lines.get(1).matches("GET /b 404 \\d+\\.\\dms id=id-2 workers=-"), lines.get(1));
     }
 }
