@@ -170,10 +170,19 @@ final class AsyncConsoleHandler extends Handler {
     private void drain() {
         try {
             boolean wrote = false;
-            for (String line = queue.poll(); line != null; line = queue.poll()) {
-                queued.decrementAndGet();
-                write(line);
-                wrote = true;
+            int taken = 0;
+            try {
+                for (String line = queue.poll(); line != null; line = queue.poll()) {
+                    // The count is given back in steps, not per line: the logging threads update it too.
+                    if (++taken == 256) {
+                        queued.addAndGet(-taken);
+                        taken = 0;
+                    }
+                    write(line);
+                    wrote = true;
+                }
+            } finally {
+                queued.addAndGet(-taken);
             }
             long lost = dropped.getAndSet(0);
             if (lost > 0) {
