@@ -28,6 +28,12 @@ public final class Headers {
         this.values = values;
     }
 
+    // For the host (through HostBridge): values it has already checked as Builder.add would, with
+    // lower-case names and unmodifiable lists, in a map nobody changes afterwards. Not copied.
+    static Headers trusted(Map<String, List<String>> values) {
+        return values.isEmpty() ? EMPTY : new Headers(Collections.unmodifiableMap(values));
+    }
+
     /**
      * Returns headers with no entries.
      *

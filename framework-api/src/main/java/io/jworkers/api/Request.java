@@ -1,10 +1,13 @@
 package io.jworkers.api;
 
+import io.jworkers.bridge.HostBridge;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,14 +24,40 @@ public final class Request {
 
     private static final URI BASE = URI.create("http://localhost/");
 
+    static {
+        HostBridge.setMessages(new HostBridge.Messages() {
+            @Override
+            public Request request(String method, String url, String path, Headers headers, InputStream body) {
+                return new Request(normalizeMethod(method), null, Objects.requireNonNull(url, "url"), path, headers,
+                        body == null ? Body.EMPTY : Body.of(body));
+            }
+
+            @Override
+            public Headers headers(Map<String, List<String>> values) {
+                return Headers.trusted(values);
+            }
+        });
+    }
+
     private final String method;
-    private final URI url;
+    // Either given, or parsed from urlText on first use: the host passes the text, and a worker
+    // that never asks for the URL (most read only the path) costs no URI parse.
+    private volatile URI url;
+    private final String urlText;
+    // The decoded path when known without parsing the URL, else null.
+    private final String knownPath;
     private final Headers headers;
     private final Body body;
 
     private Request(String method, URI url, Headers headers, Body body) {
+        this(method, url, null, null, headers, body);
+    }
+
+    private Request(String method, URI url, String urlText, String knownPath, Headers headers, Body body) {
         this.method = method;
         this.url = url;
+        this.urlText = urlText;
+        this.knownPath = knownPath;
         this.headers = headers;
         this.body = body;
     }
@@ -85,7 +114,13 @@ public final class Request {
      * @return the URL; never {@code null}
      */
     public URI url() {
-        return url;
+        URI parsed = url;
+        if (parsed == null) {
+            // Only the host makes requests from text, and only from text it checked to be a valid URI.
+            parsed = URI.create(urlText);
+            url = parsed;
+        }
+        return parsed;
     }
 
     /**
@@ -94,7 +129,10 @@ public final class Request {
      * @return the path; never {@code null}
      */
     public String path() {
-        String path = url.getPath();
+        if (knownPath != null) {
+            return knownPath;
+        }
+        String path = url().getPath();
         return path == null || path.isEmpty() ? "/" : path;
     }
 
@@ -169,7 +207,7 @@ public final class Request {
      */
     @Override
     public Request clone() {
-        return new Request(method, url, headers, body.copy());
+        return new Request(method, url, urlText, knownPath, headers, body.copy());
     }
 
     /**
@@ -180,7 +218,7 @@ public final class Request {
      * @return a new builder
      */
     public Builder toBuilder() {
-        Builder builder = new Builder(method, url);
+        Builder builder = new Builder(method, url());
         builder.headers = headers.toBuilder();
         builder.body = body;
         return builder;
@@ -188,7 +226,7 @@ public final class Request {
 
     @Override
     public String toString() {
-        return method + " " + url;
+        return method + " " + url();
     }
 
     private static String normalizeMethod(String method) {

@@ -15,6 +15,10 @@ import java.util.Objects;
  */
 public final class Response {
 
+    // Headers are immutable: the common responses share theirs instead of building them each time.
+    private static final Headers TEXT_HEADERS = Headers.of("content-type", "text/plain;charset=UTF-8");
+    private static final Headers JSON_HEADERS = Headers.of("content-type", "application/json");
+
     private final int status;
     private final Headers headers;
     private final Body body;
@@ -34,7 +38,7 @@ public final class Response {
      * @throws IllegalArgumentException if the status is out of range
      */
     public static Response text(int status, String body) {
-        return builder(status).header("content-type", "text/plain;charset=UTF-8").body(body).build();
+        return new Response(checkStatus(status), TEXT_HEADERS, Body.of(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -47,7 +51,7 @@ public final class Response {
      * @throws IllegalArgumentException if the status is out of range
      */
     public static Response json(int status, String json) {
-        return builder(status).header("content-type", "application/json").body(json).build();
+        return new Response(checkStatus(status), JSON_HEADERS, Body.of(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -58,7 +62,7 @@ public final class Response {
      * @throws IllegalArgumentException if the status is out of range
      */
     public static Response empty(int status) {
-        return builder(status).build();
+        return new Response(checkStatus(status), Headers.empty(), Body.EMPTY);
     }
 
     /**

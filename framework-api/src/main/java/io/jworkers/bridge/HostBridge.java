@@ -2,7 +2,12 @@ package io.jworkers.bridge;
 
 import io.jworkers.api.Env;
 import io.jworkers.api.ExecutionContext;
+import io.jworkers.api.Headers;
+import io.jworkers.api.Request;
 import io.jworkers.api.WorkerEntrypoint;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The host's private access to API objects. Not API: this package is not exported by the
@@ -27,9 +32,38 @@ public final class HostBridge {
         void stop(WorkerEntrypoint worker);
     }
 
+    /**
+     * Makes requests and headers from what the host's HTTP server has already parsed, without the
+     * public builders' copies and checks. Every argument must already satisfy what the public API
+     * would check; nothing is copied.
+     */
+    public interface Messages {
+        /**
+         * A request whose URL is parsed only when {@link Request#url()} is first called.
+         *
+         * @param method the HTTP method (normalized as {@link Request#builder(String, String)} does)
+         * @param url an absolute URL that {@link java.net.URI#create(String)} is known to accept
+         * @param path the decoded path of {@code url} ({@link Request#path()}), or {@code null} to take it from the URL
+         * @param headers the headers
+         * @param body the body stream, or {@code null} for none
+         * @return the request
+         */
+        Request request(String method, String url, String path, Headers headers, InputStream body);
+
+        /**
+         * Headers over a map, not copied.
+         *
+         * @param values lower-case names (HTTP tokens) to unmodifiable lists of values (no CR, LF or
+         *     NUL), in their order; the map must not change afterwards
+         * @return the headers
+         */
+        Headers headers(Map<String, List<String>> values);
+    }
+
     private static final ThreadLocal<ThreadCalls> CALLS = new ThreadLocal<>();
     private static final ThreadLocal<Env> CONSTRUCTION_ENV = new ThreadLocal<>();
     private static volatile Lifecycle lifecycle;
+    private static volatile Messages messages;
 
     private HostBridge() {
     }
@@ -41,6 +75,33 @@ public final class HostBridge {
      */
     public static void setLifecycle(Lifecycle value) {
         lifecycle = value;
+    }
+
+    /**
+     * Registered once by {@link Request}'s static initializer.
+     *
+     * @param value the factory
+     */
+    public static void setMessages(Messages value) {
+        messages = value;
+    }
+
+    /**
+     * The host's factory of requests and headers.
+     *
+     * @return the factory
+     */
+    public static Messages messages() {
+        Messages value = messages;
+        if (value == null) {
+            try {
+                Class.forName(Request.class.getName(), true, Request.class.getClassLoader());
+            } catch (ClassNotFoundException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+            value = messages;
+        }
+        return value;
     }
 
     /**

@@ -91,4 +91,30 @@ class RequestTest {
         assertEquals("1", derived.headers().get("X-Extra"));
         assertEquals("/a", derived.path());
     }
+
+    @Test
+    void aRequestTheHostMakesFromTextParsesItsUrlOnlyWhenAskedAndActsLikeABuiltOne() {
+        java.util.Map<String, java.util.List<String>> values = new java.util.LinkedHashMap<>();
+        values.put("x-a", java.util.List.of("1", "2"));
+        Headers headers = io.jworkers.bridge.HostBridge.messages().headers(values);
+        Request request = io.jworkers.bridge.HostBridge.messages().request("get", "http://h:8/a%20b?q=%2F", null, headers,
+                new ByteArrayInputStream("body".getBytes(StandardCharsets.UTF_8)));
+        Request built = Request.builder("get", "http://h:8/a%20b?q=%2F").header("X-A", "1").header("x-a", "2")
+                .body(new ByteArrayInputStream("body".getBytes(StandardCharsets.UTF_8))).build();
+        assertEquals(built.method(), request.method());
+        assertEquals(built.path(), request.path());
+        assertEquals(built.url(), request.url());
+        assertEquals(built.headers(), request.headers());
+        assertEquals(built.toString(), request.toString());
+        Request copy = request.clone();
+        assertEquals(request.url(), copy.url());
+        assertEquals("body", copy.text());
+        assertEquals("body", request.text());
+        assertEquals(request.url(), request.toBuilder().build().url());
+
+        Request withPath = io.jworkers.bridge.HostBridge.messages().request("GET", "http://h/known", "/known", Headers.empty(), null);
+        assertEquals("/known", withPath.path());
+        assertFalse(withPath.hasBody());
+        assertEquals(Headers.empty(), io.jworkers.bridge.HostBridge.messages().headers(new java.util.LinkedHashMap<>()));
+    }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Which top-level requests are in flight, by epoch: a request joins the current epoch when it
@@ -15,8 +14,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RequestEpochs {
 
-    private final AtomicLong epoch = new AtomicLong();
+    // The epoch new requests join, with its counter: begin and end touch no map while it is current.
+    private record Epoch(long number, AtomicInteger count) {
+    }
+
     private final Map<Long, AtomicInteger> active = new ConcurrentHashMap<>();
+    private volatile Epoch current = new Epoch(0, new AtomicInteger());
+
+    /** Starts with epoch 0. */
+    public RequestEpochs() {
+        active.put(0L, current.count());
+    }
 
     /**
      * Registers a request that starts now.
@@ -24,9 +32,9 @@ public final class RequestEpochs {
      * @return the epoch to pass to {@link #end}
      */
     public long begin() {
-        long current = epoch.get();
-        active.computeIfAbsent(current, e -> new AtomicInteger()).incrementAndGet();
-        return current;
+        Epoch epoch = current;
+        epoch.count().incrementAndGet();
+        return epoch.number();
     }
 
     /**
@@ -35,8 +43,9 @@ public final class RequestEpochs {
      * @param started the epoch {@link #begin} returned
      */
     public void end(long started) {
-        AtomicInteger count = active.get(started);
-        if (count != null && count.decrementAndGet() == 0 && started < epoch.get()) {
+        Epoch epoch = current;
+        AtomicInteger count = epoch.number() == started ? epoch.count() : active.get(started);
+        if (count != null && count.decrementAndGet() == 0 && started < current.number()) {
             active.remove(started, count);
         }
     }
@@ -46,8 +55,18 @@ public final class RequestEpochs {
      *
      * @return the new epoch: requests of earlier ones may still see the old version
      */
-    public long advance() {
-        return epoch.incrementAndGet();
+    public synchronized long advance() {
+        Epoch previous = current;
+        Epoch next = new Epoch(previous.number() + 1, new AtomicInteger());
+        active.put(next.number(), next.count());
+        current = next;
+        // An epoch nobody is in any more is forgotten now (a request still ending in it removes it
+        // otherwise). A request that read the old epoch but counts itself only after this started
+        // after the swap that preceded this call, so it cannot see the replaced version.
+        if (previous.count().get() == 0) {
+            active.remove(previous.number(), previous.count());
+        }
+        return next.number();
     }
 
     /**

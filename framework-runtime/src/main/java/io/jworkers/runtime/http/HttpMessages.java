@@ -1,9 +1,15 @@
 package io.jworkers.runtime.http;
 
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.jworkers.api.Headers;
+import io.jworkers.bridge.HostBridge;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import java.io.IOException;
@@ -11,7 +17,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,30 +34,78 @@ final class HttpMessages {
     private static final Set<String> HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "upgrade", "te", "trailer", "proxy-connection");
 
+    private static final HostBridge.Messages BRIDGE = HostBridge.messages();
+
     private HttpMessages() {
     }
 
     static Request toRequest(ServerRequest request, ClientTimeouts.Connection connection) {
-        Request.Builder builder = Request.builder(request.prologue().method().text(), urlOf(request));
-        for (Header header : request.headers()) {
-            for (String value : header.allValues()) {
-                builder.header(header.name(), value);
+        String method = request.prologue().method().text();
+        Headers headers = headersOf(request);
+        InputStream body = request.content().hasEntity()
+                ? new TimedBodyStream(request.content().inputStream(), connection) : null;
+        String rawPath = request.path().rawPath();
+        String rawQuery = request.query().rawValue();
+        String target = rawQuery == null || rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery;
+        String scheme = request.isSecure() ? "https" : "http";
+        String authority = request.authority();
+        String host = authority == null || authority.isBlank() ? "localhost" : authority.toLowerCase(Locale.ROOT);
+        if (UriText.isPlainAuthority(host) && UriText.isPlainTarget(target)) {
+            // URI.create would accept it as it is: parse it only if the worker asks for the URL. Without
+            // a '%' the path needs no decoding, so path() needs no parse either.
+            return BRIDGE.request(method, scheme + "://" + host + target, rawPath.indexOf('%') < 0 ? rawPath : null,
+                    headers, body);
+        }
+        Request.Builder builder = Request.builder(method, urlOf(scheme, host, target)).headers(headers);
+        if (body != null) {
+            builder.body(body);
+        }
+        return builder.build();
+    }
+
+    // Helidon has parsed the headers; this only checks them as Headers.Builder.add would (its
+    // name rule is looser) and keeps them without the builder's copies. Anything the check
+    // refuses goes through the builder, which throws what it always threw.
+    private static Headers headersOf(ServerRequest request) {
+        ServerRequestHeaders all = request.headers();
+        if (all.size() == 0) {
+            return Headers.empty();
+        }
+        Map<String, List<String>> values = new LinkedHashMap<>(all.size() * 2);
+        for (Header header : all) {
+            String name = header.headerName().lowerCase();
+            List<String> list = header.valueCount() == 1 ? List.of(header.get()) : List.copyOf(header.allValues());
+            if (!UriText.isToken(name) || !UriText.areFieldValues(list) || values.putIfAbsent(name, list) != null) {
+                return checkedHeadersOf(all);
             }
         }
-        if (request.content().hasEntity()) {
-            builder.body(new TimedBodyStream(request.content().inputStream(), connection));
+        return BRIDGE.headers(values);
+    }
+
+    private static Headers checkedHeadersOf(ServerRequestHeaders all) {
+        Headers.Builder builder = Headers.builder();
+        for (Header header : all) {
+            for (String value : header.allValues()) {
+                builder.add(header.name(), value);
+            }
         }
         return builder.build();
     }
 
     static void send(Response response, ServerResponse out, String requestId) {
         out.status(statusOf(response.status()));
-        for (String name : response.headers().names()) {
+        Headers headers = response.headers();
+        for (String name : headers.names()) {
             if (!HOP_BY_HOP.contains(name)) {
-                out.header(name, response.headers().all(name).toArray(String[]::new));
+                // Names are lower case (Headers keeps them so): Helidon's own constants are found by them.
+                HeaderName headerName = HeaderNames.createFromLowercase(name);
+                List<String> values = headers.all(name);
+                checkValues(name, values);
+                out.header(values.size() == 1 ? HeaderValues.create(headerName, values.get(0))
+                        : HeaderValues.create(headerName, values));
             }
         }
-        out.header(RequestIds.HEADER, requestId);
+        out.header(RequestIds.HEADER_NAME, requestId);
         if (!response.hasBody()) {
             out.send();
             return;
@@ -61,6 +118,33 @@ final class HttpMessages {
             body.transferTo(stream);
         } catch (IOException e) {
             throw new UncheckedIOException("Streaming the response body failed: " + e.getMessage(), e);
+        }
+    }
+
+    // Helidon's response header check (Header.validate), which IngressServer turns off because it
+    // costs more than the rest of the header handling: names need none (Headers accepts only
+    // HTTP tokens, stricter than Helidon), values get Helidon's rule: no control characters but
+    // HTAB, and the first value does not start with a space or a tab. As with Helidon's check,
+    // the response then fails with IllegalArgumentException before anything is sent.
+    private static void checkValues(String name, List<String> values) {
+        int position = 0;
+        boolean first = true;
+        for (String value : values) {
+            if (first) {
+                first = false;
+            } else {
+                position += 2;
+            }
+            for (int i = 0; i < value.length(); i++, position++) {
+                char c = value.charAt(i);
+                boolean valid = position == 0 ? c > ' ' && c != 127 : (c >= ' ' || c == '\t') && c != 127;
+                if (!valid) {
+                    throw new IllegalArgumentException(position == 0
+                            ? "First character of the header value is invalid for header '" + name + "'"
+                            : "Character at position " + (position + 1) + " of the header value is invalid for header '"
+                            + name + "'");
+                }
+            }
         }
     }
 
@@ -79,13 +163,9 @@ final class HttpMessages {
         send(Response.text(status, text), out, requestId);
     }
 
-    private static URI urlOf(ServerRequest request) {
-        String rawQuery = request.query().rawValue();
-        String target = request.path().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-        String scheme = request.isSecure() ? "https" : "http";
-        String authority = request.authority();
+    private static URI urlOf(String scheme, String host, String target) {
         try {
-            return URI.create(scheme + "://" + (authority == null || authority.isBlank() ? "localhost" : authority.toLowerCase(Locale.ROOT)) + target);
+            return URI.create(scheme + "://" + host + target);
         } catch (IllegalArgumentException badHost) {
             return URI.create(scheme + "://localhost" + target);
         }

@@ -264,29 +264,40 @@ public final class Pipeline {
      * @return the description, {@code -} when the pipeline reached no worker
      */
     public String describeWorkers() {
-        List<String> order;
+        return describeWorkers(new StringBuilder()).toString();
+    }
+
+    /**
+     * Appends what {@link #describeWorkers()} returns to a line being built (the access log's, without
+     * a string of its own).
+     *
+     * @param text the line
+     * @return {@code text}
+     */
+    public StringBuilder describeWorkers(StringBuilder text) {
         synchronized (visitOrder) {
-            order = List.copyOf(visitOrder);
-        }
-        if (order.isEmpty()) {
-            return "-";
-        }
-        StringBuilder text = new StringBuilder();
-        for (String name : order) {
-            if (!text.isEmpty()) {
-                text.append('>');
+            if (visitOrder.isEmpty()) {
+                return text.append('-');
             }
-            text.append(name);
-            long[] nanos = workers.get(name);
-            long total;
-            synchronized (nanos) {
-                total = nanos[0];
-            }
-            if (total >= 0) {
-                text.append(':').append(String.format(java.util.Locale.ROOT, "%.1fms", total / 1_000_000.0));
+            for (int i = 0; i < visitOrder.size(); i++) {
+                if (i > 0) {
+                    text.append('>');
+                }
+                String name = visitOrder.get(i);
+                text.append(name);
+                long[] nanos = workers.get(name);
+                long total;
+                synchronized (nanos) {
+                    total = nanos[0];
+                }
+                if (total >= 0) {
+                    // Milliseconds with one decimal, rounded half up as String.format("%.1f") does.
+                    long tenths = (total + 50_000) / 100_000;
+                    text.append(':').append(tenths / 10).append('.').append((char) ('0' + tenths % 10)).append("ms");
+                }
             }
         }
-        return text.toString();
+        return text;
     }
 
     /**
