@@ -5,6 +5,7 @@
 #
 #   benchmarks/run-concurrency.sh            # 10,000 connections, 20 s each way (about 2 minutes)
 #   CONNECTIONS=2000 DURATION=10s benchmarks/run-concurrency.sh
+#   HOST_OPTS="-Xmx2g -XX:+UseParallelGC" ...   # the host JVM's options, default -Xmx1g
 #
 # Uses the example gateway and auth workers as built by Maven and a small application worker
 # (src/main/workers/slowapp) compiled here. Installs wrk from Debian's packages if it is missing.
@@ -34,7 +35,7 @@ fi
 
 if [ "${SKIP_BUILD:-}" != 1 ]; then   # SKIP_BUILD=1: use the jars as built (run-all.sh builds once)
   echo "Building the host and the example workers..."
-  (cd "$root" && ./mvnw -q -B -DskipTests package -pl framework-runtime,example-gateway,example-auth -am)
+  (cd "$root" && ./mvnw -q -B -DskipTests package -pl framework-runtime,example-gateway,example-auth,benchmarks -am)
 fi
 
 work=$here/target/concurrency
@@ -57,7 +58,8 @@ run() {
   cat > "$work/application/worker.jsonc" <<JSON
 { "name": "application", "classpath": ["classes"], "vars": { "DELAY_MS": "$delay" } }
 JSON
-  "$JAVA_HOME/bin/java" -Xmx1g -jar "$root/framework-runtime/target/jworkers.jar" dev --port "$port" \
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" ${HOST_OPTS:--Xmx1g} -jar "$root/framework-runtime/target/jworkers.jar" dev --port "$port" \
     -c "$work/gateway/worker.jsonc" -c "$work/auth/worker.jsonc" -c "$work/application/worker.jsonc" \
     > "$work/$label-host.log" 2>&1 &
   local host=$!
@@ -88,14 +90,33 @@ run "no-blocking" 0
 echo "Running: the application blocks 100 ms, $connections connections, $duration..."
 run "blocking-100ms" 100
 
+# The same load on a bare Helidon handler that sleeps 100 ms (no framework): what the JDK and Helidon
+# themselves reach on this machine, the ceiling any framework on them shares.
+echo "Running: bare Helidon, the handler blocks 100 ms, $connections connections, $duration..."
+# shellcheck disable=SC2086
+"$JAVA_HOME/bin/java" ${HOST_OPTS:--Xmx1g} -cp "$here/target/benchmarks.jar" io.jworkers.benchmarks.BareHelidon \
+  "$port" "$token" 100 > "$work/bare-host.log" 2>&1 &
+bare=$!
+for _ in $(seq 1 200); do grep -q "Ready on" "$work/bare-host.log" && break; sleep 0.1; done
+wrk -t2 -c200 -d5s -H "x-custom-token: $token" "http://127.0.0.1:$port/notes" > /dev/null
+wrk -t2 -c"$connections" -d"$duration" --timeout 10s --latency -H "x-custom-token: $token" \
+  "http://127.0.0.1:$port/notes" > "$work/bare-blocking-wrk.txt"
+kill "$bare"; wait "$bare" 2>/dev/null || true
+sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/bare-blocking-wrk.txt" > "$work/bare-blocking-rps"
+printf '%-22s %10s\n' "bare-helidon-100ms" "$(cat "$work/bare-blocking-rps")" >> "$work/table.txt"
+
 cat "$work/table.txt"
 python3 - "$work" "$connections" <<'PY'
 import sys
 work, connections = sys.argv[1], int(sys.argv[2])
 free = float(open(f"{work}/no-blocking-rps").read())
 blocked = float(open(f"{work}/blocking-100ms-rps").read())
+bare = float(open(f"{work}/bare-blocking-rps").read())
 ceiling = min(100_000, connections / 0.1, free)
 print(f"\nblocking / min(100,000 req/s, {connections} connections / 100 ms, no-blocking {free:.0f} req/s) = "
       f"{blocked:.0f} / {ceiling:.0f} = {blocked / ceiling:.2f}  (target >= 0.80)")
+print(f"bare Helidon blocking / the same ceiling = {bare:.0f} / {ceiling:.0f} = {bare / ceiling:.2f}  "
+      f"(what the JDK and Helidon alone reach here)")
+print(f"jworkers blocking / bare Helidon blocking = {blocked:.0f} / {bare:.0f} = {blocked / bare:.2f}")
 PY
 echo "wrk's full output and the host logs are in $work"

@@ -19,7 +19,10 @@ import java.util.concurrent.CountDownLatch;
  * concurrent note map, sorted, written as {@code {"notes":[...]}}. Same server settings as the
  * jworkers ingress where they matter (HTTP/1.1, virtual thread per connection, defaults).
  *
- * <pre>java -cp benchmarks.jar io.jworkers.benchmarks.BareHelidon PORT TOKEN</pre>
+ * <p>An optional third argument makes every allowed request sleep that many milliseconds first
+ * (simulated I/O), the bare baseline of the concurrency benchmark.
+ *
+ * <pre>java -cp benchmarks.jar io.jworkers.benchmarks.BareHelidon PORT TOKEN [DELAY_MS]</pre>
  */
 public final class BareHelidon {
 
@@ -32,31 +35,36 @@ public final class BareHelidon {
     /**
      * Starts the server and prints "Ready on URL".
      *
-     * @param args the port and the expected token
+     * @param args the port, the expected token and optionally a delay in milliseconds
      * @throws InterruptedException never in practice: the server runs until the process is killed
      */
     public static void main(String[] args) throws InterruptedException {
         java.util.logging.Logger.getLogger("io.helidon").setLevel(java.util.logging.Level.WARNING);
         int port = Integer.parseInt(args[0]);
         byte[] secret = args[1].getBytes(StandardCharsets.UTF_8);
+        long delay = args.length > 2 ? Long.parseLong(args[2]) : 0;
         WebServer server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(port)
                 .shutdownHook(true)
-                .routing(routing -> routing.any((request, response) -> handle(request, response, secret)))
+                .routing(routing -> routing.any((request, response) -> handle(request, response, secret, delay)))
                 .build()
                 .start();
         System.out.println("Ready on http://127.0.0.1:" + server.port());
         new CountDownLatch(1).await();
     }
 
-    private static void handle(ServerRequest request, ServerResponse response, byte[] secret) {
+    private static void handle(ServerRequest request, ServerResponse response, byte[] secret, long delay)
+            throws InterruptedException {
         String token = request.headers().first(TOKEN).orElse(null);
         if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), secret)) {
             response.status(Status.FORBIDDEN_403);
             response.header(HeaderNames.CONTENT_TYPE, "text/plain;charset=UTF-8");
             response.send("x-custom-token does not match, request not allowed".getBytes(StandardCharsets.UTF_8));
             return;
+        }
+        if (delay > 0) {
+            Thread.sleep(delay);
         }
         String path = request.path().path();
         String method = request.prologue().method().text();
