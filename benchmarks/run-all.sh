@@ -72,7 +72,7 @@ if want concurrency; then
   echo "== 3/5 concurrency [$(elapsed)]"
   DURATION=${CONCURRENCY_DURATION:-20s} "$here/run-concurrency.sh" > "$results/concurrency.txt"
   { echo "## Concurrency (10,000 connections, ${CONCURRENCY_DURATION:-20s} each way)"; echo; echo '```'
-    sed -n '/^run /,/target >= 0.80/p' "$results/concurrency.txt"; echo '```'; echo; } > "$results/concurrency.md"
+    sed -n '/^run /,/^jworkers blocking/p' "$results/concurrency.txt"; echo '```'; echo; } > "$results/concurrency.md"
 fi
 
 java=$JAVA_HOME/bin/java
