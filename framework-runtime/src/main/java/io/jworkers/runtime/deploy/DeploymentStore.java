@@ -272,31 +272,6 @@ public final class DeploymentStore {
         }
     }
 
-    /**
-     * Copies a version ({@code null} = the current one) of {@code fromEnvironment} as a new
-     * version of {@code toEnvironment} and makes it current there. A null message becomes
-     * "Promoted from ENV version N".
-     */
-    public VersionInfo promote(String worker, String fromEnvironment, Integer version, String toEnvironment,
-                               String message) {
-        checkName("worker", worker);
-        checkName("environment", fromEnvironment);
-        checkName("environment", toEnvironment);
-        if (fromEnvironment.equals(toEnvironment)) {
-            throw new DeploymentException("Cannot promote worker \"" + worker + "\" from environment \""
-                    + fromEnvironment + "\" to itself; use rollback to change its current version");
-        }
-        synchronized (lock) {
-            Index index = requireIndex(worker, fromEnvironment);
-            VersionInfo source = find(index, worker, fromEnvironment, version == null ? index.current() : version);
-            Path dir = envDir(worker, fromEnvironment).resolve(VERSIONS).resolve(Integer.toString(source.number()));
-            String config = readString(dir.resolve(CONFIG));
-            String msg = message != null ? message
-                    : "Promoted from " + fromEnvironment + " version " + source.number();
-            return deployLocked(worker, toEnvironment, dir.resolve(BUNDLE_ZIP), config, msg);
-        }
-    }
-
     // ------------------------------------------------------------------ reads
 
     /**

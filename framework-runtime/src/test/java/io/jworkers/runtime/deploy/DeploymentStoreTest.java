@@ -170,25 +170,18 @@ class DeploymentStoreTest {
     }
 
     @Test
-    void promote_copies_a_version_as_a_new_current_version_of_the_target() throws Exception {
-        store.deploy("api", "production", bundle("old"), CONFIG, null);
+    void any_kept_version_can_be_read_back_with_its_own_config_not_only_the_current_one() throws Exception {
         VersionInfo s1 = store.deploy("api", "staging", bundle("one"), CONFIG, null);
         VersionInfo s2 = store.deploy("api", "staging", bundle("two"), "{\"name\":\"api\",\"v\":2}", null);
 
-        VersionInfo p = store.promote("api", "staging", null, "production", null);
-        assertEquals(2, p.number());
-        assertEquals("Promoted from staging version 2", p.message());
-        assertEquals(s2.sha256(), p.sha256());
-        assertEquals("two", deployedText("api", "production"));
-        assertEquals("{\"name\":\"api\",\"v\":2}", store.current("api", "production").orElseThrow().configJson());
-
-        VersionInfo p3 = store.promote("api", "staging", 1, "production", "back to one");
-        assertEquals(3, p3.number());
-        assertEquals("back to one", p3.message());
-        assertEquals(s1.sha256(), p3.sha256());
-        assertEquals("one", deployedText("api", "production"));
-        assertEquals(List.of(s1, s2), store.versions("api", "staging"));
-        assertEquals(s2, store.current("api", "staging").orElseThrow().info());
+        Deployment first = store.deployment("api", "staging", 1).orElseThrow();
+        assertEquals(s1, first.info());
+        assertEquals(CONFIG, first.configJson());
+        assertEquals("one", Files.readString(first.bundleDir().resolve("lib/app.txt")));
+        assertEquals(s2, store.deployment("api", "staging", 2).orElseThrow().info());
+        assertEquals(Optional.empty(), store.deployment("api", "staging", 3));
+        assertEquals(Optional.empty(), store.deployment("api", "production", 1));
+        assertEquals(s2, store.current("api", "staging").orElseThrow().info(), "reading changes nothing");
     }
 
     // ------------------------------------------------------------------ rejected deploys

@@ -71,26 +71,12 @@ public final class ForkedHost implements AutoCloseable {
      * @return the running host
      */
     public static ForkedHost dev(List<String> jvmOptions, List<String> devArguments) {
-        return dev(Path.of("").toAbsolutePath(), DEFAULT_CLASSPATH, jvmOptions, devArguments);
-    }
-
-    /**
-     * Starts {@code jworkers dev} in a new JVM on a free port, from a given folder and classpath,
-     * as an IDE's run configuration does.
-     *
-     * @param workingDirectory the folder it runs in (where {@code jworkers.jsonc} is looked for)
-     * @param classpath the JVM's classpath
-     * @param jvmOptions e.g. {@code -Xmx256m}
-     * @param devArguments arguments after {@code dev}
-     * @return the running host
-     */
-    public static ForkedHost dev(Path workingDirectory, String classpath, List<String> jvmOptions, List<String> devArguments) {
-        List<String> command = javaCommand(classpath, jvmOptions);
+        List<String> command = javaCommand(DEFAULT_CLASSPATH, jvmOptions);
         command.add("dev");
         command.add("--port");
         command.add("0");
         command.addAll(devArguments);
-        return start(command, workingDirectory, READY);
+        return start(command, READY);
     }
 
     /**
@@ -106,7 +92,7 @@ public final class ForkedHost implements AutoCloseable {
         List<String> command = javaCommand(DEFAULT_CLASSPATH, jvmOptions);
         command.addAll(List.of("serve", "--state", state.toString(), "--ip", "127.0.0.1", "--port", "0",
                 "--admin-port", "0", "--token-file", tokenFile.toString()));
-        return start(command, Path.of("").toAbsolutePath(), SERVING);
+        return start(command, SERVING);
     }
 
     private static final String DEFAULT_CLASSPATH = System.getProperty("surefire.test.class.path",
@@ -122,10 +108,9 @@ public final class ForkedHost implements AutoCloseable {
         return command;
     }
 
-    private static ForkedHost start(List<String> command, Path workingDirectory, Pattern ready) {
+    private static ForkedHost start(List<String> command, Pattern ready) {
         try {
-            return new ForkedHost(new ProcessBuilder(command).directory(workingDirectory.toFile())
-                    .redirectErrorStream(true).start(), ready);
+            return new ForkedHost(new ProcessBuilder(command).redirectErrorStream(true).start(), ready);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
