@@ -71,7 +71,7 @@ public final class ForkedHost implements AutoCloseable {
      * @return the running host
      */
     public static ForkedHost dev(List<String> jvmOptions, List<String> devArguments) {
-        List<String> command = javaCommand(DEFAULT_CLASSPATH, jvmOptions);
+        List<String> command = javaCommand(jvmOptions);
         command.add("dev");
         command.add("--port");
         command.add("0");
@@ -89,21 +89,18 @@ public final class ForkedHost implements AutoCloseable {
      * @return the running host
      */
     public static ForkedHost serve(List<String> jvmOptions, Path state, Path tokenFile) {
-        List<String> command = javaCommand(DEFAULT_CLASSPATH, jvmOptions);
+        List<String> command = javaCommand(jvmOptions);
         command.addAll(List.of("serve", "--state", state.toString(), "--ip", "127.0.0.1", "--port", "0",
                 "--admin-port", "0", "--token-file", tokenFile.toString()));
         return start(command, SERVING);
     }
 
-    private static final String DEFAULT_CLASSPATH = System.getProperty("surefire.test.class.path",
-            System.getProperty("java.class.path"));
-
-    private static List<String> javaCommand(String classpath, List<String> jvmOptions) {
+    private static List<String> javaCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(classpath);
+        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add("io.jworkers.runtime.cli.Main");
         return command;
     }
