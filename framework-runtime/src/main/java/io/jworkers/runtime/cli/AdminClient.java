@@ -52,8 +52,15 @@ final class AdminClient {
                     return token;
                 }
                 throw new UsageException("jworkers " + command + ": the token file " + tokenFile + " is empty");
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UsageException("jworkers " + command + ": the token file " + tokenFile + " does not exist;"
+                        + " write the host's admin token into it (chmod 600), or set " + TOKEN_VARIABLE);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new UsageException("jworkers " + command + ": the token file " + tokenFile + " is not readable by this"
+                        + " user (permission denied)");
             } catch (IOException e) {
-                throw new UsageException("jworkers " + command + ": cannot read the token file " + tokenFile + ": " + e.getMessage());
+                throw new UsageException("jworkers " + command + ": cannot read the token file " + tokenFile + ": "
+                        + e.getClass().getSimpleName() + " " + e.getMessage());
             }
         }
         String token = environment.get(TOKEN_VARIABLE);
@@ -74,6 +81,25 @@ final class AdminClient {
 
     JsonNode put(String path, Map<String, String> query, String body) {
         return send(request(path, query).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    JsonNode delete(String path, Map<String, String> query) {
+        return send(request(path, query).DELETE().build());
+    }
+
+    /**
+     * Uploads a bundle; secrets to set with it travel first in the same body (see the host's
+     * {@code DeployUpload}), so that the version and its secrets are one change.
+     */
+    JsonNode deploy(String path, Map<String, String> query, Map<String, String> secrets, Path bundle) throws IOException {
+        HttpRequest.Builder request = request(path, query).header("content-type", "application/zip");
+        if (secrets.isEmpty()) {
+            return send(request.POST(HttpRequest.BodyPublishers.ofFile(bundle)).build());
+        }
+        byte[] json = JSON.writeValueAsBytes(secrets);
+        return send(request.header("x-jworkers-secrets-bytes", Integer.toString(json.length))
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(json),
+                        HttpRequest.BodyPublishers.ofFile(bundle))).build());
     }
 
     private HttpRequest.Builder request(String path, Map<String, String> query) {
@@ -102,7 +128,12 @@ final class AdminClient {
         try {
             body = JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new AdminException("the host answered " + response.statusCode() + " with something that is not JSON");
+            body = null;
+        }
+        if (body == null || response.statusCode() >= 400 && !body.path("error").isTextual()) {
+            throw new AdminException("the server at " + host + " answered " + response.statusCode() + " with something"
+                    + " that is not the admin API's JSON: is --host the admin port of jworkers serve (default 9090;"
+                    + " serve prints it as \"admin API on ...\"), not its public port?");
         }
         if (response.statusCode() >= 400) {
             throw new AdminException(body.path("error").asText("the host answered " + response.statusCode()));

@@ -3,6 +3,7 @@ package io.jworkers.runtime.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.ConfigLoader;
+import io.jworkers.runtime.config.DotEnvParser;
 import io.jworkers.runtime.config.WorkerConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,11 +44,14 @@ final class AdminCommands {
     static String usage() {
         return """
                 Usage:
-                  jworkers deploy -c CONFIG [--env NAME] [--message M] [--host URL] [--token-file FILE]
+                  jworkers deploy -c CONFIG [--env NAME] [--message M] [--secrets-file FILE] [--take-routes] [--host URL] [--token-file FILE]
                   jworkers versions NAME [--env NAME] [--host URL] [--token-file FILE]
                   jworkers rollback NAME [VERSION] [--env NAME] [--host URL] [--token-file FILE]
                   jworkers promote NAME [VERSION] --from ENV [--to ENV] [--message M] [--host URL] [--token-file FILE]
-                  jworkers secret put NAME KEY [--env NAME] [--host URL] [--token-file FILE]   (the value is read from stdin)
+                  jworkers secret put NAME KEY [--env NAME] [--create] [--host URL] [--token-file FILE]   (the value is read from stdin)
+                  jworkers secret delete NAME KEY [--env NAME] [--host URL] [--token-file FILE]
+                  jworkers secret list NAME [--env NAME] [--host URL] [--token-file FILE]
+                  jworkers delete NAME [--env NAME] [--host URL] [--token-file FILE]
                   jworkers services [--host URL] [--token-file FILE]
                 """;
     }
@@ -60,15 +64,19 @@ final class AdminCommands {
             case "promote" -> promote(args);
             case "secret" -> secret(args);
             case "services" -> services(args);
+            case "delete" -> delete(args);
             default -> throw new UsageException("jworkers: unknown command \"" + command + "\"");
         };
     }
 
     private int deploy(List<String> args) {
         CommandLine line = parse("deploy", args, new CommandLine.Option("--config", "-c", "CONFIG", "the worker's config"),
-                new CommandLine.Option("--message", "-m", "TEXT", "a note kept with the version"));
+                new CommandLine.Option("--message", "-m", "TEXT", "a note kept with the version"),
+                new CommandLine.Option("--secrets-file", null, "FILE", "secrets to set with this version (dotenv: KEY=value lines)"),
+                CommandLine.Option.flag("--take-routes", "move routes another worker serves to this one"));
         String config = line.last("--config").orElseThrow(() -> new UsageException("jworkers deploy: which worker? pass -c path/to/worker.jsonc"));
         String env = line.last("--env").orElse("production");
+        Map<String, String> secrets = line.last("--secrets-file").map(file -> DotEnvParser.parse(Path.of(file))).orElse(Map.of());
         WorkerConfig resolved = ConfigLoader.load(Path.of(config), env.equals("production") ? null : env);
         Path bundle;
         try {
@@ -78,12 +86,13 @@ final class AdminCommands {
         }
         try {
             WorkerBundle.write(resolved, bundle);
-            out.printf("Deploying %s to %s (bundle %d KiB)...%n", resolved.name(), env, Files.size(bundle) / 1024);
+            out.printf("Deploying %s to %s (bundle %d KiB%s)...%n", resolved.name(), env, Files.size(bundle) / 1024,
+                    secrets.isEmpty() ? "" : ", " + secrets.size() + (secrets.size() == 1 ? " secret" : " secrets"));
             Map<String, String> query = new LinkedHashMap<>();
             query.put("env", env);
             query.put("message", line.last("--message").orElse(null));
-            JsonNode version = client("deploy", line).post("/v1/workers/" + resolved.name() + "/versions", query,
-                    HttpRequest.BodyPublishers.ofFile(bundle));
+            query.put("take-routes", line.has("--take-routes") ? "true" : null);
+            JsonNode version = client("deploy", line).deploy("/v1/workers/" + resolved.name() + "/versions", query, secrets, bundle);
             out.printf("Deployed %s version %d to %s (sha256 %s)%n", resolved.name(), version.path("number").asInt(), env,
                     version.path("sha256").asText().substring(0, 12));
             return 0;
@@ -108,12 +117,14 @@ final class AdminCommands {
             throw new AdminClient.AdminException("worker \"" + name + "\" has no versions in " + env
                     + "; jworkers services lists the deployed workers");
         }
-        out.printf("%-8s %-25s %-13s %s%n", "VERSION", "CREATED", "SHA256", "MESSAGE");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"VERSION", "CREATED", "SHA256", "MESSAGE"});
         for (JsonNode version : answer.path("versions")) {
             int number = version.path("number").asInt();
-            out.printf("%-8s %-25s %-13s %s%n", number + (number == current ? " *" : ""), version.path("createdAt").asText(),
-                    version.path("sha256").asText().substring(0, 12), version.path("message").asText(""));
+            rows.add(new String[] {number + (number == current ? " *" : ""), version.path("createdAt").asText(),
+                    version.path("sha256").asText().substring(0, 12), version.path("message").asText("")});
         }
+        printColumns(rows);
         out.println("(* = current in " + env + ")");
         return 0;
     }
@@ -159,25 +170,54 @@ final class AdminCommands {
     }
 
     private int secret(List<String> args) {
-        CommandLine line = parse("secret", args);
-        if (line.positional().isEmpty() || !line.positional().get(0).equals("put")) {
-            throw new UsageException("jworkers secret: use jworkers secret put NAME KEY (the value is read from stdin)");
-        }
-        String name = positional(line, "secret put", 1, "NAME");
-        String key = positional(line, "secret put", 2, "KEY");
+        CommandLine line = parse("secret", args, CommandLine.Option.flag("--create",
+                "set it although the worker is not deployed in the environment yet (its first deploy uses it)"));
+        String action = line.positional().isEmpty() ? "" : line.positional().get(0);
+        String name = switch (action) {
+            case "put", "delete", "list" -> positional(line, "secret " + action, 1, "NAME");
+            default -> throw new UsageException("jworkers secret: use jworkers secret put NAME KEY (the value is read from"
+                    + " stdin), jworkers secret delete NAME KEY or jworkers secret list NAME");
+        };
         String env = line.last("--env").orElse("production");
-        String value;
-        try {
-            value = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (action.equals("list")) {
+            JsonNode answer = client("secret", line).get("/v1/workers/" + name + "/secrets", Map.of("env", env));
+            answer.path("secrets").forEach(secret -> out.println(secret.asText()));
+            return 0;
         }
-        if (value.isEmpty()) {
-            throw new UsageException("jworkers secret put: the value comes from stdin, which was empty (e.g. echo -n VALUE | jworkers secret put "
-                    + name + " " + key + ")");
+        String key = positional(line, "secret " + action, 2, "KEY");
+        JsonNode answer;
+        if (action.equals("delete")) {
+            answer = client("secret", line).delete("/v1/workers/" + name + "/secrets/" + key, Map.of("env", env));
+        } else {
+            String value;
+            try {
+                value = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (value.isEmpty()) {
+                throw new UsageException("jworkers secret put: the value comes from stdin, which was empty (e.g. echo -n VALUE | jworkers secret put "
+                        + name + " " + key + ")");
+            }
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("env", env);
+            query.put("create", line.has("--create") ? "true" : null);
+            answer = client("secret", line).put("/v1/workers/" + name + "/secrets/" + key, query, value);
         }
-        client("secret", line).put("/v1/workers/" + name + "/secrets/" + key, Map.of("env", env), value);
-        out.printf("Secret %s of %s set in %s%n", key, name, env);
+        int version = answer.path("version").asInt();
+        String done = action.equals("put") ? "set" : "deleted";
+        out.println(version > 0
+                ? "Secret " + key + " of " + name + " " + done + " in " + env + ": version " + version + " is live"
+                : "Secret " + key + " of " + name + " " + done + " in " + env + " for its first deploy");
+        return 0;
+    }
+
+    private int delete(List<String> args) {
+        CommandLine line = parse("delete", args);
+        String name = positional(line, "delete", 0, "NAME");
+        String env = line.last("--env").orElse("production");
+        client("delete", line).delete("/v1/workers/" + name, Map.of("env", env));
+        out.printf("Deleted %s from %s%n", name, env);
         return 0;
     }
 
@@ -186,16 +226,42 @@ final class AdminCommands {
         JsonNode services = client("services", line).get("/v1/services", Map.of());
         for (JsonNode service : services) {
             List<String> routes = new ArrayList<>();
-            service.path("routes").forEach(route -> routes.add(route.asText()));
-            out.printf("%s (%s)  version %d  %s  %s%n", service.path("worker").asText(), service.path("environment").asText(),
+            String worker = service.path("worker").asText();
+            for (JsonNode route : service.path("routes")) {
+                String servedBy = route.path("servedBy").asText(worker);
+                routes.add(route.path("pattern").asText() + (servedBy.equals(worker) ? "" : " (served by " + servedBy + ")"));
+            }
+            out.printf("%s (%s)  version %d  %s  %s%n", worker, service.path("environment").asText(),
                     service.path("version").asInt(), service.path("running").asBoolean() ? "running" : "NOT RUNNING",
-                    routes.isEmpty() ? "private" : "routes " + String.join(" ", routes));
+                    routes.isEmpty() ? "private" : "routes " + String.join(", ", routes));
+            if (!service.path("problem").isMissingNode() && !service.path("problem").isNull()) {
+                out.printf("  problem: %s%n", service.path("problem").asText());
+            }
             for (JsonNode binding : service.path("bindings")) {
-                out.printf("  env.%s (%s)  Worker  %s [%s]%n", binding.path("name").asText(), binding.path("service").asText(),
-                        binding.path("environment").asText(), binding.path("connected").asBoolean() ? "connected" : "not connected");
+                String entrypoint = binding.path("entrypoint").isTextual() ? "#" + binding.path("entrypoint").asText() : "";
+                out.printf("  env.%s (%s%s)  Worker  %s [%s]%n", binding.path("name").asText(), binding.path("service").asText(),
+                        entrypoint, binding.path("environment").asText(),
+                        binding.path("connected").asBoolean() ? "connected" : "not connected");
             }
         }
         return 0;
+    }
+
+    // Left-aligned columns as wide as their widest cell; the last column is not padded.
+    private void printColumns(List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length - 1; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                text.append(i < row.length - 1 ? String.format("%-" + (widths[i] + 2) + "s", row[i]) : row[i]);
+            }
+            out.println(text.toString().stripTrailing());
+        }
     }
 
     private CommandLine parse(String command, List<String> args, CommandLine.Option... extra) {

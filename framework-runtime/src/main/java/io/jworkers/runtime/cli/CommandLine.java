@@ -14,8 +14,13 @@ import java.util.Optional;
  */
 final class CommandLine {
 
-    /** An option a command accepts; every option takes a value. */
+    /** An option a command accepts: with a value, or a flag when {@code valueName} is null. */
     record Option(String longName, String shortName, String valueName, String description) {
+
+        /** A yes/no option that takes no value ({@code --take-routes}). */
+        static Option flag(String longName, String description) {
+            return new Option(longName, null, null, description);
+        }
     }
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
@@ -45,7 +50,12 @@ final class CommandLine {
                         options.stream().flatMap(o -> java.util.stream.Stream.of(o.longName(), o.shortName()))
                                 .filter(java.util.Objects::nonNull).toList()));
             }
-            if (value == null) {
+            if (option.valueName() == null) {
+                if (value != null) {
+                    throw new UsageException("jworkers " + command + ": option " + name + " takes no value");
+                }
+                value = "true";
+            } else if (value == null) {
                 if (i + 1 >= args.size()) {
                     throw new UsageException("jworkers " + command + ": option " + name + " needs a value ("
                             + option.valueName() + ")");
@@ -83,6 +93,10 @@ final class CommandLine {
                 + max + ", got \"" + text.get() + "\"");
     }
 
+    boolean has(String longName) {
+        return values.containsKey(longName);
+    }
+
     List<String> positional() {
         return positional;
     }
@@ -91,7 +105,7 @@ final class CommandLine {
         StringBuilder text = new StringBuilder();
         for (Option option : options) {
             String names = (option.shortName() == null ? "    " : option.shortName() + ", ") + option.longName()
-                    + " " + option.valueName();
+                    + (option.valueName() == null ? "" : " " + option.valueName());
             text.append(String.format("  %-28s %s%n", names, option.description()));
         }
         return text.toString();

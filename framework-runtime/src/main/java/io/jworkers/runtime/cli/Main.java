@@ -27,8 +27,9 @@ public final class Main {
               versions  list a worker's versions
               rollback  make an earlier version current
               promote   deploy one environment's version to another (staging -> production)
-              secret    set a worker's secret (secret put NAME KEY, value on stdin)
-              services  every deployed worker with its bound services
+              secret    set, delete or list a worker's secrets (secret put NAME KEY, value on stdin)
+              services  every deployed worker with its routes and bound services
+              delete    delete a worker from an environment
               help      show this help, or a command's: jworkers help dev
 
             Run `jworkers <command> --help` for a command's options.
@@ -87,10 +88,10 @@ public final class Main {
                 case "init" -> new InitCommand(out, Path.of("").toAbsolutePath()).run(rest);
                 case "dev" -> new DevCommand(out).run(rest);
                 case "serve" -> new ServeCommand(out, environment).run(rest);
-                case "deploy", "versions", "rollback", "promote", "secret", "services" -> new AdminCommands(in, out, environment).run(command, rest);
+                case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> new AdminCommands(in, out, environment).run(command, rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"" + Spelling.hint(command,
-                        List.of("dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "help")));
+                        List.of("init", "dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "delete", "help")));
             };
         } catch (UsageException e) {
             err.println(e.getMessage());
@@ -116,7 +117,7 @@ public final class Main {
         return switch (command) {
             case "dev" -> DevCommand.usage();
             case "serve" -> ServeCommand.usage();
-            case "deploy", "versions", "rollback", "promote", "secret", "services" -> AdminCommands.usage();
+            case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> AdminCommands.usage();
             default -> USAGE;
         };
     }
@@ -135,7 +136,7 @@ public final class Main {
                 out.print(ServeCommand.usage());
                 yield 0;
             }
-            case "deploy", "versions", "rollback", "promote", "secret", "services" -> {
+            case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> {
                 out.print(AdminCommands.usage());
                 yield 0;
             }

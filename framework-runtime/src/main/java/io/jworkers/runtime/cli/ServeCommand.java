@@ -49,12 +49,19 @@ final class ServeCommand {
                         line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
                 .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
         String token = AdminClient.token("serve", line.last("--token-file").orElse(null), environment);
+        AdminServer.checkToken(token);
+        String adminIp = line.last("--admin-ip").orElse("127.0.0.1");
+        if (!isLoopback(adminIp)) {
+            System.getLogger("jworkers.admin").log(System.Logger.Level.WARNING, "the admin API listens on " + adminIp
+                    + " without TLS: the admin token and secrets cross the network in clear text. Keep it on 127.0.0.1"
+                    + " and reach it through an SSH tunnel or a TLS-terminating proxy.");
+        }
         out.println("jworkers serve: opening " + state.toAbsolutePath() + "...");
         ServeHost serve = ServeHost.open(state);
         IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests());
         AdminServer admin;
         try {
-            admin = AdminServer.start(line.last("--admin-ip").orElse("127.0.0.1"),
+            admin = AdminServer.start(adminIp,
                     line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token);
         } catch (RuntimeException e) {
             ingress.close();
@@ -70,9 +77,11 @@ final class ServeCommand {
             serve.close();
             stopped.countDown();
         });
-        out.println(serve.services().size() + " worker environments deployed");
+        int broken = serve.problems().size();
+        out.println(serve.services().size() + " worker environments deployed" + (broken == 0 ? ""
+                : ", " + broken + " not running (logged above; jworkers services shows why; a deploy repairs it)"));
         out.println("Serving on http://" + settings.host() + ":" + ingress.port() + "; admin API on http://"
-                + line.last("--admin-ip").orElse("127.0.0.1") + ":" + admin.port());
+                + adminIp + ":" + admin.port());
         out.flush();
         try {
             stopped.await();
@@ -80,5 +89,13 @@ final class ServeCommand {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }

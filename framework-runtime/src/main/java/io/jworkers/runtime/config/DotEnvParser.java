@@ -14,15 +14,21 @@ import java.util.Map;
  * <p>Error messages give the file and line number but never the line's text: the line is most
  * likely a secret, and error messages end up in terminals, CI logs and bug reports.
  */
-final class DotEnvParser {
+public final class DotEnvParser {
 
     private static final String LINE_FORMAT = "expected NAME=value (e.g. API_KEY=abc123), a # comment, or a blank line";
 
     private DotEnvParser() {
     }
 
-    /** The file's values in file order; a name given twice takes its last value, as in dotenv. */
-    static Map<String, String> parse(Path file) {
+    /**
+     * Reads a dotenv file.
+     *
+     * @param file the file
+     * @return the file's values in file order; a name given twice takes its last value, as in dotenv
+     * @throws ConfigException naming the file and line (never the line's text) of a malformed line
+     */
+    public static Map<String, String> parse(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

@@ -17,10 +17,15 @@ public final class NameRules {
     static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final String BINDING_NAME_RULE = "use letters, digits and '_', not starting with a digit, e.g. \"AUTH\"";
 
+    /** Environments name host labels ({@code staging.example.com}) and folders, so they follow both. */
+    public static final Pattern ENVIRONMENT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    public static final String ENVIRONMENT_NAME_RULE = "use lowercase letters, digits and '-', starting with a letter"
+            + " or digit, at most 63 characters (it is a host-name label), e.g. \"staging\"";
+
     /** Secret names are keys in {@code .dev.vars}, so they follow dotenv's key syntax. */
-    static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
-    static final String SECRET_NAME_RULE = "use letters, digits, '_', '.' and '-', not starting with a digit,"
-            + " e.g. \"API_KEY\"";
+    public static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,255}");
+    public static final String SECRET_NAME_RULE = "use letters, digits, '_', '.' and '-', not starting with a digit,"
+            + " at most 256 characters, e.g. \"API_KEY\"";
 
     static final String MAIN_RULE = "expected a Java class's binary name, e.g. \"com.example.MyWorker\""
             + " or \"com.example.Outer$Inner\"";

@@ -55,6 +55,16 @@ public final class Secrets {
         return values.keySet();
     }
 
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Secrets secrets && values.equals(secrets.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
     /** Names only: this is what ends up in logs and error messages. */
     @Override
     public String toString() {

@@ -1,86 +1,47 @@
 package io.jworkers.runtime.deploy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
+import io.jworkers.runtime.bundle.WorkerBundle;
+import io.jworkers.runtime.config.NameRules;
+import io.jworkers.runtime.config.Secrets;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
- * The on-disk state of {@code jworkers serve}: every deployed version of every worker in every
- * environment, which version is current, and the deployed secrets.
+ * The state of {@code jworkers serve} in one folder (see {@link StateLayout}): every version of
+ * every worker in every environment, which one is current, their secrets and bundles.
  *
- * <p>Layout under the state folder:
- * <pre>
- * staging/                                   half-built versions; emptied by {@link #open}
- * workers/WORKER/ENV/deployments.json        the index: versions + current; THE commit point
- * workers/WORKER/ENV/versions/N/bundle.zip   the zip as deployed
- * workers/WORKER/ENV/versions/N/config.json  the config as deployed
- * workers/WORKER/ENV/versions/N/bundle/      the zip extracted
- * secrets/WORKER/ENV.json                    rw------- inside rwx------ folders
- * </pre>
+ * <p>A change writes everything new first (the bundle under its hash, the version's record and
+ * secrets), lets the caller check the candidate (the host loads it), and only then replaces the
+ * environment's {@code index.json}: that one atomic rename is the commit. A crash at any instant
+ * leaves the last committed state; {@link #open} removes what an unfinished change left. Files
+ * that are damaged or missing make their worker environment a {@link StateProblem}, never the
+ * whole store unreadable, and nothing is deleted because an index is missing.
  *
- * <p>A deploy is built in {@code staging/}, every file forced to disk, then the folder is moved
- * atomically to {@code versions/N}, then {@code deployments.json} is replaced atomically (temp
- * file, force, ATOMIC_MOVE). It is complete exactly when the index is replaced: {@link #open}
- * deletes staging folders, temp files and version folders the index does not list, so a crash
- * at any point leaves the last completed deployment current.
- *
- * <p>Thread-safe: one store-wide lock (deploys are rare). One process per state folder.
+ * <p>Thread-safe: one store-wide lock (changes are rare). One process per state folder.
  */
 public final class DeploymentStore {
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
-    private static final Pattern SECRET_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final String INDEX = "deployments.json";
-    private static final String VERSIONS = "versions";
-    private static final String BUNDLE_ZIP = "bundle.zip";
-    private static final String CONFIG = "config.json";
-    private static final String BUNDLE_DIR = "bundle";
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final System.Logger LOG = System.getLogger("jworkers.store");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -89,39 +50,514 @@ public final class DeploymentStore {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
-    /** The index file's content. */
-    record Index(Integer current, List<VersionInfo> versions) {
-        Index {
-            versions = versions == null ? List.of() : List.copyOf(versions);
-        }
+    /** An environment's commit point: the current version, and the highest version ever committed. */
+    record Index(Integer current, int latest) {
     }
 
-    private final Path root;
-    private final Path staging;
-    private final Path workersDir;
-    private final Path secretsDir;
-    private final boolean posix;
+    private final StateLayout layout;
+    private final DurableFiles files;
+    private final SecretSets secretSets;
     private final Object lock = new Object();
 
     /**
-     * Test hook: called with "staged", "moved" and "index-written" at each step of a write. A
+     * Test hook: called with "staged", "loaded" and "index-written" at each step of a change. A
      * hook throwing an {@link Error} simulates a crash: no clean-up runs, the files stay.
      */
     volatile Consumer<String> crashHook = step -> { };
 
     /**
      * Test hook for crash tests of a whole process (kill -9 in the middle of a deploy):
-     * {@code -Djworkers.test.pauseDeployAt=STEP@N}, STEP one of {@code staged}, {@code moved},
-     * {@code index-written} (the new index is on disk under a temp name), {@code committed} (it
-     * replaced the index), makes the write of version N print
+     * {@code -Djworkers.test.pauseDeployAt=STEP@N}, STEP one of {@code staged} (the bundle, the
+     * version's record and secrets are written), {@code loaded} (the host loaded the candidate),
+     * {@code index-written} (the new index is on disk under a temp name... the rename is next),
+     * {@code committed}, makes the change that writes version N print
      * {@code jworkers test hook: deploy paused at STEP of version N} on standard error when it
      * reaches STEP, then sleep for a minute, so that the test can kill the process right there.
      */
     private static final String PAUSE_AT = System.getProperty("jworkers.test.pauseDeployAt");
 
-    private static void pauseIfAsked(String step, int version) {
-        if (PAUSE_AT != null && PAUSE_AT.equals(step + "@" + version)) {
-            System.err.println("jworkers test hook: deploy paused at " + step + " of version " + version);
+    private DeploymentStore(Path root) {
+        this.layout = new StateLayout(root);
+        this.files = new DurableFiles(root);
+        this.secretSets = new SecretSets(files);
+    }
+
+    /**
+     * Opens (creating if absent) the store in {@code stateDir} and recovers from a crash: the
+     * staging folder, temp files and versions written but never committed are deleted. Damaged
+     * files are left as they are and reported by {@link #problems()}.
+     *
+     * @param stateDir the state folder
+     * @return the store
+     * @throws DeploymentException if the folder cannot be created or read at all
+     */
+    public static DeploymentStore open(Path stateDir) {
+        Path root = stateDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(root);
+            DeploymentStore store = new DeploymentStore(root);
+            new StateRecovery(store.layout, store::readIndex, store::readVersion).run();
+            return store;
+        } catch (IOException e) {
+            throw new DeploymentException("Cannot open the state folder " + root + ": " + e, e);
+        }
+    }
+
+    /**
+     * The state folder.
+     *
+     * @return its absolute path
+     */
+    public Path stateDir() {
+        return layout.root();
+    }
+
+    /**
+     * A folder for scratch files of a change in progress (uploads): emptied by {@link #open}, so
+     * a crash mid-deploy leaves nothing behind after the restart.
+     *
+     * @return the staging folder
+     */
+    public Path scratch() {
+        return layout.staging();
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * Workers with at least one environment in the store (committed or damaged), sorted.
+     *
+     * @return the names
+     */
+    public List<String> workers() {
+        synchronized (lock) {
+            List<String> workers = new ArrayList<>();
+            for (String worker : namesIn(layout.workers())) {
+                if (NameRules.WORKER_NAME.matcher(worker).matches() && !environmentsLocked(worker).isEmpty()) {
+                    workers.add(worker);
+                }
+            }
+            return workers;
+        }
+    }
+
+    /**
+     * The environments a worker has in the store (committed or damaged), sorted.
+     *
+     * @param worker the worker
+     * @return the names
+     */
+    public List<String> environments(String worker) {
+        checkWorker(worker);
+        synchronized (lock) {
+            return environmentsLocked(worker);
+        }
+    }
+
+    private List<String> environmentsLocked(String worker) {
+        List<String> environments = new ArrayList<>();
+        for (String environment : namesIn(layout.workers().resolve(worker))) {
+            if (NameRules.ENVIRONMENT_NAME.matcher(environment).matches()
+                    && (Files.exists(layout.index(worker, environment)) || Files.isDirectory(layout.versions(worker, environment)))) {
+                environments.add(environment);
+            }
+        }
+        return environments;
+    }
+
+    /**
+     * The committed versions of a worker in an environment that can be read, oldest first.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the versions; empty if it was never deployed there
+     */
+    public List<VersionInfo> versions(String worker, String environment) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            int latest = readIndexQuietly(worker, environment).map(Index::latest)
+                    .orElseGet(() -> highestVersionFile(worker, environment));
+            List<VersionInfo> versions = new ArrayList<>();
+            for (int number = 1; number <= latest; number++) {
+                try {
+                    readVersion(worker, environment, number).ifPresent(versions::add);
+                } catch (DamagedStateException e) {
+                    // problems() reports it; the listing shows what can be read.
+                }
+            }
+            return versions;
+        }
+    }
+
+    /**
+     * The current version, or empty if the worker was never deployed to the environment.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the deployment
+     * @throws DamagedStateException if its files are damaged or missing
+     */
+    public Optional<Deployment> current(String worker, String environment) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            Optional<Index> index = readIndex(worker, environment);
+            if (index.isEmpty()) {
+                if (Files.exists(layout.environment(worker, environment).resolve(StateLayout.LEGACY_INDEX))) {
+                    throw new DamagedStateException("\"" + worker + "\" in " + environment + " was deployed by an earlier"
+                            + " jworkers, whose state layout this one does not read (" + layout.environment(worker, environment)
+                            + "). Deploy it again; then delete that folder's deployments.json and versions/.");
+                }
+                int highest = highestVersionFile(worker, environment);
+                if (highest > 0) {
+                    throw new DamagedStateException("The index " + layout.index(worker, environment) + " is missing, but"
+                            + " versions up to " + highest + " are there (kept). Deploy again to make a new current version,"
+                            + " or restore the index from a backup.");
+                }
+                return Optional.empty();
+            }
+            if (index.get().current() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(deploymentLocked(worker, environment, index.get().current(), true));
+        }
+    }
+
+    /**
+     * The number of the current version, read from the index alone (a rollback works while the
+     * current version's own files are damaged).
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the number, or empty if the worker has no current version there
+     * @throws DamagedStateException if the index is damaged or missing
+     */
+    public Optional<Integer> currentNumber(String worker, String environment) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            Optional<Index> index = readIndex(worker, environment);
+            if (index.isEmpty() && highestVersionFile(worker, environment) > 0) {
+                current(worker, environment); // throws, saying what is missing
+            }
+            return index.map(Index::current);
+        }
+    }
+
+    /**
+     * A committed version, current or not.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param number the version number
+     * @return the deployment, or empty if there is no such version
+     * @throws DamagedStateException if its files are damaged
+     */
+    public Optional<Deployment> deployment(String worker, String environment, int number) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            int latest = readIndex(worker, environment).map(Index::latest).orElse(0);
+            if (number < 1 || number > latest || readVersion(worker, environment, number).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(deploymentLocked(worker, environment, number, false));
+        }
+    }
+
+    private Deployment deploymentLocked(String worker, String environment, int number, boolean current) {
+        String which = (current ? "the current version " : "version ") + number + " of \"" + worker + "\" in " + environment;
+        VersionInfo info = readVersion(worker, environment, number).orElseThrow(() -> new DamagedStateException(
+                "The record of " + which + " is missing (" + layout.version(worker, environment, number) + "). Deploy again,"
+                        + " or roll back to another version: jworkers versions " + worker + flag(environment)));
+        Path bundle = layout.bundle(info.sha256());
+        String config;
+        try {
+            config = Files.readString(bundle.resolve(WorkerBundle.CONFIG), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new DamagedStateException("The bundle of " + which + " is missing (" + bundle + "). Deploy again, or"
+                    + " roll back to another version: jworkers versions " + worker + flag(environment));
+        } catch (IOException e) {
+            throw new DamagedStateException("The bundle of " + which + " cannot be read (" + e + "). Deploy again.");
+        }
+        Map<String, String> secrets = secretSets.read(layout.versionSecrets(worker, environment, number)).orElse(Map.of());
+        return new Deployment(info, bundle, config, Secrets.of(secrets));
+    }
+
+    /**
+     * The names of the secrets set for a worker environment before its first deploy.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the names, sorted
+     */
+    public Set<String> pendingSecretNames(String worker, String environment) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            return new TreeSet<>(secretSets.read(layout.pendingSecrets(worker, environment)).orElse(Map.of()).keySet());
+        }
+    }
+
+    /**
+     * The worker environments whose files are damaged or missing, each with what to do.
+     *
+     * @return the problems, by worker and environment
+     */
+    public List<StateProblem> problems() {
+        synchronized (lock) {
+            List<StateProblem> problems = new ArrayList<>();
+            for (String worker : workers()) {
+                for (String environment : environmentsLocked(worker)) {
+                    try {
+                        current(worker, environment);
+                    } catch (DamagedStateException e) {
+                        problems.add(new StateProblem(worker, environment, e.getMessage()));
+                    }
+                }
+            }
+            return problems;
+        }
+    }
+
+    // ------------------------------------------------------------------ changes
+
+    /**
+     * Unpacks an uploaded bundle into the staging folder, checking it, and hashes its content.
+     *
+     * @param zip the uploaded zip
+     * @return the staged bundle; pass it to {@link #addVersion} or {@link #discard}
+     * @throws DeploymentException if the zip is refused; nothing is left behind then
+     */
+    public StagedBundle stage(Path zip) {
+        Path dir = layout.staging().resolve("bundle-" + UUID.randomUUID());
+        BundleUnpacking.Result unpacked = BundleUnpacking.unpack(zip, dir);
+        return new StagedBundle(dir, unpacked.sha256(), unpacked.configJson());
+    }
+
+    /**
+     * Removes a staged bundle that no version will use.
+     *
+     * @param staged the bundle
+     */
+    public void discard(StagedBundle staged) {
+        DurableFiles.deleteQuietly(staged.dir());
+    }
+
+    /**
+     * Adds a version and makes it current. The new version's secrets are those of the current
+     * version (or those set before the first deploy) with {@code draft}'s changes. {@code check}
+     * sees the complete candidate before the commit and refuses it by throwing; then nothing
+     * changes and the exception propagates.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param draft the bundle, message, secret changes and routes taken
+     * @param check runs before the commit with the candidate deployment
+     * @return the new version
+     * @throws DeploymentException if it cannot be stored; nothing changed then
+     */
+    public VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
+        try {
+            checkNames(worker, environment);
+            for (Map.Entry<String, String> change : draft.secretChanges().entrySet()) {
+                if (change.getValue() != null) {
+                    SecretSets.check(change.getKey(), change.getValue());
+                }
+            }
+            synchronized (lock) {
+                return addVersionLocked(worker, environment, draft, check);
+            }
+        } finally {
+            if (draft.staged() != null) {
+                DurableFiles.deleteQuietly(draft.staged().dir());
+            }
+        }
+    }
+
+    private VersionInfo addVersionLocked(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
+        {
+            Optional<Index> index = readIndexQuietly(worker, environment);
+            int number = Math.max(index.map(Index::latest).orElse(0), highestVersionFile(worker, environment)) + 1;
+            Map<String, String> secrets = new TreeMap<>(baseSecrets(worker, environment, index));
+            draft.secretChanges().forEach((name, value) -> {
+                if (value == null) {
+                    secrets.remove(name);
+                } else {
+                    secrets.put(name, value);
+                }
+            });
+            SecretSets.checkCount(secrets);
+            VersionInfo info = new VersionInfo(number, Instant.now(), draft.message(), draft.bundleHash(), draft.routesTaken());
+            Path bundle = layout.bundle(info.sha256());
+            boolean movedBundle = false;
+            boolean first = number == 1 && !Files.exists(layout.index(worker, environment));
+            try {
+                if (first) {
+                    // An index before the first version file: a version file without an index is damage, never a crash.
+                    writeIndex(worker, environment, new Index(null, 0));
+                }
+                files.createDirs(layout.versions(worker, environment), false);
+                if (draft.staged() != null && !Files.isDirectory(bundle)) {
+                    files.createDirs(layout.bundles(), false);
+                    DurableFiles.moveAtomically(draft.staged().dir(), bundle);
+                    movedBundle = true;
+                } else if (!Files.isDirectory(bundle)) {
+                    throw new DamagedStateException("The bundle " + bundle + " is missing; deploy the worker again");
+                }
+                secretSets.write(layout.versionSecrets(worker, environment, number), secrets);
+                files.replace(layout.version(worker, environment, number), JSON.writeValueAsBytes(info), false);
+                step("staged", number);
+                check.accept(deploymentLocked(worker, environment, number, false));
+                step("loaded", number);
+                writeIndex(worker, environment, new Index(number, number));
+                step("committed", number);
+            } catch (IOException | RuntimeException e) {
+                // Not committed: remove what this change wrote. (A simulated crash throws an Error and skips this.)
+                DurableFiles.deleteQuietly(layout.version(worker, environment, number));
+                DurableFiles.deleteQuietly(layout.versionSecrets(worker, environment, number));
+                if (first) {
+                    DurableFiles.deleteQuietly(layout.environment(worker, environment));
+                    deleteIfEmptyQuietly(layout.workers().resolve(worker));
+                    deleteIfEmptyQuietly(layout.secrets(worker, environment));
+                    deleteIfEmptyQuietly(layout.secrets().resolve(worker));
+                }
+                if (movedBundle && !referenced(info.sha256())) {
+                    DurableFiles.deleteQuietly(bundle);
+                }
+                if (e instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new DeploymentException("Storing version " + number + " of \"" + worker + "\" in " + environment
+                        + " failed: " + e, e);
+            }
+            if (index.map(Index::current).isEmpty()) {
+                DurableFiles.deleteQuietly(layout.pendingSecrets(worker, environment));
+            }
+            return info;
+        }
+    }
+
+    // The secrets a new version starts from: the current version's, else the newest readable
+    // version's (an index was lost), else those set before the first deploy.
+    private Map<String, String> baseSecrets(String worker, String environment, Optional<Index> index) {
+        if (index.isPresent() && index.get().current() != null) {
+            return secretSets.read(layout.versionSecrets(worker, environment, index.get().current())).orElse(Map.of());
+        }
+        for (int number = highestVersionFile(worker, environment); number > 0; number--) {
+            Optional<Map<String, String>> set = secretSets.read(layout.versionSecrets(worker, environment, number));
+            if (set.isPresent()) {
+                return set.get();
+            }
+        }
+        return secretSets.read(layout.pendingSecrets(worker, environment)).orElse(Map.of());
+    }
+
+    /**
+     * Makes a committed version current again (a rollback). {@code check} sees it first and
+     * refuses it by throwing; then nothing changes.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param number the version
+     * @param check runs before the commit
+     * @return the version now current
+     * @throws DeploymentException if there is no such version, or it cannot be stored
+     */
+    public VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            Index index = readIndex(worker, environment).orElseThrow(() -> new DeploymentException("Worker \"" + worker
+                    + "\" has no deployments in environment \"" + environment + "\""));
+            Deployment target = deployment(worker, environment, number).orElseThrow(() -> new DeploymentException(
+                    "Worker \"" + worker + "\" has no version " + number + " in " + environment));
+            check.accept(target);
+            try {
+                writeIndex(worker, environment, new Index(number, index.latest()));
+            } catch (IOException e) {
+                throw new DeploymentException("Rollback of \"" + worker + "\" in " + environment + " failed: " + e, e);
+            }
+            return target.info();
+        }
+    }
+
+    /**
+     * Deletes a worker environment: its versions, its secrets and the bundles no other version uses.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @throws DeploymentException if it cannot be deleted
+     */
+    public void delete(String worker, String environment) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            Path environmentDir = layout.environment(worker, environment);
+            try {
+                files.createDirs(layout.staging(), false);
+                // One rename removes it (the commit); what follows only frees space, and open() finishes it after a crash.
+                Path trash = layout.staging().resolve("deleted-" + UUID.randomUUID());
+                if (Files.isDirectory(environmentDir)) {
+                    DurableFiles.moveAtomically(environmentDir, trash);
+                }
+                Path secretsTrash = layout.staging().resolve("deleted-secrets-" + UUID.randomUUID());
+                if (Files.isDirectory(layout.secrets(worker, environment))) {
+                    DurableFiles.moveAtomically(layout.secrets(worker, environment), secretsTrash);
+                }
+                DurableFiles.deleteTree(trash);
+                DurableFiles.deleteTree(secretsTrash);
+                deleteIfEmpty(layout.workers().resolve(worker));
+                deleteIfEmpty(layout.secrets().resolve(worker));
+                collectBundles();
+            } catch (IOException e) {
+                throw new DeploymentException("Deleting \"" + worker + "\" in " + environment + " failed: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Sets a secret for a worker environment that has no version yet; its first deploy uses it.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param name the secret's name
+     * @param value its value
+     * @throws DeploymentException for a bad name, an empty or too large value
+     */
+    public void putPendingSecret(String worker, String environment, String name, String value) {
+        checkNames(worker, environment);
+        SecretSets.check(name, value);
+        synchronized (lock) {
+            Path file = layout.pendingSecrets(worker, environment);
+            Map<String, String> secrets = new TreeMap<>(secretSets.read(file).orElse(Map.of()));
+            secrets.put(name, value);
+            SecretSets.checkCount(secrets);
+            secretSets.write(file, secrets);
+        }
+    }
+
+    /**
+     * Deletes a secret set before the first deploy.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param name the secret's name
+     * @return whether it was set
+     */
+    public boolean deletePendingSecret(String worker, String environment, String name) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            Path file = layout.pendingSecrets(worker, environment);
+            Map<String, String> secrets = new TreeMap<>(secretSets.read(file).orElse(Map.of()));
+            if (secrets.remove(name) == null) {
+                return false;
+            }
+            secretSets.write(file, secrets);
+            return true;
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    private void step(String step, int number) {
+        crashHook.accept(step);
+        if (PAUSE_AT != null && PAUSE_AT.equals(step + "@" + number)) {
+            System.err.println("jworkers test hook: deploy paused at " + step + " of version " + number);
             System.err.flush();
             try {
                 Thread.sleep(60_000);
@@ -131,594 +567,134 @@ public final class DeploymentStore {
         }
     }
 
-    private DeploymentStore(Path root) {
-        this.root = root;
-        this.staging = root.resolve("staging");
-        this.workersDir = root.resolve("workers");
-        this.secretsDir = root.resolve("secrets");
-        this.posix = Files.getFileAttributeView(root, PosixFileAttributeView.class) != null;
+    private void writeIndex(String worker, String environment, Index index) throws IOException {
+        files.createDirs(layout.environment(worker, environment), false);
+        byte[] bytes = JSON.writeValueAsBytes(index);
+        if (index.current() != null) {
+            step("index-written", index.current());
+        }
+        files.replace(layout.index(worker, environment), bytes, false);
     }
 
-    /**
-     * Opens (creating if absent) the store in {@code stateDir} and recovers from a crash:
-     * staging folders, temp files and version folders not in their index are deleted.
-     */
-    public static DeploymentStore open(Path stateDir) {
-        Path root = stateDir.toAbsolutePath().normalize();
+    Optional<Index> readIndex(String worker, String environment) {
+        Path file = layout.index(worker, environment);
         try {
-            Files.createDirectories(root);
-            DeploymentStore store = new DeploymentStore(root);
-            store.recover();
-            return store;
-        } catch (IOException e) {
-            throw new DeploymentException("Cannot open the state folder " + root + ": " + e, e);
-        }
-    }
-
-    /** The state folder. */
-    public Path stateDir() {
-        return root;
-    }
-
-    // ------------------------------------------------------------------ deploy / rollback
-
-    /**
-     * Stores {@code bundleZip} + {@code configJson} as a new version of {@code worker} in
-     * {@code environment} and makes it current.
-     *
-     * @throws DeploymentException bad name, unreadable/corrupt zip, an entry escaping the
-     *                             bundle folder, missing or invalid config; nothing is changed
-     */
-    public VersionInfo deploy(String worker, String environment, Path bundleZip, String configJson, String message) {
-        checkName("worker", worker);
-        checkName("environment", environment);
-        checkConfig(configJson);
-        if (bundleZip == null || !Files.isRegularFile(bundleZip)) {
-            throw new DeploymentException("Bundle zip " + bundleZip + " does not exist or is not a file");
-        }
-        synchronized (lock) {
-            return deployLocked(worker, environment, bundleZip, configJson, message);
-        }
-    }
-
-    private VersionInfo deployLocked(String worker, String environment, Path bundleZip, String configJson,
-                                     String message) {
-        Path envDir = envDir(worker, environment);
-        Index index = readIndex(worker, environment).orElse(new Index(null, List.of()));
-        int number = index.versions().stream().mapToInt(VersionInfo::number).max().orElse(0) + 1;
-        Path stage = staging.resolve(UUID.randomUUID().toString());
-        Path versionsDir = envDir.resolve(VERSIONS);
-        Path finalDir = versionsDir.resolve(Integer.toString(number));
-        List<Path> createdDirs = new ArrayList<>();
-        boolean moved = false;
-        try {
-            Files.createDirectories(stage);
-            // 1. Stage: copy, hash, extract, write config; everything forced to disk.
-            Path zipCopy = stage.resolve(BUNDLE_ZIP);
-            MessageDigest sha = sha256();
-            try (InputStream in = new DigestInputStream(Files.newInputStream(bundleZip), sha)) {
-                writeForced(zipCopy, in);
-            }
-            sha.update(configJson.getBytes(StandardCharsets.UTF_8));
-            String hash = HexFormat.of().formatHex(sha.digest());
-            extract(zipCopy, stage.resolve(BUNDLE_DIR));
-            writeForced(stage.resolve(CONFIG), configJson.getBytes(StandardCharsets.UTF_8));
-            forceDir(stage);
-            crashHook.accept("staged");
-            pauseIfAsked("staged", number);
-
-            // 2. Move the version into place.
-            for (Path dir : List.of(workersDir.resolve(worker), envDir, versionsDir)) {
-                if (!Files.isDirectory(dir)) {
-                    Files.createDirectory(dir);
-                    createdDirs.add(0, dir);
-                }
-            }
-            Files.move(stage, finalDir, StandardCopyOption.ATOMIC_MOVE);
-            moved = true;
-            forceDir(versionsDir);
-            crashHook.accept("moved");
-            pauseIfAsked("moved", number);
-
-            // 3. Commit: replace the index.
-            VersionInfo info = new VersionInfo(number, Instant.now(), message, hash);
-            List<VersionInfo> versions = new ArrayList<>(index.versions());
-            versions.add(info);
-            writeIndex(envDir, new Index(number, versions));
-            pauseIfAsked("committed", number);
-            return info;
-        } catch (IOException | RuntimeException e) {
-            // Undo: the index was not replaced, so remove whatever this deploy created.
-            deleteQuietly(stage);
-            if (moved) {
-                deleteQuietly(finalDir);
-            }
-            for (Path dir : createdDirs) {
-                deleteQuietly(dir);
-            }
-            if (e instanceof DeploymentException de) {
-                throw de;
-            }
-            throw new DeploymentException("Deploy of " + worker + " to " + environment + " failed: " + e, e);
-        }
-    }
-
-    /**
-     * Makes an existing version current; {@code version == null} means the one before the
-     * current one. Nothing changes on error.
-     */
-    public VersionInfo rollback(String worker, String environment, Integer version) {
-        checkName("worker", worker);
-        checkName("environment", environment);
-        synchronized (lock) {
-            Index index = requireIndex(worker, environment);
-            VersionInfo target;
-            if (version == null) {
-                int current = index.current();
-                target = index.versions().stream()
-                        .filter(v -> v.number() < current)
-                        .max(Comparator.comparingInt(VersionInfo::number))
-                        .orElseThrow(() -> new DeploymentException("Worker \"" + worker + "\" in environment \""
-                                + environment + "\" has no version before the current version " + current));
-            } else {
-                target = find(index, worker, environment, version);
-            }
-            try {
-                writeIndex(envDir(worker, environment), new Index(target.number(), index.versions()));
-            } catch (IOException e) {
-                throw new DeploymentException("Rollback of " + worker + " in " + environment + " failed: " + e, e);
-            }
-            return target;
-        }
-    }
-
-    // ------------------------------------------------------------------ reads
-
-    /**
-     * A folder for scratch files of a deploy in progress (uploads, checks): emptied by {@link #open},
-     * so a crash mid-deploy leaves nothing behind after the restart.
-     */
-    public Path scratch() {
-        return staging;
-    }
-
-    /** Every version of the worker in the environment, oldest first; empty if none. */
-    public List<VersionInfo> versions(String worker, String environment) {
-        checkName("worker", worker);
-        checkName("environment", environment);
-        synchronized (lock) {
-            return readIndex(worker, environment).map(Index::versions).orElse(List.of());
-        }
-    }
-
-    /** A version of the worker in the environment, current or not, or empty if there is no such version. */
-    public Optional<Deployment> deployment(String worker, String environment, int version) {
-        checkName("worker", worker);
-        checkName("environment", environment);
-        synchronized (lock) {
-            Optional<Index> index = readIndex(worker, environment);
-            Optional<VersionInfo> info = index.flatMap(i -> i.versions().stream().filter(v -> v.number() == version).findFirst());
-            if (info.isEmpty()) {
+            Optional<byte[]> bytes = DurableFiles.read(file);
+            if (bytes.isEmpty()) {
                 return Optional.empty();
             }
-            Path dir = envDir(worker, environment).resolve(VERSIONS).resolve(Integer.toString(version));
-            return Optional.of(new Deployment(info.get(), dir.resolve(BUNDLE_DIR), readString(dir.resolve(CONFIG))));
-        }
-    }
-
-    /** The current deployment, or empty if the worker was never deployed to the environment. */
-    public Optional<Deployment> current(String worker, String environment) {
-        checkName("worker", worker);
-        checkName("environment", environment);
-        synchronized (lock) {
-            Optional<Index> index = readIndex(worker, environment);
-            if (index.isEmpty() || index.get().current() == null) {
-                return Optional.empty();
+            Index index = JSON.readValue(bytes.get(), Index.class);
+            if (index.latest() < 0 || index.current() != null && (index.current() < 1 || index.current() > index.latest())) {
+                throw new IOException("current " + index.current() + " is not between 1 and latest " + index.latest());
             }
-            VersionInfo info = find(index.get(), worker, environment, index.get().current());
-            Path dir = envDir(worker, environment).resolve(VERSIONS).resolve(Integer.toString(info.number()));
-            return Optional.of(new Deployment(info, dir.resolve(BUNDLE_DIR), readString(dir.resolve(CONFIG))));
-        }
-    }
-
-    /** Workers with at least one deployment, sorted. */
-    public List<String> workers() {
-        synchronized (lock) {
-            return listDirs(workersDir).stream()
-                    .filter(w -> !environmentsLocked(w).isEmpty())
-                    .toList();
-        }
-    }
-
-    /** Environments the worker has been deployed to, sorted. */
-    public List<String> environments(String worker) {
-        checkName("worker", worker);
-        synchronized (lock) {
-            return environmentsLocked(worker);
-        }
-    }
-
-    private List<String> environmentsLocked(String worker) {
-        Path dir = workersDir.resolve(worker);
-        return listDirs(dir).stream().filter(e -> Files.isRegularFile(dir.resolve(e).resolve(INDEX))).toList();
-    }
-
-    // ------------------------------------------------------------------ secrets
-
-    /** Sets a secret of the worker in the environment. */
-    public void putSecret(String worker, String environment, String key, String value) {
-        checkName("worker", worker);
-        checkName("environment", environment);
-        checkSecretKey(key);
-        if (value == null) {
-            throw new DeploymentException("Secret \"" + key + "\" needs a value");
-        }
-        synchronized (lock) {
-            Map<String, String> secrets = new TreeMap<>(readSecrets(worker, environment));
-            secrets.put(key, value);
-            writeSecrets(worker, environment, secrets);
-        }
-    }
-
-    /** Deletes a secret; returns whether it existed. */
-    public boolean deleteSecret(String worker, String environment, String key) {
-        checkName("worker", worker);
-        checkName("environment", environment);
-        checkSecretKey(key);
-        synchronized (lock) {
-            Map<String, String> secrets = new TreeMap<>(readSecrets(worker, environment));
-            if (secrets.remove(key) == null) {
-                return false;
-            }
-            writeSecrets(worker, environment, secrets);
-            return true;
-        }
-    }
-
-    /** The secrets with their values, for handing to a worker's env. Never print this. */
-    public Map<String, String> secrets(String worker, String environment) {
-        checkName("worker", worker);
-        checkName("environment", environment);
-        synchronized (lock) {
-            return Collections.unmodifiableMap(new TreeMap<>(readSecrets(worker, environment)));
-        }
-    }
-
-    /** The secret names only, sorted: what listings may show. */
-    public Set<String> secretNames(String worker, String environment) {
-        return Collections.unmodifiableSet(new java.util.TreeSet<>(secrets(worker, environment).keySet()));
-    }
-
-    private Path secretsFile(String worker, String environment) {
-        return secretsDir.resolve(worker).resolve(environment + ".json");
-    }
-
-    private Map<String, String> readSecrets(String worker, String environment) {
-        Path file = secretsFile(worker, environment);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Map.of();
+            return Optional.of(index);
         } catch (IOException e) {
-            throw new DeploymentException("Cannot read the secrets file " + file + ": " + e.getClass().getSimpleName());
+            throw new DamagedStateException("The index " + file + " is damaged (" + firstLine(e.getMessage()) + ")."
+                    + " Deploy again to make a new current version (the versions are kept), or restore it from a backup.");
         }
+    }
+
+    private Optional<Index> readIndexQuietly(String worker, String environment) {
         try {
-            return JSON.readValue(bytes, new TypeReference<TreeMap<String, String>>() { });
-        } catch (IOException e) {
-            // No cause and no Jackson message: they may quote the file's content, i.e. values.
-            throw new DeploymentException("The secrets file " + file + " is not a valid JSON object of strings");
+            return readIndex(worker, environment);
+        } catch (DamagedStateException e) {
+            return Optional.empty();
         }
     }
 
-    private void writeSecrets(String worker, String environment, Map<String, String> secrets) {
-        Path dir = secretsDir.resolve(worker);
-        Path file = secretsFile(worker, environment);
-        Path temp = dir.resolve("." + environment + ".json." + UUID.randomUUID() + ".tmp");
+    Optional<VersionInfo> readVersion(String worker, String environment, int number) {
+        Path file = layout.version(worker, environment, number);
         try {
-            createOwnerOnlyDir(secretsDir);
-            createOwnerOnlyDir(dir);
-            // Owner-only from creation, before any value is written.
-            if (posix) {
-                Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
-            } else {
-                Files.createFile(temp);
-            }
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(JSON.writeValueAsBytes(secrets));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDir(dir);
+            Optional<byte[]> bytes = DurableFiles.read(file);
+            return bytes.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(bytes.get(), VersionInfo.class));
         } catch (IOException e) {
-            deleteQuietly(temp);
-            throw new DeploymentException("Cannot write the secrets file " + file + ": " + e.getClass().getSimpleName()
-                    + " " + e.getMessage());
+            throw new DamagedStateException("The record of version " + number + " of \"" + worker + "\" in " + environment
+                    + " (" + file + ") is damaged (" + firstLine(e.getMessage()) + "). Restore it from a backup, or deploy again.");
         }
     }
 
-    private void createOwnerOnlyDir(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            try {
-                if (posix) {
-                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-                } else {
-                    Files.createDirectory(dir);
-                }
-            } catch (FileAlreadyExistsException ignored) {
-                // fine
-            }
+    private int highestVersionFile(String worker, String environment) {
+        int highest = 0;
+        for (String name : namesIn(layout.versions(worker, environment))) {
+            highest = Math.max(highest, StateLayout.versionNumber(name));
         }
-        if (posix) {
-            Files.setPosixFilePermissions(dir, OWNER_DIR); // umask-proof, and repairs an old folder
-        }
+        return highest;
     }
 
-    // ------------------------------------------------------------------ recovery
-
-    private void recover() throws IOException {
-        Files.createDirectories(staging);
-        Files.createDirectories(workersDir);
-        createOwnerOnlyDir(secretsDir);
-        for (String entry : listAll(staging)) {
-            deleteRecursively(staging.resolve(entry));
-        }
-        for (String worker : listAll(workersDir)) {
-            Path workerDir = workersDir.resolve(worker);
-            if (!Files.isDirectory(workerDir) || !NAME.matcher(worker).matches()) {
-                deleteRecursively(workerDir);
-                continue;
-            }
-            for (String env : listAll(workerDir)) {
-                recoverEnvironment(worker, env);
-            }
-            if (listAll(workerDir).isEmpty()) {
-                Files.delete(workerDir);
-            }
-        }
-        for (String worker : listAll(secretsDir)) {
-            Path dir = secretsDir.resolve(worker);
-            if (Files.isDirectory(dir)) {
-                for (String name : listAll(dir)) {
-                    if (name.startsWith(".") && name.endsWith(".tmp")) {
-                        Files.deleteIfExists(dir.resolve(name));
-                    }
-                }
-            }
-        }
+    // Whether any version record of any worker names this bundle (or a record cannot be read: then keep it).
+    private boolean referenced(String sha256) {
+        return StateRecovery.referencedBundles(layout, this::readVersion).map(set -> set.contains(sha256)).orElse(true);
     }
 
-    private void recoverEnvironment(String worker, String env) throws IOException {
-        Path envDir = workersDir.resolve(worker).resolve(env);
-        if (!Files.isDirectory(envDir) || !NAME.matcher(env).matches()) {
-            deleteRecursively(envDir);
+    private void collectBundles() throws IOException {
+        Optional<Set<String>> referenced = StateRecovery.referencedBundles(layout, this::readVersion);
+        if (referenced.isEmpty()) {
             return;
         }
-        Optional<Index> index = readIndex(worker, env);
-        Set<String> listed = index.map(i -> i.versions().stream()
-                        .map(v -> Integer.toString(v.number())).collect(Collectors.toSet()))
-                .orElse(Set.of());
-        for (String name : listAll(envDir)) {
-            if (!name.equals(INDEX) && !name.equals(VERSIONS)) {
-                deleteRecursively(envDir.resolve(name)); // temp index files
+        for (String hash : DurableFiles.list(layout.bundles())) {
+            if (!referenced.get().contains(hash)) {
+                DurableFiles.deleteTree(layout.bundle(hash));
             }
-        }
-        Path versionsDir = envDir.resolve(VERSIONS);
-        for (String name : listAll(versionsDir)) {
-            if (!listed.contains(name)) {
-                deleteRecursively(versionsDir.resolve(name)); // moved but never committed
-            }
-        }
-        for (String number : listed) {
-            if (!Files.isDirectory(versionsDir.resolve(number))) {
-                throw new DeploymentException("The index " + envDir.resolve(INDEX) + " lists version " + number
-                        + " but its folder is missing; restore it from a backup or edit the index");
-            }
-        }
-        if (index.isEmpty()) {
-            deleteRecursively(envDir); // first deploy never completed
         }
     }
 
-    // ------------------------------------------------------------------ index
-
-    private Path envDir(String worker, String environment) {
-        return workersDir.resolve(worker).resolve(environment);
-    }
-
-    private Optional<Index> readIndex(String worker, String environment) {
-        Path file = envDir(worker, environment).resolve(INDEX);
+    private static void deleteIfEmptyQuietly(Path dir) {
         try {
-            return Optional.of(JSON.readValue(Files.readAllBytes(file), Index.class));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            deleteIfEmpty(dir);
+        } catch (IOException ignored) {
+            // Best effort: recovery removes empty folders at the next start.
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        if (Files.isDirectory(dir) && DurableFiles.list(dir).isEmpty()) {
+            Files.delete(dir);
+        }
+    }
+
+    private static List<String> namesIn(Path dir) {
+        try {
+            return DurableFiles.list(dir);
         } catch (IOException e) {
-            throw new DeploymentException("Cannot read the deployment index " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Index requireIndex(String worker, String environment) {
-        return readIndex(worker, environment).filter(i -> i.current() != null)
-                .orElseThrow(() -> new DeploymentException("Worker \"" + worker
-                        + "\" has no deployments in environment \"" + environment + "\""));
-    }
-
-    private static VersionInfo find(Index index, String worker, String environment, int version) {
-        return index.versions().stream().filter(v -> v.number() == version).findFirst()
-                .orElseThrow(() -> new DeploymentException("Worker \"" + worker + "\" has no version " + version
-                        + " in environment \"" + environment + "\"; its versions are: "
-                        + index.versions().stream().map(v -> Integer.toString(v.number()))
-                        .collect(Collectors.joining(", "))));
-    }
-
-    private void writeIndex(Path envDir, Index index) throws IOException {
-        Path temp = envDir.resolve(INDEX + "." + UUID.randomUUID() + ".tmp");
-        try {
-            writeForced(temp, JSON.writeValueAsBytes(index));
-            crashHook.accept("index-written");
-            pauseIfAsked("index-written", index.current());
-            Files.move(temp, envDir.resolve(INDEX), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(temp);
-            throw e;
-        }
-        forceDir(envDir);
-    }
-
-    // ------------------------------------------------------------------ validation
-
-    private static void checkName(String what, String name) {
-        if (name == null || name.isEmpty()) {
-            throw new DeploymentException("A " + what + " name is required");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new DeploymentException("Invalid " + what + " name \"" + name
-                    + "\": use only lowercase letters, digits, '-' and '_'");
-        }
-    }
-
-    private static void checkSecretKey(String key) {
-        if (key == null || !SECRET_KEY.matcher(key).matches()) {
-            throw new DeploymentException("Invalid secret name \"" + key
-                    + "\": use letters, digits and '_', not starting with a digit");
-        }
-    }
-
-    private static void checkConfig(String configJson) {
-        if (configJson == null || configJson.isBlank()) {
-            throw new DeploymentException("Missing config: a deploy needs the worker's config as JSON");
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(configJson);
-        } catch (JsonProcessingException e) {
-            var at = e.getLocation();
-            throw new DeploymentException("Invalid config JSON" + (at == null ? "" : " at line " + at.getLineNr()
-                    + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new DeploymentException("Invalid config JSON: expected an object");
-        }
-    }
-
-    // ------------------------------------------------------------------ files
-
-    private static void extract(Path zip, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (ZipFile zf = new ZipFile(zip.toFile())) {
-            var entries = zf.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                Path out = target.resolve(entry.getName()).normalize();
-                if (out.equals(target) && entry.isDirectory()) {
-                    continue; // "./"
-                }
-                if (entry.getName().startsWith("/") || entry.getName().contains("\\")
-                        || !out.startsWith(target) || out.equals(target)) {
-                    throw new DeploymentException("Bundle zip entry \"" + entry.getName()
-                            + "\" would be extracted outside the bundle folder; rebuild the bundle");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    try (InputStream in = zf.getInputStream(entry)) {
-                        writeForced(out, in);
-                    }
-                }
-            }
-        } catch (ZipException e) {
-            throw new DeploymentException("Bundle zip is corrupt (" + e.getMessage() + "); rebuild the bundle");
-        }
-    }
-
-    private static void writeForced(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-    }
-
-    private static void writeForced(Path file, InputStream in) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-            in.transferTo(out);
-            out.flush();
-            ch.force(true);
-        }
-    }
-
-    /** Best effort: makes a rename durable on Linux; not supported everywhere. */
-    private static void forceDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // e.g. Windows: directories cannot be opened
-        }
-    }
-
-    private static String readString(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
-        }
-    }
-
-    private static List<String> listAll(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+            LOG.log(Level.WARNING, "cannot list " + dir + ": " + e);
             return List.of();
         }
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                names.add(p.getFileName().toString());
-            }
-        }
-        Collections.sort(names);
-        return names;
     }
 
-    private static List<String> listDirs(Path dir) {
-        try {
-            return listAll(dir).stream().filter(n -> NAME.matcher(n).matches() && Files.isDirectory(dir.resolve(n)))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + dir, e);
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
         }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+    private static String flag(String environment) {
+        return environment.equals("production") ? "" : " --env " + environment;
+    }
+
+    private static void checkWorker(String worker) {
+        if (worker == null || !NameRules.WORKER_NAME.matcher(worker).matches()) {
+            throw new DeploymentException("Invalid worker name \"" + worker + "\": " + NameRules.WORKER_NAME_RULE);
         }
     }
 
-    private static void deleteQuietly(Path path) {
-        try {
-            deleteRecursively(path);
-        } catch (IOException ignored) {
-            // best effort; open() removes leftovers
+    private static void checkNames(String worker, String environment) {
+        checkWorker(worker);
+        if (environment == null || !NameRules.ENVIRONMENT_NAME.matcher(environment).matches()) {
+            throw new DeploymentException("Invalid environment name \"" + environment + "\": " + NameRules.ENVIRONMENT_NAME_RULE);
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Reads an index; a {@link DamagedStateException} when it is damaged. */
+    @FunctionalInterface
+    interface IndexReader {
+        Optional<Index> read(String worker, String environment);
+    }
+
+    /** Reads a version record; a {@link DamagedStateException} when it is damaged. */
+    @FunctionalInterface
+    interface VersionReader {
+        Optional<VersionInfo> read(String worker, String environment, int number);
     }
 }

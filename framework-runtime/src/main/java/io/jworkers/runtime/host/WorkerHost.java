@@ -150,13 +150,54 @@ public final class WorkerHost implements AutoCloseable {
      * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded; nothing changes then
      */
     public LoadedWorker load(WorkerConfig config, Secrets secrets, String environment, WorkerVersion version) {
+        LoadedWorker worker = prepare(config, secrets, version);
+        activate(worker, environment);
+        return worker;
+    }
+
+    /**
+     * Loads and starts a worker version without letting any call reach it yet: its classes load,
+     * its entrypoints are checked and created and their {@code start()} runs. {@link #activate}
+     * puts it in its slot; {@link LoadedWorker#close()} discards it instead.
+     *
+     * @param config the worker's config
+     * @param secrets the worker's secrets
+     * @param version the version's metadata
+     * @return the loaded, unreachable version
+     * @throws io.jworkers.runtime.loader.WorkerLoadException if it cannot be loaded
+     */
+    public LoadedWorker prepare(WorkerConfig config, Secrets secrets, WorkerVersion version) {
         WorkerThreads threads = new WorkerThreads(config.name());
-        LoadedWorker worker = factory.load(config, environmentOf(config, secrets, threads, version), threads);
-        LoadedWorker previous = slot(targetSlot(config.name(), environment)).swap(worker);
+        return factory.load(config, environmentOf(config, secrets, threads, version), threads);
+    }
+
+    /**
+     * Makes a prepared version the one new calls reach in its environment, atomically; the
+     * version it replaces drains, then closes.
+     *
+     * @param worker a version from {@link #prepare}
+     * @param environment its environment, {@code null} or {@code production} for production
+     */
+    public void activate(LoadedWorker worker, String environment) {
+        LoadedWorker previous = slot(targetSlot(worker.name(), environment)).swap(worker);
         if (previous != null) {
             retire(previous);
         }
-        return worker;
+    }
+
+    /**
+     * Disconnects a worker of an environment: calls to it fail as "not running" from now on,
+     * while the requests in flight finish on it before it closes.
+     *
+     * @param name the worker
+     * @param environment its environment, {@code null} or {@code production} for production
+     */
+    public void unload(String name, String environment) {
+        WorkerSlot slot = slots.get(targetSlot(name, environment));
+        LoadedWorker previous = slot == null ? null : slot.swap(null);
+        if (previous != null) {
+            retire(previous);
+        }
     }
 
     /**

@@ -17,27 +17,44 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.Deployment;
+import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.VersionInfo;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
- * with the bearer token. JSON in and out; errors as {@code {"error": "..."}} with 400, 401, 404
- * or 409. Secrets go in, never out.
+ * with the bearer token. JSON in and out; errors as {@code {"error": "..."}} with 400 (bad
+ * input), 401, 404 (unknown worker, version or secret), 409 (conflict: a binding target, a
+ * route, a required secret, damaged state), 413 or 500. Secrets go in, never out.
  *
  * <pre>
- * GET  /v1/services                                  every worker environment with its bindings
- * GET  /v1/workers/{name}/versions?env=E             the versions of a worker in an environment
- * POST /v1/workers/{name}/versions?env=E&message=M   body: a bundle zip; deploys a new version
- * POST /v1/workers/{name}/rollback?env=E&version=N   makes version N (default: the previous) current
- * POST /v1/workers/{name}/promote?from=E&to=E2&version=N&message=M
- *                                                    E's version N (default: current) as a new version of E2
- * PUT  /v1/workers/{name}/secrets/{key}?env=E        body: the secret's value
+ * GET    /v1/services                                 every worker environment: routes, bindings, status
+ * GET    /v1/workers/{name}/versions?env=E            the versions of a worker in an environment
+ * POST   /v1/workers/{name}/versions?env=E&amp;message=M&amp;take-routes=true
+ *                                                     body: a bundle zip (see DeployUpload); a new version
+ * POST   /v1/workers/{name}/rollback?env=E&amp;version=N  makes version N (default: the previous) current
+ * POST   /v1/workers/{name}/promote?from=E&amp;to=E2&amp;version=N&amp;message=M
+ *                                                     E's version N (default: current) as a new version of E2
+ * DELETE /v1/workers/{name}?env=E                     deletes the worker from E (refused while bound to)
+ * GET    /v1/workers/{name}/secrets?env=E             the secret names
+ * PUT    /v1/workers/{name}/secrets/{key}?env=E&amp;create=true
+ *                                                     body: the value; a new version (or, with create, kept
+ *                                                     for the first deploy of a worker not deployed yet)
+ * DELETE /v1/workers/{name}/secrets/{key}?env=E       a new version without it
  * </pre>
  */
 public final class AdminServer implements AutoCloseable {
 
     /** The largest bundle accepted. */
     public static final long MAX_BUNDLE_BYTES = 512L * 1024 * 1024;
+
+    // A secret's value may be 64 KiB of UTF-8; the body is read whole, so it is bounded a little above.
+    private static final int MAX_SECRET_REQUEST_BYTES = 4 * 64 * 1024;
 
     private static final System.Logger LOG = System.getLogger("jworkers.admin");
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -78,6 +95,16 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
+     * Checks an admin token before the host opens anything.
+     *
+     * @param token the token
+     * @throws IllegalArgumentException if it is too short to be safe, saying how to make a good one
+     */
+    public static void checkToken(String token) {
+        AdminToken.check(token);
+    }
+
+    /**
      * The port it listens on.
      *
      * @return the port
@@ -96,68 +123,113 @@ public final class AdminServer implements AutoCloseable {
             }
             response.next();
         });
-        routing.get("/v1/services", (request, response) -> handle(response, () -> serve.services()));
-        routing.get("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> Map.of(
-                "current", serve.store().current(name(request), env(request)).map(d -> d.info().number()).orElse(0),
-                "versions", serve.store().versions(name(request), env(request)))));
+        routing.get("/v1/services", (request, response) -> handle(response, serve::services));
+        routing.get("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> versions(request)));
         routing.post("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> deploy(request)));
         routing.post("/v1/workers/{name}/rollback", (request, response) -> handle(response, () -> serve.rollback(
-                name(request), env(request), version(request))));
+                AdminParams.worker(request), AdminParams.environment(request), AdminParams.version(request))));
         routing.post("/v1/workers/{name}/promote", (request, response) -> handle(response, () -> serve.promote(
-                name(request), request.query().first("from").orElseThrow(() -> new DeployRejectedException(400,
-                        "Promote needs ?from=ENV, the environment whose version is promoted")),
-                version(request), request.query().first("to").orElse(WorkerHost.PRODUCTION),
-                request.query().first("message").orElse(null))));
-        routing.put("/v1/workers/{name}/secrets/{key}", (request, response) -> handle(response, () -> {
-            String key = request.path().pathParameters().get("key");
-            serve.putSecret(name(request), env(request), key, request.content().as(String.class));
-            return Map.of("worker", name(request), "environment", env(request), "secret", key, "set", true);
+                AdminParams.worker(request), AdminParams.environment(request, "from").orElseThrow(() ->
+                        new DeployRejectedException(400, "Promote needs ?from=ENV, the environment whose version is promoted")),
+                AdminParams.version(request), AdminParams.environment(request, "to").orElse(WorkerHost.PRODUCTION),
+                AdminParams.message(request))));
+        routing.delete("/v1/workers/{name}", (request, response) -> handle(response, () -> {
+            String worker = AdminParams.worker(request);
+            String environment = AdminParams.environment(request);
+            serve.delete(worker, environment);
+            return Map.of("worker", worker, "environment", environment, "deleted", true);
         }));
+        routing.get("/v1/workers/{name}/secrets", (request, response) -> handle(response, () -> secretNames(request)));
+        routing.put("/v1/workers/{name}/secrets/{key}", (request, response) -> handle(response, () -> {
+            String worker = AdminParams.worker(request);
+            String environment = AdminParams.environment(request);
+            String key = AdminParams.secretName(request);
+            boolean create = AdminParams.flag(request, "create");
+            Optional<VersionInfo> version = serve.putSecret(worker, environment, key, secretValue(request), create);
+            return secretAnswer(worker, environment, key, "set", version);
+        }));
+        routing.delete("/v1/workers/{name}/secrets/{key}", (request, response) -> handle(response, () -> {
+            String worker = AdminParams.worker(request);
+            String environment = AdminParams.environment(request);
+            String key = AdminParams.secretName(request);
+            return secretAnswer(worker, environment, key, "deleted", serve.deleteSecret(worker, environment, key));
+        }));
+        routing.any((request, response) -> error(response, 404, "No admin API at " + request.prologue().method().text()
+                + " " + LogText.oneLine(request.path().path()) + "; is --host the admin port (default 9090), not the public one?"));
     }
 
-    private Object deploy(ServerRequest request) {
-        Path bundle = null;
+    private Object versions(ServerRequest request) {
+        String worker = AdminParams.worker(request);
+        String environment = AdminParams.environment(request);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("current", currentNumber(worker, environment));
+        answer.put("versions", serve.store().versions(worker, environment));
+        return answer;
+    }
+
+    private int currentNumber(String worker, String environment) {
         try {
-            bundle = Files.createTempFile(serve.store().scratch(), "upload", ".zip");
-            try (InputStream body = request.content().inputStream()) {
-                Files.copy(body, bundle, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return serve.deploy(name(request), env(request), bundle, request.query().first("message").orElse(null));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Receiving the bundle failed: " + e.getMessage(), e);
+            return serve.store().currentNumber(worker, environment).orElse(0);
+        } catch (DamagedStateException e) {
+            return 0;
+        }
+    }
+
+    private Object secretNames(ServerRequest request) {
+        String worker = AdminParams.worker(request);
+        String environment = AdminParams.environment(request);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("worker", worker);
+        answer.put("environment", environment);
+        try {
+            Optional<Deployment> current = serve.store().current(worker, environment);
+            answer.put("version", current.map(d -> d.info().number()).orElse(0));
+            answer.put("secrets", current.map(d -> new TreeSet<>(d.secrets().names()))
+                    .orElseGet(() -> new TreeSet<>(serve.store().pendingSecretNames(worker, environment))));
+        } catch (DamagedStateException e) {
+            throw new DeployRejectedException(409, e.getMessage());
+        }
+        return answer;
+    }
+
+    private static Map<String, Object> secretAnswer(String worker, String environment, String key, String what,
+            Optional<VersionInfo> version) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("worker", worker);
+        answer.put("environment", environment);
+        answer.put("secret", key);
+        answer.put(what, true);
+        answer.put("version", version.map(VersionInfo::number).orElse(0));
+        return answer;
+    }
+
+    private static String secretValue(ServerRequest request) throws IOException {
+        byte[] bytes;
+        try (InputStream body = request.content().inputStream()) {
+            bytes = body.readNBytes(MAX_SECRET_REQUEST_BYTES + 1);
+        }
+        if (bytes.length > MAX_SECRET_REQUEST_BYTES) {
+            throw new DeployRejectedException(413, "The secret is more than " + MAX_SECRET_REQUEST_BYTES + " bytes; a secret"
+                    + " may have at most 65536 bytes (64 KiB). Keep larger data in a file or a store the worker reads.");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private Object deploy(ServerRequest request) throws IOException {
+        String worker = AdminParams.worker(request);
+        String environment = AdminParams.environment(request);
+        String message = AdminParams.message(request);
+        boolean takeRoutes = AdminParams.flag(request, "take-routes");
+        DeployUpload upload = DeployUpload.read(request, serve.store().scratch());
+        try {
+            return serve.deploy(worker, environment, upload.bundle(), new DeployOptions(message, upload.secrets(), takeRoutes));
         } finally {
-            if (bundle != null) {
-                try {
-                    Files.deleteIfExists(bundle);
-                } catch (IOException ignored) {
-                    // A temp file; the OS cleans it eventually.
-                }
-            }
+            Files.deleteIfExists(upload.bundle());
         }
-    }
-
-    private static String name(ServerRequest request) {
-        return request.path().pathParameters().get("name");
-    }
-
-    private static Integer version(ServerRequest request) {
-        String text = request.query().first("version").orElse(null);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(text);
-        } catch (NumberFormatException e) {
-            throw new DeployRejectedException(400, "A version is a number (see jworkers versions), not \"" + text + "\"");
-        }
-    }
-
-    private static String env(ServerRequest request) {
-        return request.query().first("env").orElse(WorkerHost.PRODUCTION);
     }
 
     private interface Action {
-        Object run();
+        Object run() throws IOException;
     }
 
     private static void handle(ServerResponse response, Action action) {
@@ -167,9 +239,11 @@ public final class AdminServer implements AutoCloseable {
             response.send(JSON.writeValueAsBytes(result));
         } catch (DeployRejectedException e) {
             error(response, e.status(), e.getMessage());
+        } catch (DeploymentException e) {
+            error(response, 400, e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "admin request failed", e);
-            error(response, 500, "The admin request failed: " + e.getMessage());
+            error(response, 500, "The admin request failed: " + LogText.oneLine(String.valueOf(e.getMessage())));
         }
     }
 

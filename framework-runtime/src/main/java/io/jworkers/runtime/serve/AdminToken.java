@@ -13,11 +13,31 @@ final class AdminToken {
 
     private final byte[] digest;
 
+    /**
+     * The shortest token accepted: 16 characters. A token is the only thing between the network
+     * and deploying code; {@code openssl rand -hex 32} makes a good one.
+     */
+    static final int MIN_LENGTH = 16;
+
     AdminToken(String token) {
-        if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("The admin token is empty");
+        this.digest = sha256(check(token));
+    }
+
+    /**
+     * Checks a token before the host starts.
+     *
+     * @param token the token as configured
+     * @return the token without surrounding white space
+     * @throws IllegalArgumentException if it is empty or shorter than {@link #MIN_LENGTH}
+     */
+    static String check(String token) {
+        String stripped = token == null ? "" : token.strip();
+        if (stripped.length() < MIN_LENGTH) {
+            throw new IllegalArgumentException("the admin token is " + stripped.length() + " characters long; use at least "
+                    + MIN_LENGTH + " (anyone who guesses it can deploy code), e.g. openssl rand -hex 32 > admin-token"
+                    + " && chmod 600 admin-token, then --token-file admin-token");
         }
-        this.digest = sha256(token.strip());
+        return stripped;
     }
 
     boolean matches(String authorization) {

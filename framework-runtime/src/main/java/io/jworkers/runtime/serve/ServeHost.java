@@ -1,15 +1,18 @@
 package io.jworkers.runtime.serve;
 
 import io.jworkers.api.WorkerVersion;
-import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.ConfigLoader;
 import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.config.ServiceBindingConfig;
 import io.jworkers.runtime.config.WorkerConfig;
+import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.DeploymentStore;
+import io.jworkers.runtime.deploy.NewVersion;
+import io.jworkers.runtime.deploy.StagedBundle;
+import io.jworkers.runtime.deploy.StateProblem;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.http.RouteTable;
@@ -18,24 +21,26 @@ import io.jworkers.runtime.loader.WorkerLoadException;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The workers of {@code jworkers serve}: every environment's current version from the
- * {@link DeploymentStore}, loaded at start, and the changes the admin API asks for. A change is
- * checked completely before anything is written or swapped, so a refused one changes nothing.
+ * {@link DeploymentStore}, loaded at start, and the changes the admin API asks for. Every change
+ * (deploy, promote, rollback, secret) is checked completely — config, bindings, secrets, routes,
+ * and the version really loaded and started — before it is committed, so a refused change changes
+ * nothing; the loaded version then takes over atomically. One damaged worker never stops the
+ * host: it is logged and shown as broken, and a deploy repairs it.
  */
 public final class ServeHost implements WorkerRouter, AutoCloseable {
 
@@ -43,6 +48,8 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     private final DeploymentStore store;
     private final WorkerHost host;
+    // Why a worker environment (by slot name) is not running, with what to do.
+    private final Map<String, String> broken = new ConcurrentHashMap<>();
     private volatile EnvironmentRoutes routes = EnvironmentRoutes.NONE;
 
     private ServeHost(DeploymentStore store, WorkerHost host) {
@@ -51,7 +58,8 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     }
 
     /**
-     * Opens the state folder and loads every environment's current version.
+     * Opens the state folder and loads every environment's current version. A worker whose files
+     * are damaged or whose version does not load is logged and shown as broken; the others run.
      *
      * @param stateDir the state folder
      * @return the host
@@ -60,18 +68,33 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         ServeHost serve = new ServeHost(DeploymentStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true));
         for (String worker : serve.store.workers()) {
             for (String environment : serve.store.environments(worker)) {
-                serve.store.current(worker, environment).ifPresent(deployment -> {
-                    try {
-                        serve.load(worker, environment, deployment);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.ERROR, "[" + worker + "] version " + deployment.info().number() + " of " + environment
-                                + " does not load: " + e.getMessage());
-                    }
-                });
+                serve.loadAtStart(worker, environment);
             }
         }
         serve.reroute();
         return serve;
+    }
+
+    private void loadAtStart(String worker, String environment) {
+        String slot = WorkerHost.slotName(worker, environment);
+        try {
+            Optional<Deployment> current = store.current(worker, environment);
+            if (current.isPresent()) {
+                host.load(loadConfig(current.get()), current.get().secrets(), environment, versionOf(current.get().info(), environment));
+            }
+        } catch (DamagedStateException e) {
+            markBroken(slot, worker, e.getMessage());
+        } catch (ConfigException | WorkerLoadException | DeploymentException e) {
+            int number = store.versions(worker, environment).stream().mapToInt(VersionInfo::number).max().orElse(0);
+            markBroken(slot, worker, "version " + currentNumber(worker, environment).orElse(number) + " of " + environment
+                    + " does not load: " + e.getMessage() + ". Deploy a fixed version, or roll back: jworkers rollback "
+                    + worker + flag(environment));
+        }
+    }
+
+    private void markBroken(String slot, String worker, String why) {
+        broken.put(slot, why);
+        LOG.log(Level.ERROR, "[" + worker + "] not running: " + why);
     }
 
     /**
@@ -108,29 +131,26 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @param worker the worker name the caller means
      * @param environment the environment
      * @param bundle the bundle zip
-     * @param message the version's message, possibly {@code null}
+     * @param options the message, secrets to set with it, whether to take routes
      * @return the new version
      * @throws DeployRejectedException if it is refused; nothing changed then
      */
-    public synchronized VersionInfo deploy(String worker, String environment, Path bundle, String message) {
-        Path staging = unpackForCheck(bundle, store.scratch());
+    public synchronized VersionInfo deploy(String worker, String environment, Path bundle, DeployOptions options) {
+        StagedBundle staged;
         try {
-            WorkerConfig config = checkedConfig(staging.resolve(WorkerBundle.CONFIG), worker, environment);
-            tryLoad(config, environment);
-        } finally {
-            deleteTree(staging);
-        }
-        VersionInfo version;
-        try {
-            version = store.deploy(worker, environment, bundle, readConfig(bundle), message);
+            staged = store.stage(bundle);
         } catch (DeploymentException e) {
             throw new DeployRejectedException(400, e.getMessage());
         }
-        load(worker, environment, store.current(worker, environment).orElseThrow());
-        reroute();
-        LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " is live"
-                + (message == null ? "" : ": " + message));
-        return version;
+        try {
+            WorkerConfig config = stagedConfig(staged, worker);
+            checkBindingTargets(config, environment);
+            Map<String, Instant> taken = routesTaken(config, environment, options.takeRoutes());
+            return commit(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(), taken),
+                    options.message() == null ? "deployed" : options.message());
+        } finally {
+            store.discard(staged);
+        }
     }
 
     /**
@@ -143,20 +163,24 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @throws DeployRejectedException if there is no such version or it does not load; nothing changed then
      */
     public synchronized VersionInfo rollback(String worker, String environment, Integer version) {
-        requireDeployed(worker, environment);
-        VersionInfo target = version == null ? previousVersion(worker, environment) : store.versions(worker, environment)
+        int current = requireRunningOrRepairable(worker, environment);
+        VersionInfo target = version == null ? previousVersion(worker, environment, current) : store.versions(worker, environment)
                 .stream().filter(v -> v.number() == version).findFirst()
                 .orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" has no version " + version
-                        + " in " + environment + "; it has " + numbers(worker, environment) + ". See jworkers versions " + worker));
-        VersionInfo current;
+                        + " in " + environment + "; it has " + numbers(worker, environment) + ". See jworkers versions "
+                        + worker + flag(environment)));
+        LoadedWorker[] prepared = new LoadedWorker[1];
         try {
-            current = store.rollback(worker, environment, target.number());
+            store.makeCurrent(worker, environment, target.number(), candidate -> prepared[0] = prepare(candidate, environment));
         } catch (DeploymentException e) {
+            closeQuietly(prepared[0]);
             throw new DeployRejectedException(409, e.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly(prepared[0]);
+            throw e;
         }
-        load(worker, environment, store.current(worker, environment).orElseThrow());
-        reroute();
-        return current;
+        activate(worker, environment, prepared[0], target, "rolled back from version " + current);
+        return target;
     }
 
     /**
@@ -180,110 +204,280 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             throw new DeployRejectedException(400, "Cannot promote \"" + worker + "\" from " + from
                     + " to itself; use jworkers rollback to change its current version");
         }
-        requireDeployed(worker, from);
-        int number = version != null ? version : store.current(worker, from).orElseThrow().info().number();
-        Deployment source = store.deployment(worker, from, number).orElseThrow(() -> new DeployRejectedException(404,
+        Deployment currentSource = currentOrReject(worker, from);
+        int number = version != null ? version : currentSource.info().number();
+        Deployment source = read(() -> store.deployment(worker, from, number)).orElseThrow(() -> new DeployRejectedException(404,
                 "Worker \"" + worker + "\" has no version " + number + " in " + from + "; it has " + numbers(worker, from)
-                        + ". See jworkers versions " + worker + " --env " + from));
-        Deployment settings = store.current(worker, to).orElseThrow(() -> new DeployRejectedException(409,
+                        + ". See jworkers versions " + worker + flag(from)));
+        Deployment settings = read(() -> store.current(worker, to)).orElseThrow(() -> new DeployRejectedException(409,
                 "Worker \"" + worker + "\" has no version in " + to + " to take its settings (routes, bindings, vars) from; "
-                        + "deploy it there once with: jworkers deploy -c CONFIG" + (to.equals(WorkerHost.PRODUCTION) ? "" : " --env " + to)));
+                        + "deploy it there once with: jworkers deploy -c CONFIG" + flag(to)));
         Path bundle = PromotedBundle.write(source, settings, store.scratch());
         try {
-            return deploy(worker, to, bundle, message != null ? message : "Promoted from " + from + " version " + number);
+            return deploy(worker, to, bundle, new DeployOptions(message != null ? message : "Promoted from " + from
+                    + " version " + number, Map.of(), false));
         } finally {
-            deleteTree(bundle);
+            try {
+                Files.deleteIfExists(bundle);
+            } catch (IOException ignored) {
+                // In staging/, which the next start empties.
+            }
         }
     }
 
     /**
-     * Sets a secret of a worker in an environment; a running version sees it from its next
-     * version on (secrets are part of a version's environment, as in Cloudflare, so setting one
-     * reloads the current version).
+     * Sets a secret. A deployed worker gets a new version with the same code and the new secret
+     * set, checked and loaded like a deploy, so {@code versions} shows the change and a rollback
+     * restores the earlier set. A worker never deployed to the environment gets it only when
+     * {@code create} says so (a typo must not create a worker): its first deploy uses it.
      *
      * @param worker the worker
      * @param environment the environment
      * @param key the secret's name
      * @param value the secret
+     * @param create whether a worker not deployed yet may get it
+     * @return the new version, or empty when the secret waits for a first deploy
+     * @throws DeployRejectedException if it is refused; nothing changed then
      */
-    public synchronized void putSecret(String worker, String environment, String key, String value) {
-        try {
-            store.putSecret(worker, environment, key, value);
-        } catch (DeploymentException e) {
-            throw new DeployRejectedException(400, e.getMessage());
+    public synchronized Optional<VersionInfo> putSecret(String worker, String environment, String key, String value,
+            boolean create) {
+        Optional<Deployment> current = read(() -> store.current(worker, environment));
+        if (current.isEmpty()) {
+            if (!create) {
+                throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
+                        + ", so it has no secrets to set. Deployed workers: " + deployedList(environment) + ". To set a"
+                        + " secret before the first deploy, pass --create; or deploy with --secrets-file FILE.");
+            }
+            read(() -> {
+                store.putPendingSecret(worker, environment, key, value);
+                return null;
+            });
+            LOG.log(Level.INFO, "[" + worker + "] secret " + key + " set in " + environment + " for its first deploy");
+            return Optional.empty();
         }
-        store.current(worker, environment).ifPresent(deployment -> load(worker, environment, deployment));
+        Map<String, String> change = new LinkedHashMap<>();
+        change.put(key, value);
+        String what = "Secret " + key + (current.get().secrets().get(key).isPresent() ? " changed" : " set");
+        return Optional.of(commit(worker, environment, new NewVersion(null, current.get().info().sha256(), what, change,
+                current.get().info().routesTaken()), what));
     }
 
-    private void load(String worker, String environment, Deployment deployment) {
-        WorkerConfig config = ConfigLoader.load(deployment.bundleDir().resolve(WorkerBundle.CONFIG), null);
-        VersionInfo info = deployment.info();
-        host.load(config, Secrets.of(store.secrets(worker, environment)), environment, new WorkerVersion(
-                environment + "/" + info.number(), info.number(), environment, info.message() == null ? "" : info.message(),
-                info.createdAt(), info.sha256()));
+    /**
+     * Deletes a secret: a new version without it, as {@link #putSecret} makes one with it.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param key the secret's name
+     * @return the new version, or empty when it was a secret waiting for a first deploy
+     * @throws DeployRejectedException if it is not set, or the current version requires it
+     */
+    public synchronized Optional<VersionInfo> deleteSecret(String worker, String environment, String key) {
+        Optional<Deployment> current = read(() -> store.current(worker, environment));
+        if (current.isEmpty()) {
+            boolean deleted = read(() -> store.deletePendingSecret(worker, environment, key));
+            if (!deleted) {
+                throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
+                        + " and has no secret " + key + " waiting for its first deploy");
+            }
+            LOG.log(Level.INFO, "[" + worker + "] secret " + key + " deleted in " + environment + " before its first deploy");
+            return Optional.empty();
+        }
+        if (current.get().secrets().get(key).isEmpty()) {
+            throw new DeployRejectedException(404, "Worker \"" + worker + "\" has no secret " + key + " in " + environment
+                    + "; it has: " + names(current.get().secrets()));
+        }
+        Map<String, String> change = new LinkedHashMap<>();
+        change.put(key, null);
+        String what = "Secret " + key + " deleted";
+        return Optional.of(commit(worker, environment, new NewVersion(null, current.get().info().sha256(), what, change,
+                current.get().info().routesTaken()), what));
     }
 
-    private WorkerConfig checkedConfig(Path configFile, String worker, String environment) {
+    /**
+     * Deletes a worker from an environment: its versions, secrets and routes. Refused while a
+     * deployed worker binds to it.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @throws DeployRejectedException if it is not deployed there or something binds to it
+     */
+    public synchronized void delete(String worker, String environment) {
+        if (!store.environments(worker).contains(environment) && store.pendingSecretNames(worker, environment).isEmpty()) {
+            throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
+                    + ". Deployed workers: " + deployedList(environment));
+        }
+        List<String> callers = new ArrayList<>();
+        for (String other : store.workers()) {
+            for (String otherEnvironment : store.environments(other)) {
+                if (other.equals(worker) && otherEnvironment.equals(environment)) {
+                    continue;
+                }
+                currentConfig(other, otherEnvironment).ifPresent(config -> config.services().stream()
+                        .filter(binding -> binding.service().equals(worker) && targetEnvironment(binding).equals(environment))
+                        .forEach(binding -> callers.add(other + " (" + otherEnvironment + ", binding " + binding.binding() + ")")));
+            }
+        }
+        if (!callers.isEmpty()) {
+            throw new DeployRejectedException(409, "Cannot delete \"" + worker + "\" from " + environment + ": "
+                    + String.join(", ", callers) + (callers.size() == 1 ? " binds" : " bind") + " to it. Deploy "
+                    + (callers.size() == 1 ? "it" : "them") + " without the binding, or delete " + (callers.size() == 1 ? "it" : "them")
+                    + ", first.");
+        }
+        try {
+            store.delete(worker, environment);
+        } catch (DeploymentException e) {
+            throw new DeployRejectedException(500, e.getMessage());
+        }
+        host.unload(worker, environment);
+        broken.remove(WorkerHost.slotName(worker, environment));
+        reroute();
+        LOG.log(Level.INFO, "[" + worker + "] deleted from " + environment);
+    }
+
+    // Adds a version (checked, loaded, committed), then lets it take over.
+    private VersionInfo commit(String worker, String environment, NewVersion draft, String what) {
+        LoadedWorker[] prepared = new LoadedWorker[1];
+        VersionInfo version;
+        try {
+            version = store.addVersion(worker, environment, draft, candidate -> prepared[0] = prepare(candidate, environment));
+        } catch (DeployRejectedException e) {
+            closeQuietly(prepared[0]);
+            throw e;
+        } catch (DeploymentException e) {
+            closeQuietly(prepared[0]);
+            throw new DeployRejectedException(e instanceof DamagedStateException ? 409 : 400, e.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly(prepared[0]);
+            throw e;
+        }
+        activate(worker, environment, prepared[0], version, what);
+        return version;
+    }
+
+    // Everything a candidate version must pass before its commit: a valid config, its required
+    // secrets, and its classes really loaded and started (the loaded version is kept to take over).
+    private LoadedWorker prepare(Deployment candidate, String environment) {
         WorkerConfig config;
         try {
-            config = ConfigLoader.load(configFile, null);
+            config = loadConfig(candidate);
         } catch (ConfigException e) {
             throw new DeployRejectedException(400, "The bundle's config is not valid: " + e.getMessage());
         }
-        if (!config.name().equals(worker)) {
-            throw new DeployRejectedException(400, "The bundle is worker \"" + config.name() + "\", not \"" + worker + "\"");
-        }
-        List<String> missing = new ArrayList<>();
-        for (ServiceBindingConfig binding : config.services()) {
-            String targetEnvironment = binding.environment() == null ? WorkerHost.PRODUCTION : binding.environment();
-            boolean self = binding.service().equals(worker) && targetEnvironment.equals(environment);
-            if (!self && store.current(binding.service(), targetEnvironment).isEmpty()) {
-                missing.add("binding " + binding.binding() + " targets worker \"" + binding.service() + "\" in "
-                        + targetEnvironment + ", which is not deployed");
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new DeployRejectedException(409, "Deploy of \"" + worker + "\" refused: " + String.join("; ", missing)
-                    + ". Deployed workers: " + deployedList() + ". Deploy the targets first.");
-        }
         List<String> absent = config.requiredSecrets().stream()
-                .filter(secret -> !store.secretNames(worker, environment).contains(secret)).sorted().toList();
+                .filter(secret -> candidate.secrets().get(secret).isEmpty()).sorted().toList();
         if (!absent.isEmpty()) {
-            throw new DeployRejectedException(409, "Deploy of \"" + worker + "\" refused: it requires secret"
+            boolean first = currentNumber(config.name(), environment).isEmpty();
+            throw new DeployRejectedException(409, "Deploy of \"" + config.name() + "\" refused: it requires secret"
                     + (absent.size() == 1 ? " " : "s ") + String.join(", ", absent) + ", not set in " + environment
-                    + ". Set it with: jworkers secret put " + worker + " " + absent.get(0)
-                    + (environment.equals(WorkerHost.PRODUCTION) ? "" : " --env " + environment));
+                    + ". Set it with: jworkers secret put " + config.name() + " " + absent.get(0) + flag(environment)
+                    + (first ? " --create" : "") + " (or deploy with --secrets-file FILE)");
         }
-        return config;
-    }
-
-    // Loads the candidate in a scratch host, so that an entrypoint problem is found before anything changes.
-    private void tryLoad(WorkerConfig config, String environment) {
-        try (WorkerHost scratch = new WorkerHost(Duration.ZERO, true)) {
-            scratch.load(config, Secrets.of(store.secrets(config.name(), environment)), environment);
+        try {
+            return host.prepare(config, candidate.secrets(), versionOf(candidate.info(), environment));
         } catch (WorkerLoadException e) {
-            // The scratch copy's paths mean nothing to the deployer: name the bundle's parts instead.
+            // The store's paths mean nothing to the deployer: name the bundle's parts instead.
             throw new DeployRejectedException(400, "Deploy of \"" + config.name() + "\" refused, its classes do not load: "
                     + e.getMessage().replace(" (" + config.file() + ")", "")
                             .replace(config.file().getParent() + java.io.File.separator, "bundle:"));
         }
     }
 
+    private void activate(String worker, String environment, LoadedWorker prepared, VersionInfo version, String what) {
+        host.activate(prepared, environment);
+        broken.remove(WorkerHost.slotName(worker, environment));
+        reroute();
+        LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " is live: "
+                + LogText.oneLine(what));
+    }
+
+    private WorkerConfig stagedConfig(StagedBundle staged, String worker) {
+        WorkerConfig config;
+        try {
+            config = ConfigLoader.load(staged.configFile(), null);
+        } catch (ConfigException e) {
+            throw new DeployRejectedException(400, "The bundle's config is not valid: " + e.getMessage());
+        }
+        if (!config.name().equals(worker)) {
+            throw new DeployRejectedException(400, "The bundle is worker \"" + config.name() + "\", not \"" + worker + "\"");
+        }
+        return config;
+    }
+
+    private void checkBindingTargets(WorkerConfig config, String environment) {
+        List<String> missing = new ArrayList<>();
+        for (ServiceBindingConfig binding : config.services()) {
+            String target = targetEnvironment(binding);
+            boolean self = binding.service().equals(config.name()) && target.equals(environment);
+            if (!self && !store.environments(binding.service()).contains(target)) {
+                missing.add("binding " + binding.binding() + " targets worker \"" + binding.service() + "\" in "
+                        + target + ", which is not deployed");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DeployRejectedException(409, "Deploy of \"" + config.name() + "\" refused: " + String.join("; ", missing)
+                    + ". Deployed workers: " + deployedList(environment) + ". Deploy the targets first.");
+        }
+    }
+
+    // The routes the new version serves although others declare them: those its current version
+    // took and still declares, and with --take-routes those another worker serves now. Without
+    // the flag, a route another worker serves refuses the deploy, naming that worker.
+    private Map<String, Instant> routesTaken(WorkerConfig config, String environment, boolean take) {
+        String worker = config.name();
+        Map<String, Instant> taken = new TreeMap<>();
+        currentInfo(worker, environment).ifPresent(info -> info.routesTaken().forEach((route, when) -> {
+            if (config.routes().contains(route)) {
+                taken.put(route, when);
+            }
+        }));
+        RouteOwners owners = owners(environment);
+        Map<String, String> conflicts = new TreeMap<>();
+        for (String route : config.routes()) {
+            owners.owner(route).filter(owner -> !owner.equals(worker)).ifPresent(owner -> conflicts.put(route, owner));
+        }
+        if (conflicts.isEmpty()) {
+            return taken;
+        }
+        if (!take) {
+            StringBuilder list = new StringBuilder();
+            conflicts.forEach((route, owner) -> list.append(list.isEmpty() ? "" : ", ").append(route).append(" (served by \"")
+                    .append(owner).append("\")"));
+            throw new DeployRejectedException(409, "Deploy of \"" + worker + "\" refused: "
+                    + (conflicts.size() == 1 ? "its route " : "its routes ") + list + " in " + environment
+                    + (conflicts.size() == 1 ? " belongs" : " belong") + " to another worker. Remove "
+                    + (conflicts.size() == 1 ? "it" : "them") + " from this config or from the other worker's, delete that"
+                    + " worker (jworkers delete NAME" + flag(environment) + "), or pass --take-routes to move "
+                    + (conflicts.size() == 1 ? "it" : "them") + " to \"" + worker + "\".");
+        }
+        Instant now = Instant.now();
+        conflicts.keySet().forEach(route -> taken.put(route, now));
+        conflicts.forEach((route, owner) -> LOG.log(Level.INFO, "[" + worker + "] takes route " + route + " in "
+                + environment + " from " + owner));
+        return taken;
+    }
+
+    private RouteOwners owners(String environment) {
+        List<RouteOwners.Claim> claims = new ArrayList<>();
+        for (String worker : store.workers()) {
+            if (!store.environments(worker).contains(environment)) {
+                continue;
+            }
+            Optional<Deployment> current = currentQuietly(worker, environment);
+            Optional<WorkerConfig> config = current.flatMap(this::configQuietly);
+            if (config.isPresent()) {
+                claims.add(new RouteOwners.Claim(worker, config.get().routes(), current.get().info().routesTaken()));
+            }
+        }
+        return RouteOwners.of(claims);
+    }
+
     private void reroute() {
         Map<String, List<RouteTable.Route>> tables = new TreeMap<>();
         tables.put(WorkerHost.PRODUCTION, new ArrayList<>());
-        for (String worker : store.workers()) {
-            for (String environment : store.environments(worker)) {
-                Optional<Deployment> current = store.current(worker, environment);
-                if (current.isEmpty()) {
-                    continue;
-                }
-                WorkerConfig config = ConfigLoader.load(current.get().bundleDir().resolve(WorkerBundle.CONFIG), null);
-                List<RouteTable.Route> table = tables.computeIfAbsent(environment, e -> new ArrayList<>());
-                for (String pattern : config.routes()) {
-                    table.add(new RouteTable.Route(pattern, host.slot(WorkerHost.slotName(worker, environment))));
-                }
-            }
+        for (String environment : allEnvironments()) {
+            List<RouteTable.Route> table = tables.computeIfAbsent(environment, e -> new ArrayList<>());
+            owners(environment).all().forEach((route, worker) -> table.add(
+                    new RouteTable.Route(route, host.slot(WorkerHost.slotName(worker, environment)))));
         }
         Map<String, RouteTable> previews = new TreeMap<>();
         tables.forEach((environment, table) -> {
@@ -294,85 +488,112 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         routes = new EnvironmentRoutes(RouteTable.of(tables.get(WorkerHost.PRODUCTION)), previews);
     }
 
-    private VersionInfo previousVersion(String worker, String environment) {
-        int current = store.current(worker, environment).orElseThrow().info().number();
+    private List<String> allEnvironments() {
+        return store.workers().stream().flatMap(worker -> store.environments(worker).stream()).distinct().sorted().toList();
+    }
+
+    private VersionInfo previousVersion(String worker, String environment, int current) {
         return store.versions(worker, environment).stream().filter(v -> v.number() < current)
                 .reduce((first, second) -> second)
                 .orElseThrow(() -> new DeployRejectedException(409, "Worker \"" + worker + "\" has no version before "
                         + current + " in " + environment + " to roll back to"));
     }
 
-    private void requireDeployed(String worker, String environment) {
-        if (store.current(worker, environment).isEmpty()) {
-            throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
-                    + ". Deployed workers: " + deployedList());
+    // The current version's number, for a rollback: from the index alone, so that a version whose
+    // files are damaged can still be rolled back from.
+    private int requireRunningOrRepairable(String worker, String environment) {
+        Optional<Integer> current;
+        try {
+            current = store.currentNumber(worker, environment);
+        } catch (DamagedStateException e) {
+            throw new DeployRejectedException(409, e.getMessage());
+        }
+        return current.orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in "
+                + environment + ". Deployed workers: " + deployedList(environment)));
+    }
+
+    private Deployment currentOrReject(String worker, String environment) {
+        return read(() -> store.current(worker, environment)).orElseThrow(() -> new DeployRejectedException(404,
+                "Worker \"" + worker + "\" is not deployed in " + environment + ". Deployed workers: " + deployedList(environment)));
+    }
+
+    /** A store read whose refusal (a bad name, damaged files) is the admin client's problem, not the host's. */
+    private static <T> T read(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (DamagedStateException e) {
+            throw new DeployRejectedException(409, e.getMessage());
+        } catch (DeploymentException e) {
+            throw new DeployRejectedException(400, e.getMessage());
         }
     }
 
-    private String deployedList() {
-        List<String> names = store.workers();
-        return names.isEmpty() ? "none" : String.join(", ", names);
+    private Optional<Integer> currentNumber(String worker, String environment) {
+        try {
+            return store.currentNumber(worker, environment);
+        } catch (DamagedStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<VersionInfo> currentInfo(String worker, String environment) {
+        return currentQuietly(worker, environment).map(Deployment::info);
+    }
+
+    private Optional<Deployment> currentQuietly(String worker, String environment) {
+        try {
+            return store.current(worker, environment);
+        } catch (DamagedStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<WorkerConfig> currentConfig(String worker, String environment) {
+        return currentQuietly(worker, environment).flatMap(this::configQuietly);
+    }
+
+    private Optional<WorkerConfig> configQuietly(Deployment deployment) {
+        try {
+            return Optional.of(loadConfig(deployment));
+        } catch (ConfigException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static WorkerConfig loadConfig(Deployment deployment) {
+        return ConfigLoader.load(deployment.configFile(), null);
+    }
+
+    private static WorkerVersion versionOf(VersionInfo info, String environment) {
+        return new WorkerVersion(environment + "/" + info.number(), info.number(), environment,
+                info.message() == null ? "" : info.message(), info.createdAt(), info.sha256());
+    }
+
+    private static String targetEnvironment(ServiceBindingConfig binding) {
+        return binding.environment() == null ? WorkerHost.PRODUCTION : binding.environment();
+    }
+
+    private static void closeQuietly(LoadedWorker worker) {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    private static String flag(String environment) {
+        return environment.equals(WorkerHost.PRODUCTION) ? "" : " --env " + environment;
+    }
+
+    private static String names(Secrets secrets) {
+        return secrets.names().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(secrets.names()));
+    }
+
+    private String deployedList(String environment) {
+        List<String> names = store.workers().stream().filter(w -> store.environments(w).contains(environment)).toList();
+        return names.isEmpty() ? "none in " + environment : String.join(", ", names);
     }
 
     private List<Integer> numbers(String worker, String environment) {
         return store.versions(worker, environment).stream().map(VersionInfo::number).toList();
-    }
-
-    private static String readConfig(Path bundle) {
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(bundle))) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                if (entry.getName().equals(WorkerBundle.CONFIG)) {
-                    return new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                }
-            }
-        } catch (IOException e) {
-            throw new DeployRejectedException(400, "The bundle is not a readable zip: " + e.getMessage());
-        }
-        throw new DeployRejectedException(400, "The bundle has no " + WorkerBundle.CONFIG + "; build it with jworkers deploy");
-    }
-
-    private static Path unpackForCheck(Path bundle, Path scratch) {
-        try {
-            Path dir = Files.createTempDirectory(scratch, "check");
-            try (InputStream file = Files.newInputStream(bundle); ZipInputStream zip = new ZipInputStream(file)) {
-                boolean any = false;
-                for (ZipEntry entry; (entry = zip.getNextEntry()) != null; any = true) {
-                    Path target = dir.resolve(entry.getName()).normalize();
-                    if (!target.startsWith(dir)) {
-                        throw new DeployRejectedException(400, "The bundle's entry " + entry.getName() + " points outside it");
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(zip, target);
-                    }
-                }
-                if (!any || !Files.exists(dir.resolve(WorkerBundle.CONFIG))) {
-                    throw new DeployRejectedException(400, "The bundle is corrupt or empty: it has no " + WorkerBundle.CONFIG
-                            + ". Build it with jworkers deploy.");
-                }
-            } catch (IOException | RuntimeException e) {
-                deleteTree(dir);
-                if (e instanceof DeployRejectedException rejected) {
-                    throw rejected;
-                }
-                throw new DeployRejectedException(400, "The bundle is corrupt: " + e.getMessage());
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException ignored) {
-            // A scratch folder in the temp dir: best effort.
-        }
     }
 
     @Override
@@ -381,31 +602,56 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     }
 
     /**
-     * Each deployed worker with its bound services and whether they are connected.
+     * Each worker environment with its routes (and who serves them), its bound services and
+     * whether they are connected, and, for a worker that does not run, why and what to do.
      *
      * @return the services view
      */
     public List<ServiceView> services() {
         List<ServiceView> views = new ArrayList<>();
+        Map<String, RouteOwners> owners = new TreeMap<>();
         for (String worker : store.workers()) {
             for (String environment : store.environments(worker)) {
-                Optional<Deployment> current = store.current(worker, environment);
-                if (current.isEmpty()) {
-                    continue;
+                String slot = WorkerHost.slotName(worker, environment);
+                Optional<LoadedWorker> loaded = host.worker(slot);
+                int number = currentNumber(worker, environment).orElse(0);
+                Optional<Deployment> current = Optional.empty();
+                String problem = broken.get(slot);
+                try {
+                    current = store.current(worker, environment);
+                } catch (DamagedStateException e) {
+                    problem = e.getMessage();
                 }
-                WorkerConfig config = ConfigLoader.load(current.get().bundleDir().resolve(WorkerBundle.CONFIG), null);
-                List<ServiceView.Binding> bindings = new ArrayList<>();
-                for (ServiceBindingConfig binding : config.services()) {
-                    String target = WorkerHost.slotName(binding.service(), binding.environment());
-                    bindings.add(new ServiceView.Binding(binding.binding(), binding.service(),
-                            binding.environment() == null ? WorkerHost.PRODUCTION : binding.environment(),
-                            host.worker(target).isPresent()));
+                Optional<WorkerConfig> config = current.flatMap(this::configQuietly);
+                if (current.isPresent() && config.isEmpty() && problem == null) {
+                    problem = "the config of version " + number + " cannot be read; deploy again";
                 }
-                Optional<LoadedWorker> loaded = host.worker(WorkerHost.slotName(worker, environment));
-                views.add(new ServiceView(worker, environment, current.get().info().number(), loaded.isPresent(),
-                        config.routes(), bindings));
+                if (current.isEmpty() && problem == null) {
+                    continue; // a secret waits for a first deploy: nothing to show yet
+                }
+                RouteOwners routeOwners = owners.computeIfAbsent(environment, this::owners);
+                List<ServiceView.Route> routeViews = config.map(c -> c.routes().stream()
+                        .map(route -> new ServiceView.Route(route, routeOwners.owner(route).orElse(worker))).toList())
+                        .orElse(List.of());
+                List<ServiceView.Binding> bindings = config.map(c -> c.services().stream()
+                        .map(binding -> new ServiceView.Binding(binding.binding(), binding.service(), targetEnvironment(binding),
+                                binding.entrypoint(), host.worker(WorkerHost.slotName(binding.service(), binding.environment())).isPresent()))
+                        .toList()).orElse(List.of());
+                views.add(new ServiceView(worker, environment, number, loaded.isPresent() && problem == null,
+                        problem, routeViews, bindings));
             }
         }
         return views;
+    }
+
+    /** The problems in the state folder and the workers that did not load at start, for the start-up report. */
+    public List<StateProblem> problems() {
+        List<StateProblem> problems = new ArrayList<>();
+        for (ServiceView view : services()) {
+            if (view.problem() != null) {
+                problems.add(new StateProblem(view.worker(), view.environment(), view.problem()));
+            }
+        }
+        return problems;
     }
 }

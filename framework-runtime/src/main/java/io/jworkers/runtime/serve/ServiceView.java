@@ -7,13 +7,23 @@ import java.util.List;
  *
  * @param worker the worker
  * @param environment the environment
- * @param version the current version
+ * @param version the current version, 0 when it cannot be read
  * @param running whether that version is loaded
- * @param routes its public routes (none: private)
+ * @param problem why it is not running and what to do, or {@code null} when it runs
+ * @param routes its public routes (none: private), each with the worker that serves it
  * @param bindings its service bindings
  */
-public record ServiceView(String worker, String environment, int version, boolean running, List<String> routes,
-        List<Binding> bindings) {
+public record ServiceView(String worker, String environment, int version, boolean running, String problem,
+        List<Route> routes, List<Binding> bindings) {
+
+    /**
+     * A route the worker declares.
+     *
+     * @param pattern the route
+     * @param servedBy the worker that serves it: this one, or another that took it
+     */
+    public record Route(String pattern, String servedBy) {
+    }
 
     /**
      * A service binding and whether its target runs.
@@ -21,8 +31,9 @@ public record ServiceView(String worker, String environment, int version, boolea
      * @param name the binding name
      * @param service the target worker
      * @param environment the target's environment
+     * @param entrypoint the target's named entrypoint, or {@code null} for its default one
      * @param connected whether the target is loaded
      */
-    public record Binding(String name, String service, String environment, boolean connected) {
+    public record Binding(String name, String service, String environment, String entrypoint, boolean connected) {
     }
 }

@@ -28,12 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * at one step of the store's write, where the process is killed. Each restart on the same state
  * folder must serve version 1 (killed before the commit) or version 2 (killed after it), list the
  * versions to match, have removed the half-written deploy, and take the next deploy — which the
- * next step kills again, so one chain of five processes covers every step.
+ * next step kills again, so one chain of five processes covers every step. (The steps: "staged",
+ * the bundle, the version's record and secrets are written; "loaded", the host loaded and started
+ * the new version; "index-written", the new index is on disk under a temp name; "committed".)
  */
 class KillDuringDeployTest {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final List<String> JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-    private static final List<String> STEPS_BEFORE_COMMIT = List.of("staged", "moved", "index-written");
+    private static final List<String> STEPS_BEFORE_COMMIT = List.of("staged", "loaded", "index-written");
 
     @TempDir
     Path state;
@@ -109,19 +112,27 @@ class KillDuringDeployTest {
         return ServeHarness.cli(host.adminUrl(), token, "", args);
     }
 
-    // What a crash may leave: anything in staging/, temp files, version folders the index does not list.
+    // What a crash may leave: anything in staging/, temp files, version records above the index's "latest",
+    // bundles no version names.
     private List<String> debris() throws IOException {
-        Path index = state.resolve("workers/hello/production/deployments.json");
-        String listed = Files.exists(index) ? Files.readString(index) : "";
+        Path index = state.resolve("workers/hello/production/index.json");
+        int latest = Files.exists(index) ? JSON.readTree(index.toFile()).path("latest").asInt() : 0;
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(state)) {
             files.filter(p -> state.resolve("staging").equals(p.getParent()) || p.getFileName().toString().endsWith(".tmp"))
                     .forEach(p -> found.add(state.relativize(p).toString()));
         }
+        List<String> named = new ArrayList<>();
         for (String version : versionFolders()) {
-            if (!listed.contains("\"number\" : " + version + ",")) {
-                found.add("versions/" + version + " (not in the index)");
+            if (Integer.parseInt(version) > latest) {
+                found.add("versions/" + version + " (above the index's latest, " + latest + ")");
             }
+            named.add(JSON.readTree(state.resolve("workers/hello/production/versions/" + version + ".json").toFile())
+                    .path("sha256").asText());
+        }
+        try (Stream<Path> bundles = Files.list(state.resolve("bundles"))) {
+            bundles.map(p -> p.getFileName().toString()).filter(hash -> !named.contains(hash))
+                    .forEach(hash -> found.add("bundles/" + hash + " (no version names it)"));
         }
         return found;
     }
@@ -131,8 +142,8 @@ class KillDuringDeployTest {
         if (!Files.isDirectory(versions)) {
             return List.of();
         }
-        try (Stream<Path> dirs = Files.list(versions)) {
-            return dirs.map(p -> p.getFileName().toString()).sorted().toList();
+        try (Stream<Path> files = Files.list(versions)) {
+            return files.map(p -> p.getFileName().toString().replace(".json", "")).sorted().toList();
         }
     }
 }

@@ -59,8 +59,8 @@ class SecretsHygieneTest {
         try (host) {
             Path config = vault("vault", "\"API_KEY\"", "");
             assertEquals(1, cli(host, "", "deploy", "-c", config.toString()).code(), "refused: API_KEY is not set");
-            assertEquals("Secret API_KEY of vault set in production\n",
-                    cli(host, secret + "\n", "secret", "put", "vault", "API_KEY").out());
+            assertEquals("Secret API_KEY of vault set in production for its first deploy\n",
+                    cli(host, secret + "\n", "secret", "put", "vault", "API_KEY", "--create").out());
             assertEquals(0, cli(host, "", "deploy", "-c", config.toString(), "-m", "first").code());
             assertEquals(0, cli(host, "", "deploy", "-c", config.toString(), "-m", "second").code());
 
@@ -79,15 +79,16 @@ class SecretsHygieneTest {
                     ", \"services\": [{ \"binding\": \"B\", \"service\": \"nowhere\" }]").toString());
             assertEquals(1, bound.code());
             assertTrue(bound.err().contains("targets worker \"nowhere\""), bound.err());
-            assertEquals(1, cli(host, secret, "secret", "put", "vault", "bad-key").code());
+            assertEquals(1, cli(host, secret, "secret", "put", "vault", "1bad").code());
             assertEquals(1, cli(host, secret, "secret", "put", "Bad_Worker", "API_KEY").code());
 
             assertEquals(0, cli(host, rotated, "secret", "put", "vault", "API_KEY").code());
             assertEquals(200, get(host, "/check", "x-key", rotated).statusCode(), "the rotated secret is live");
-            assertEquals(0, cli(host, staging, "secret", "put", "vault", "API_KEY", "--env", "staging").code());
+            assertEquals(0, cli(host, staging, "secret", "put", "vault", "API_KEY", "--env", "staging", "--create").code());
             assertEquals(0, cli(host, "", "deploy", "-c", config.toString(), "--env", "staging").code());
             assertEquals(0, cli(host, "", "rollback", "vault").code());
-            assertEquals(200, get(host, "/check", "x-key", rotated).statusCode(), "a rollback keeps the current secrets");
+            assertEquals(200, get(host, "/check", "x-key", secret).statusCode(), "a rollback restores that version's secrets");
+            assertEquals(403, get(host, "/check", "x-key", rotated).statusCode());
 
             for (String listing : List.of("/v1/services", "/v1/workers/vault/versions", "/v1/workers/vault/versions?env=staging")) {
                 HttpResponse<String> response = Http.get(host.adminUrl() + listing, "authorization", "Bearer " + ServeHarness.TOKEN);
@@ -127,12 +128,12 @@ class SecretsHygieneTest {
                 }
             }
         }
-        for (Path dir : List.of(state.resolve("secrets"), state.resolve("secrets/vault"))) {
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), dir.toString());
+        for (String dir : List.of("secrets", "secrets/vault", "secrets/vault/production", "secrets/vault/staging")) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(dir))), dir);
         }
-        assertEquals(List.of("production.json", "staging.json"), Files.list(state.resolve("secrets/vault"))
-                .map(p -> p.getFileName().toString()).sorted().toList());
-        assertTrue(Files.readString(state.resolve("secrets/vault/production.json")).contains(rotated), "the store holds the rotated value");
+        assertEquals(List.of("1.json", "2.json", "3.json"), Files.list(state.resolve("secrets/vault/production"))
+                .map(p -> p.getFileName().toString()).sorted().toList(), "each version has its own set");
+        assertTrue(Files.readString(state.resolve("secrets/vault/production/3.json")).contains(rotated), "the store holds the rotated value");
     }
 
     private HttpResponse<String> get(ForkedHost host, String path, String... headers) {

@@ -131,9 +131,10 @@ class ServeTest {
         Result refused = cli("", "deploy", "-c", needs.toString());
         assertEquals(1, refused.code());
         assertEquals("jworkers deploy: Deploy of \"hello\" refused: it requires secret API_KEY, not set in production. "
-                + "Set it with: jworkers secret put hello API_KEY\n", refused.err());
+                + "Set it with: jworkers secret put hello API_KEY --create (or deploy with --secrets-file FILE)\n", refused.err());
 
-        assertEquals("Secret API_KEY of hello set in production\n", cli("s3cr3t-value", "secret", "put", "hello", "API_KEY").out());
+        assertEquals("Secret API_KEY of hello set in production for its first deploy\n",
+                cli("s3cr3t-value", "secret", "put", "hello", "API_KEY", "--create").out());
         assertEquals(0, cli("", "deploy", "-c", needs.toString()).code());
         assertFalse(cli("", "services").out().contains("s3cr3t-value"));
         assertFalse(cli("", "versions", "hello").out().contains("s3cr3t-value"));
@@ -182,8 +183,8 @@ class ServeTest {
     @Test
     void aPreviewEnvironmentAnswersOnItsOwnHostNameWithItsOwnVarsAndSecrets() {
         Path config = helloIn("envs", ", \"secrets\": { \"required\": [\"API_KEY\"] }");
-        assertEquals(0, cli("prod-key", "secret", "put", "hello", "API_KEY").code());
-        Result put = cli("staging-key", "secret", "put", "hello", "API_KEY", "--env", "staging");
+        assertEquals(0, cli("prod-key", "secret", "put", "hello", "API_KEY", "--create").code());
+        Result put = cli("staging-key", "secret", "put", "hello", "API_KEY", "--env", "staging", "--create");
         assertEquals(0, put.code(), put.err());
         assertEquals(0, cli("", "deploy", "-c", config.toString()).code());
         Result staging = cli("", "deploy", "-c", config.toString(), "--env", "staging", "-m", "try it");
@@ -255,8 +256,9 @@ class ServeTest {
                   "services": [{ "binding": "PRODUCTION", "service": "hello", "environment": "production" },
                                { "binding": "CANARY", "service": "hello", "environment": "canary" }] }
                 """;
+        // The gateway takes "/*" from hello, which keeps serving through the bindings.
         assertEquals(0, cli("", "deploy", "-c", WorkerDirs.config(work, "all", gateway.formatted(
-                json(Fixtures.classes("canary")), "100")).toString()).code());
+                json(Fixtures.classes("canary")), "100")).toString(), "--take-routes").code());
         assertEquals("hello from canary at /a", Http.get(url() + "/a").body().substring(0, 23));
         var retried = Http.get(url() + "/flaky");
         assertEquals(200, retried.statusCode(), "a canary 5xx on GET is retried on production");

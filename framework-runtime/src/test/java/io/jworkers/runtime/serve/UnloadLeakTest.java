@@ -59,13 +59,13 @@ class UnloadLeakTest {
 
         try (ServeHarness harness = ServeHarness.start(state, work)) {
             ServeHost serve = harness.serve();
-            serve.deploy("back", WorkerHost.PRODUCTION, backs.get(0), null);
-            serve.deploy("front", WorkerHost.PRODUCTION, fronts.get(0), null);
+            serve.deploy("back", WorkerHost.PRODUCTION, backs.get(0), DeployOptions.NONE);
+            serve.deploy("front", WorkerHost.PRODUCTION, fronts.get(0), DeployOptions.NONE);
             exercise(harness, "a", "v1");
             // One warm-up round trip through a redeploy of each, so that the baseline holds what
             // a redeploy loads once per host (JDK, Helidon and Jackson classes), not per version.
-            serve.deploy("back", WorkerHost.PRODUCTION, backs.get(1), null);
-            serve.deploy("front", WorkerHost.PRODUCTION, fronts.get(1), null);
+            serve.deploy("back", WorkerHost.PRODUCTION, backs.get(1), DeployOptions.NONE);
+            serve.deploy("front", WorkerHost.PRODUCTION, fronts.get(1), DeployOptions.NONE);
             exercise(harness, "b", "v2");
             long before = usedHeapAfterGc();
 
@@ -75,11 +75,11 @@ class UnloadLeakTest {
             for (int i = 1; i <= REDEPLOYS; i++) {
                 retired.add(new WeakReference<>(serve.host().worker("back").orElseThrow().loader()));
                 back = i % 2 == 1 ? "v1" : "v2";
-                serve.deploy("back", WorkerHost.PRODUCTION, backs.get(i % 2 == 1 ? 0 : 1), "redeploy " + i);
+                serve.deploy("back", WorkerHost.PRODUCTION, backs.get(i % 2 == 1 ? 0 : 1), DeployOptions.message("redeploy " + i));
                 if (i % 10 == 5) {
                     retired.add(new WeakReference<>(serve.host().worker("front").orElseThrow().loader()));
                     front = front.equals("a") ? "b" : "a";
-                    serve.deploy("front", WorkerHost.PRODUCTION, fronts.get(front.equals("a") ? 0 : 1), "redeploy " + i);
+                    serve.deploy("front", WorkerHost.PRODUCTION, fronts.get(front.equals("a") ? 0 : 1), DeployOptions.message("redeploy " + i));
                 }
                 if (i < REDEPLOYS) {
                     // No request after the last deploy: nothing may need a new call to let go of an old version.

@@ -1,0 +1,104 @@
+package io.jworkers.runtime.deploy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.jworkers.runtime.config.NameRules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Secret sets on disk: one JSON object of names to values per file, each file readable by its
+ * owner only, inside owner-only folders. Values never appear in an exception or a log line: a
+ * file that cannot be parsed is reported without Jackson's message, which may quote it.
+ */
+final class SecretSets {
+
+    /**
+     * The largest secret value, in UTF-8 bytes: 64 KiB, as common platforms allow (Cloudflare's
+     * secrets and AWS Secrets Manager's values are both capped there). Larger values belong in a
+     * file or a store the worker reads, not in its environment.
+     */
+    static final int MAX_VALUE_BYTES = 64 * 1024;
+
+    /** The most secrets one worker environment may have (Cloudflare allows 128 variables and secrets). */
+    static final int MAX_SECRETS = 128;
+
+    // Files written by older versions may hold longer values than MAX_VALUE_BYTES: they must still
+    // be readable, so that the worker stays manageable and the secret can be replaced.
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                    .build())
+            .build();
+    private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() { };
+
+    private final DurableFiles files;
+
+    SecretSets(DurableFiles files) {
+        this.files = files;
+    }
+
+    /** The set in {@code file}, or empty if there is no such file. */
+    Optional<Map<String, String>> read(Path file) {
+        Optional<byte[]> bytes;
+        try {
+            bytes = DurableFiles.read(file);
+        } catch (IOException e) {
+            throw new DamagedStateException("Cannot read the secrets file " + file + ": " + e.getClass().getSimpleName());
+        }
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(bytes.get(), MAP));
+        } catch (IOException e) {
+            throw new DamagedStateException("The secrets file " + file + " is not a JSON object of strings; restore it"
+                    + " from a backup, or set the secrets again with jworkers secret put");
+        }
+    }
+
+    /** Writes {@code secrets} to {@code file} atomically, owner-only from its first byte on. */
+    void write(Path file, Map<String, String> secrets) {
+        try {
+            files.createDirs(file.getParent().getParent(), true);
+            files.createDirs(file.getParent(), true);
+            files.replace(file, JSON.writeValueAsBytes(new TreeMap<>(secrets)), true);
+        } catch (IOException e) {
+            throw new DeploymentException("Cannot write the secrets file " + file + ": " + e.getClass().getSimpleName()
+                    + " " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks a secret's name and value before anything is stored.
+     *
+     * @throws DeploymentException naming the rule it breaks, never quoting the value
+     */
+    static void check(String name, String value) {
+        if (name == null || !NameRules.SECRET_NAME.matcher(name).matches()) {
+            throw new DeploymentException("Invalid secret name \"" + name + "\": " + NameRules.SECRET_NAME_RULE);
+        }
+        if (value == null || value.isEmpty()) {
+            throw new DeploymentException("Secret \"" + name + "\" needs a value");
+        }
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_VALUE_BYTES) {
+            throw new DeploymentException("Secret \"" + name + "\" is " + bytes + " bytes; a secret may have at most "
+                    + MAX_VALUE_BYTES + " bytes (64 KiB). Keep larger data in a file or a store the worker reads.");
+        }
+    }
+
+    /** Checks how many secrets a set has. */
+    static void checkCount(Map<String, String> secrets) {
+        if (secrets.size() > MAX_SECRETS) {
+            throw new DeploymentException("A worker may have at most " + MAX_SECRETS + " secrets per environment; this"
+                    + " change would make " + secrets.size() + ". Delete some with jworkers secret delete.");
+        }
+    }
+}
