@@ -231,9 +231,12 @@ final class AdminCommands {
                 String servedBy = route.path("servedBy").asText(worker);
                 routes.add(route.path("pattern").asText() + (servedBy.equals(worker) ? "" : " (served by " + servedBy + ")"));
             }
-            out.printf("%s (%s)  version %d  %s  %s%n", worker, service.path("environment").asText(),
-                    service.path("version").asInt(), service.path("running").asBoolean() ? "running" : "NOT RUNNING",
-                    routes.isEmpty() ? "private" : "routes " + String.join(", ", routes));
+            int version = service.path("version").asInt();
+            boolean running = service.path("running").asBoolean();
+            // A worker that does not run may not even have a readable config: no routes shown is not "private".
+            String reach = routes.isEmpty() ? (running ? "  private" : "") : "  routes " + String.join(", ", routes);
+            out.printf("%s (%s)  version %s  %s%s%n", worker, service.path("environment").asText(),
+                    version > 0 ? Integer.toString(version) : "?", running ? "running" : "NOT RUNNING", reach);
             if (!service.path("problem").isMissingNode() && !service.path("problem").isNull()) {
                 out.printf("  problem: %s%n", service.path("problem").asText());
             }

@@ -54,24 +54,43 @@ final class BundleUnpacking {
             if (config == null) {
                 throw new DeploymentException("The bundle has no " + WorkerBundle.CONFIG + "; build it with jworkers deploy");
             }
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            content.forEach((name, bytes) -> {
-                sha.update(name.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                sha.update(Long.toString(bytes.length).getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                sha.update(bytes);
-            });
-            return new Result(HexFormat.of().formatHex(sha.digest()), new String(config, StandardCharsets.UTF_8));
+            return new Result(hash(content), new String(config, StandardCharsets.UTF_8));
         } catch (ZipException e) {
             DurableFiles.deleteQuietly(target);
             throw new DeploymentException("Bundle zip is corrupt (" + e.getMessage() + "); rebuild the bundle");
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (IOException e) {
             DurableFiles.deleteQuietly(target);
             throw new DeploymentException("Unpacking the bundle failed: " + e, e);
         } catch (RuntimeException e) {
             DurableFiles.deleteQuietly(target);
             throw e;
         }
+    }
+
+    static String hashFolder(Path folder) throws IOException {
+        Map<String, byte[]> content = new TreeMap<>();
+        try (var files = Files.walk(folder)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                content.put(folder.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+            }
+        }
+        return hash(content);
+    }
+
+    private static String hash(Map<String, byte[]> content) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        content.forEach((name, bytes) -> {
+            sha.update(name.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(Long.toString(bytes.length).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(bytes);
+        });
+        return HexFormat.of().formatHex(sha.digest());
     }
 }

@@ -394,6 +394,11 @@ public final class DeploymentStore {
                     writeIndex(worker, environment, new Index(null, 0));
                 }
                 files.createDirs(layout.versions(worker, environment), false);
+                if (draft.staged() != null && Files.isDirectory(bundle) && !intact(bundle, info.sha256())) {
+                    // The copy on disk was damaged: the fresh upload replaces it (what ran from it was broken anyway).
+                    LOG.log(Level.WARNING, "the stored bundle " + bundle + " was damaged; replaced by the one deployed now");
+                    DurableFiles.moveAtomically(bundle, layout.staging().resolve("damaged-" + UUID.randomUUID()));
+                }
                 if (draft.staged() != null && !Files.isDirectory(bundle)) {
                     files.createDirs(layout.bundles(), false);
                     DurableFiles.moveAtomically(draft.staged().dir(), bundle);
@@ -438,15 +443,31 @@ public final class DeploymentStore {
     // version's (an index was lost), else those set before the first deploy.
     private Map<String, String> baseSecrets(String worker, String environment, Optional<Index> index) {
         if (index.isPresent() && index.get().current() != null) {
-            return secretSets.read(layout.versionSecrets(worker, environment, index.get().current())).orElse(Map.of());
+            try {
+                return secretSets.read(layout.versionSecrets(worker, environment, index.get().current())).orElse(Map.of());
+            } catch (DamagedStateException e) {
+                LOG.log(Level.WARNING, "[" + worker + "] " + e.getMessage() + "; the new version starts from an older set");
+            }
         }
         for (int number = highestVersionFile(worker, environment); number > 0; number--) {
-            Optional<Map<String, String>> set = secretSets.read(layout.versionSecrets(worker, environment, number));
-            if (set.isPresent()) {
-                return set.get();
+            try {
+                Optional<Map<String, String>> set = secretSets.read(layout.versionSecrets(worker, environment, number));
+                if (set.isPresent()) {
+                    return set.get();
+                }
+            } catch (DamagedStateException e) {
+                // An older one may be readable.
             }
         }
         return secretSets.read(layout.pendingSecrets(worker, environment)).orElse(Map.of());
+    }
+
+    private static boolean intact(Path bundle, String sha256) {
+        try {
+            return BundleUnpacking.hashFolder(bundle).equals(sha256);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

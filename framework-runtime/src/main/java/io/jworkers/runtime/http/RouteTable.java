@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * Public routes to workers, as in Cloudflare: a pattern ending in {@code *} matches every path
  * that starts with what precedes it ({@code /api/*} matches {@code /api/} and {@code /api/users},
- * not {@code /api}); any other pattern matches its path exactly. The longest pattern wins.
+ * not {@code /api}); any other pattern matches its path exactly. The pattern with the longest
+ * literal part wins, and an exact pattern wins over a prefix pattern as long ({@code /a} over
+ * {@code /*} for the path {@code /a}).
  * Immutable: a deploy builds a new table.
  */
 public final class RouteTable implements WorkerRouter {
@@ -35,8 +37,15 @@ public final class RouteTable implements WorkerRouter {
      */
     public static RouteTable of(List<Route> routes) {
         List<Route> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparingInt((Route route) -> route.pattern().length()).reversed());
+        // The most specific first: the longest literal part ("/api/*" has "/api/"), and an exact
+        // pattern before a prefix pattern with as long a literal part.
+        sorted.sort(Comparator.comparingInt((Route route) -> literalLength(route.pattern())).reversed()
+                .thenComparing(route -> route.pattern().endsWith("*")));
         return new RouteTable(List.copyOf(sorted));
+    }
+
+    private static int literalLength(String pattern) {
+        return pattern.endsWith("*") ? pattern.length() - 1 : pattern.length();
     }
 
     @Override

@@ -286,6 +286,11 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             throw new DeployRejectedException(404, "Worker \"" + worker + "\" has no secret " + key + " in " + environment
                     + "; it has: " + names(current.get().secrets()));
         }
+        if (currentConfig(worker, environment).map(config -> config.requiredSecrets().contains(key)).orElse(false)) {
+            throw new DeployRejectedException(409, "Cannot delete secret " + key + " of \"" + worker + "\" in " + environment
+                    + ": its current version " + current.get().info().number() + " requires it (\"secrets\": { \"required\" })."
+                    + " Deploy a version that does not require it first.");
+        }
         Map<String, String> change = new LinkedHashMap<>();
         change.put(key, null);
         String what = "Secret " + key + " deleted";
