@@ -22,7 +22,7 @@ public final class ForkedHost implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile("Ready on (http://127\\.0\\.0\\.1:\\d+)");
     private static final Pattern SERVING = Pattern.compile(
-            "Serving on (http://127\\.0\\.0\\.1:\\d+); admin API on (http://127\\.0\\.0\\.1:\\d+)");
+            "Serving on (http://127\\.0\\.0\\.1:\\d+); admin API on (http://[0-9.]+:\\d+)");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -89,9 +89,23 @@ public final class ForkedHost implements AutoCloseable {
      * @return the running host
      */
     public static ForkedHost serve(List<String> jvmOptions, Path state, Path tokenFile) {
+        return serve(jvmOptions, state, tokenFile, List.of());
+    }
+
+    /**
+     * Starts {@code jworkers serve} in a new JVM with more options, e.g. {@code --admin-ip 0.0.0.0}.
+     *
+     * @param jvmOptions JVM options
+     * @param state the state folder
+     * @param tokenFile the admin token's file
+     * @param serveOptions more options of {@code serve}, after the others (so they win)
+     * @return the running host
+     */
+    public static ForkedHost serve(List<String> jvmOptions, Path state, Path tokenFile, List<String> serveOptions) {
         List<String> command = javaCommand(jvmOptions);
         command.addAll(List.of("serve", "--state", state.toString(), "--ip", "127.0.0.1", "--port", "0",
                 "--admin-port", "0", "--token-file", tokenFile.toString()));
+        command.addAll(serveOptions);
         return start(command, SERVING);
     }
 
