@@ -271,6 +271,52 @@ class ErrorCatalogueTest {
             assertTrue(deployed.isEmpty(), deployed);
             return admin("rollback", "hello", "7");
         });
+        CASES.put("JW-DEPLOY-ROUTE-TAKEN", () -> {
+            assertEquals("", admin("deploy", "-c", named("owner", "\"routes\": [\"/shop/*\"]").toString()));
+            return admin("deploy", "-c", named("shop", "\"routes\": [\"/shop/*\"]").toString());
+        });
+        CASES.put("JW-DEPLOY-DELETE-BOUND", () -> {
+            assertEquals("", admin("deploy", "-c", named("ledger", "\"routes\": []").toString()));
+            assertEquals("", admin("deploy", "-c", named("billing", "\"services\": [{ \"binding\": \"LEDGER\", \"service\": \"ledger\" }]").toString()));
+            return admin("delete", "ledger");
+        });
+        CASES.put("JW-SECRET-NOT-DEPLOYED", () -> adminWithInput("value", "secret", "put", "vault-typo", "API_KEY"));
+        CASES.put("JW-SECRET-TOO-LARGE", () -> {
+            assertEquals("", admin("deploy", "-c", named("vault", "\"routes\": []").toString()));
+            return adminWithInput("x".repeat(64 * 1024 + 1), "secret", "put", "vault", "CERT");
+        });
+        CASES.put("JW-SECRET-REQUIRED", () -> {
+            assertEquals("", adminWithInput("value", "secret", "put", "keeper", "API_KEY", "--create"));
+            assertEquals("", admin("deploy", "-c", named("keeper", "\"secrets\": { \"required\": [\"API_KEY\"] }").toString()));
+            return admin("secret", "delete", "keeper", "API_KEY");
+        });
+        CASES.put("JW-ADMIN-BAD-NAME", () -> admin("versions", "Hello"));
+        CASES.put("JW-ADMIN-WRONG-PORT", () -> cli(List.of("services", "--host", "http://127.0.0.1:" + serveIngress.port()),
+                Map.of("JWORKERS_ADMIN_TOKEN", TOKEN)));
+        CASES.put("JW-SERVE-SHORT-TOKEN", () -> cli(List.of("serve", "--state", tmp.resolve("unused-state").toString(),
+                "--token-file", WorkerDirs.write(tmp.resolve("short-token"), "dev-token").toString()), Map.of()));
+        CASES.put("JW-SERVE-WORKER-BROKEN", () -> {
+            WorkerDirs.write(tmp.resolve("broken-state/workers/alpha/production/index.json"), "{\"current\": 2, \"lat");
+            try (ServeHost damaged = ServeHost.open(tmp.resolve("broken-state"))) {
+                return "[alpha] not running: " + damaged.problems().get(0).message();
+            }
+        });
+    }
+
+    private static Path named(String name, String fields) {
+        return WorkerDirs.config(tmp, "named-" + name, """
+                { "name": "%s", "classpath": [%s], "vars": { "WHO": "%s" }, %s }
+                """.formatted(name, json(Fixtures.classes("hello")), name, fields));
+    }
+
+    private static String adminWithInput(String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--host", adminUrl()));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(all, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("JWORKERS_ADMIN_TOKEN", TOKEN));
+        return code == 0 ? "" : err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
     }
 
     // ---------------------------------------------------------------- the checks
