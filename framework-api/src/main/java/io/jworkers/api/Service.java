@@ -49,22 +49,36 @@ public interface Service {
 
     /**
      * A typed RPC stub: each method of the contract calls the target's public method of the
-     * same name and arity.
+     * same name and arity, synchronously on the caller's thread (a method returning
+     * {@code CompletableFuture} or {@code CompletionStage} runs on a new virtual thread of the same
+     * pipeline). Arguments are copied into the target's parameter types and results into the
+     * contract's return types, as structured clone does; shared immutable values pass by
+     * reference. Each call of a stub method throws what {@link #fetch(Request)} throws, and
+     * {@link ConversionException} for a value that cannot cross, {@link ServiceUnavailableException}
+     * when the target is not loaded. The stub is made once per binding and contract and may be kept.
      *
-     * @param contract an interface
+     * @param contract an interface declared by the caller
      * @param <T> the contract type
      * @return the stub
-     * @throws UnsupportedOperationException until typed RPC is available in this host
+     * @throws IllegalArgumentException if {@code contract} is not an interface
+     * @throws ContractMismatchException if the target lacks a method of the contract, or has it
+     *     with another arity (the message lists what the target implements)
      */
     <T> T rpc(Class<T> contract);
 
     /**
-     * Calls a public method of the target by name.
+     * Calls a public method of the target by name, with arguments copied as {@link #rpc} copies
+     * them; the result comes back as a shared value, or as plain data (maps, lists, strings,
+     * numbers) for anything that is copied.
      *
      * @param method the method name
      * @param args the arguments
      * @return the result
-     * @throws UnsupportedOperationException until RPC is available in this host
+     * @throws RpcMethodNotFoundException if the target has no public method of that name (the
+     *     message lists those it has)
+     * @throws ServiceUnavailableException if the target is not loaded
+     * @throws ConversionException if an argument or the result cannot cross
+     * @throws RuntimeException what {@link #fetch(Request)} throws otherwise
      */
     Object call(String method, Object... args);
 

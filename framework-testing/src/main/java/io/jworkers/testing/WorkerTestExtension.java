@@ -147,6 +147,20 @@ public final class WorkerTestExtension implements BeforeEachCallback, AfterEachC
     }
 
     /**
+     * Adds a worker to the host and sets its vars, secrets or replaced bindings.
+     *
+     * <pre>{@code .withWorker("../example-auth/worker.jsonc", auth -> auth.withSecret("SECRET_TOKEN", "t0k3n"))}</pre>
+     *
+     * @param config its config file's path, relative to the module folder (the working directory of a Maven test)
+     * @param setup changes the worker's setup
+     * @return this extension
+     * @see #withWorker(Path, Consumer)
+     */
+    public WorkerTestExtension withWorker(String config, Consumer<WorkerSetup> setup) {
+        return withWorker(Path.of(config), setup);
+    }
+
+    /**
      * Adds a worker given by its entrypoint class (see {@link #forClass}) to the host.
      *
      * @param entrypoint its default entrypoint class

@@ -74,6 +74,8 @@ class IdeConfigurationsTest {
                     option.getAttribute("name").equals("MakeProject") && option.getAttribute("enabled").equals("true")),
                     file + ": needs the before-launch task Build Project (MakeProject), which also compiles the examples");
             checkArguments(file.toString(), Arrays.asList(options.getOrDefault("PROGRAM_PARAMETERS", "").split(" +")));
+            assertFalse(Files.readString(file).contains("JWORKERS_ADMIN_TOKEN"), file + ": an admin token in the environment"
+                    + " is readable by every worker (System.getenv()); pass --token-file");
         }
     }
 
@@ -98,6 +100,8 @@ class IdeConfigurationsTest {
             List<String> args = new ArrayList<>();
             configuration.path("args").forEach(arg -> args.add(arg.asText()));
             checkArguments(name, args);
+            assertTrue(configuration.path("env").path("JWORKERS_ADMIN_TOKEN").isMissingNode(), name + ": an admin token in"
+                    + " the environment is readable by every worker (System.getenv()); pass --token-file");
 
             String taskLabel = configuration.path("preLaunchTask").asText();
             JsonNode task = taskByLabel.get(taskLabel);
@@ -178,6 +182,11 @@ class IdeConfigurationsTest {
                 assertTrue(state > 0 && state + 1 < args.size(), where + ": serve needs --state DIR");
                 assertTrue(REPO.resolve(args.get(state + 1)).normalize().startsWith(REPO.resolve("target")),
                         where + ": the state folder belongs under target/ (git-ignored)");
+                int token = args.indexOf("--token-file");
+                assertTrue(token > 0 && token + 1 < args.size(), where + ": the admin token comes in a file, which workers"
+                        + " cannot read with System.getenv()");
+                assertTrue(REPO.resolve(args.get(token + 1)).normalize().startsWith(REPO.resolve("target")),
+                        where + ": the token file belongs under target/ (git-ignored)");
             }
             default -> fail(where + ": unexpected command " + args);
         }

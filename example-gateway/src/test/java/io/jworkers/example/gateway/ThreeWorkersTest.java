@@ -8,7 +8,6 @@ import io.jworkers.api.Response;
 import io.jworkers.api.Service;
 import io.jworkers.testing.Worker;
 import io.jworkers.testing.WorkerTestExtension;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,7 +18,7 @@ class ThreeWorkersTest {
 
     @RegisterExtension
     static final WorkerTestExtension workers = WorkerTestExtension.forConfig("worker.jsonc")
-            .withWorker(Path.of("../example-auth/worker.jsonc"), auth -> auth.withSecret("SECRET_TOKEN", TOKEN))
+            .withWorker("../example-auth/worker.jsonc", auth -> auth.withSecret("SECRET_TOKEN", TOKEN))
             .withWorker("../example-application/worker.jsonc");
 
     private static Request.Builder request(String method, String path) {

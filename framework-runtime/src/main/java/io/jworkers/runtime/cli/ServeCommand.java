@@ -3,11 +3,13 @@ package io.jworkers.runtime.cli;
 import io.jworkers.runtime.http.IngressServer;
 import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.serve.AdminServer;
+import io.jworkers.runtime.serve.AdminTokenFile;
 import io.jworkers.runtime.serve.ServeHost;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -23,7 +25,8 @@ final class ServeCommand {
             new CommandLine.Option("--ip", null, "ADDRESS", "public address, default 0.0.0.0"),
             new CommandLine.Option("--admin-port", null, "PORT", "admin API port, default 9090; 0 picks a free one"),
             new CommandLine.Option("--admin-ip", null, "ADDRESS", "admin API address, default 127.0.0.1"),
-            new CommandLine.Option("--token-file", null, "FILE", "the admin token, else $" + AdminClient.TOKEN_VARIABLE),
+            new CommandLine.Option("--token-file", null, "FILE", "the admin token (a missing file is created with a new one),"
+                    + " else $" + AdminClient.TOKEN_VARIABLE),
             new CommandLine.Option("--max-body", null, "SIZE", "largest request body, default 100MiB"),
             new CommandLine.Option("--read-timeout", null, "TIME", DevCommand.READ_TIMEOUT_HELP),
             new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP));
@@ -48,7 +51,7 @@ final class ServeCommand {
         IngressSettings settings = DevCommand.clientTimeouts("serve", line, IngressSettings.defaults(
                         line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
                 .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
-        String token = AdminClient.token("serve", line.last("--token-file").orElse(null), environment);
+        String token = serveToken(line);
         AdminServer.checkToken(token);
         String adminIp = line.last("--admin-ip").orElse("127.0.0.1");
         if (!isLoopback(adminIp)) {
@@ -97,5 +100,20 @@ final class ServeCommand {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    // --token-file (created with a new token when missing), else $JWORKERS_ADMIN_TOKEN, which every
+    // worker of the process could read with System.getenv().
+    private String serveToken(CommandLine line) {
+        System.Logger log = System.getLogger("jworkers.admin");
+        Optional<String> file = line.last("--token-file");
+        if (file.isPresent()) {
+            return AdminTokenFile.readOrCreate(Path.of(file.get()), message -> log.log(System.Logger.Level.INFO, message),
+                    message -> log.log(System.Logger.Level.WARNING, message));
+        }
+        String token = AdminClient.token("serve", null, environment);
+        log.log(System.Logger.Level.WARNING, "the admin token comes from $" + AdminClient.TOKEN_VARIABLE + ", which every"
+                + " worker in this process can read with System.getenv(); prefer --token-file FILE (mode 600)");
+        return token;
     }
 }

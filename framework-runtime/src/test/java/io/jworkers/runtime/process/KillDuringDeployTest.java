@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A host killed with SIGKILL in the middle of a deploy comes back with exactly the last completed
- * deployment (DESIGN §3.7). A real {@code jworkers serve} process takes version 1 through the CLI,
+ * deployment (a host restarted after a crash, even mid-deploy, comes back with exactly the last completed deployment). A real {@code jworkers serve} process takes version 1 through the CLI,
  * then a deploy of version 2 that a test hook ({@code -Djworkers.test.pauseDeployAt=STEP@2}) holds
  * at one step of the store's write, where the process is killed. Each restart on the same state
  * folder must serve version 1 (killed before the commit) or version 2 (killed after it), list the

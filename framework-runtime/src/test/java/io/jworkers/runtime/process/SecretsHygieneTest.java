@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Secrets are never printed, logged or listed (DESIGN §4, §5). A real {@code jworkers serve}
+ * Secrets are never printed, logged or listed. A real {@code jworkers serve}
  * process gets secrets through {@code jworkers secret put} (value on stdin), a worker that requires
  * one is deployed, and the host is put through what tends to print things: refused deploys, a
  * worker that throws (stack trace in the log), worker output, requests carrying a secret in a

@@ -148,12 +148,18 @@ class AdminApiInputTest {
                 err.toString(StandardCharsets.UTF_8));
         assertFalse(Files.exists(work.resolve("other-state")), "nothing was opened");
 
-        Path token = Files.writeString(work.resolve("token"), ServeHarness.TOKEN);
+        Path token = work.resolve("new/admin-token");
         try (ForkedHost exposed = ForkedHost.serve(List.of("-XX:TieredStopAtLevel=1"), work.resolve("exposed"), token,
                 List.of("--admin-ip", "0.0.0.0"))) {
             assertTrue(exposed.output().stream().anyMatch(line -> line.contains("WARN") && line.contains("the admin API listens"
                     + " on 0.0.0.0 without TLS: the admin token and secrets cross the network in clear text.")),
                     exposed.output().toString());
+            // A token file that does not exist yet is made, with a random token only its owner can read.
+            assertTrue(exposed.output().stream().anyMatch(line -> line.contains("wrote a new admin token to " + token
+                    + " (readable by you only)")), exposed.output().toString());
+            assertTrue(Files.readString(token).matches("[0-9a-f]{64}\n"));
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
+            assertEquals(0, ServeHarness.cli(exposed.adminUrl(), token, "", "services").code());
         }
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each environment of a worker has its own vars and secrets (DESIGN §3.7): one private worker
+ * Each environment of a worker has its own vars and secrets: one private worker
  * deployed to production and to a preview environment ({@code --env staging}) with different vars
  * and secrets, reached by a public worker through two bindings that name each environment. Each
  * sees only its own; the caller sees neither's; changing a preview secret leaves production alone.

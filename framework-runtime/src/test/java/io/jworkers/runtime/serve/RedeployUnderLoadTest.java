@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Nothing is lost across redeploys (DESIGN §7): a real {@code serve} host takes 20 redeploys through
+ * Nothing is lost across redeploys: a real {@code serve} host takes 20 redeploys through
  * the CLI and the admin API, of a private backend (two builds, same class names) and of the public
  * gateway-like worker in front of it, while client threads keep sending requests over real HTTP.
  * Every request must answer 200 with a body of one of the deployed versions.

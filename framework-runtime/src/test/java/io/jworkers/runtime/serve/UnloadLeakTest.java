@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Unloading leaks nothing (DESIGN §3.7, §7): after 100 redeploys of a private backend (and 10 of the
+ * Unloading leaks nothing: after 100 redeploys of a private backend (and 10 of the
  * public worker calling it by fetch, typed RPC with a record, dynamic RPC and waitUntil work), every
  * replaced version's class loader is collected, and the heap after GC is back near where it started.
  */
