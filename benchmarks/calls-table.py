@@ -2,8 +2,8 @@
 """Prints JMH results (-rf json) of the call benchmarks as a table against their baselines.
 
 Benchmarks are named GROUP_VARIANT; GROUP_direct is the baseline of its group. Each other
-benchmark is shown with the ratio and the difference to its baseline, and, where DESIGN.md
-section 6 sets one, the target and whether this run met it.
+benchmark is shown with the ratio and the difference to its baseline, and, where it has one,
+its target (docs/PERFORMANCE.md, Targets) and whether this run met it.
 
 Usage: calls-table.py RESULT.json
 """
@@ -11,7 +11,7 @@ import json
 import math
 import sys
 
-# DESIGN.md section 6: (kind, limit, text). "over": at most limit ns over the baseline;
+# The call targets of docs/PERFORMANCE.md (Targets): (kind, limit, text). "over": at most limit ns over the baseline;
 # "abs": at most limit ns per call.
 TARGETS = {
     "add_rpc": ("over", 20.0, "<= +20 ns"),

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Markdown tables for run-http.sh: one per round, then the DESIGN.md section 6 ratios per round.
+"""Markdown tables for run-http.sh: one per round, then per round the ratios that the HTTP targets
+of docs/PERFORMANCE.md (Targets) set: c/a >= 0.85, c/b >= 0.95, c/d >= 3, p99 d/c >= 3.
 
 Usage: http-table.py RESULTS.tsv CONNECTIONS THREADS DURATION
 RESULTS.tsv rows: round, variant (a|b|c|d), req/s, p50 us, p99 us, non-2xx, socket errors.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every measurement of DESIGN.md section 6 in one command, in about 8 minutes on 2 cores:
+# Every performance target of docs/PERFORMANCE.md (Targets) measured in one command, in about
+# 8 minutes on 2 cores:
 #   1. calls       JMH, binding calls against direct calls (run-calls.sh: 1 fork, 3+5 iterations of 1 s)
 #   2. http        the same HTTP work four ways, wrk, 2 rounds (run-http.sh), JFR top frames of (c)
 #   3. concurrency 10,000 connections, the application blocking 100 ms (run-concurrency.sh, 20 s each way)
@@ -151,7 +152,7 @@ for line in open(sys.argv[1]):
 (n0, t0, h0, m0), (n1, t1, h1, m1) = rows[0], rows[-1]
 print(f"Growth from {n0} to {n1} workers, per added worker: load {(t1 - t0) / (n1 - n0):.2f} ms (total minus the first worker), "
       f"heap {(h1 - h0) * 1024 / (n1 - n0):.0f} KiB, metaspace {(m1 - m0) * 1024 / (n1 - n0):.0f} KiB "
-      f"(DESIGN §6: linear, heap ≤ 256 MiB at 200: {'met' if h1 <= 256 else 'MISSED'}, {h1:.1f} MiB).")
+      f"(target: linear, heap ≤ 256 MiB at 200: {'met' if h1 <= 256 else 'MISSED'}, {h1:.1f} MiB).")
 print()
 PY
   } > "$results/scale.md"

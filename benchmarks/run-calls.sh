@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the call benchmarks (JMH, DESIGN.md section 6) and prints each binding call against its
-# direct-call baseline: ns/op, ratio, difference, and the design's target where it sets one.
+# Runs the call benchmarks (JMH) and prints each binding call against its direct-call baseline:
+# ns/op, ratio, difference, and the target where there is one (docs/PERFORMANCE.md, Targets):
+# add_rpc at most 20 ns over add_direct, fetch_binding at most 100 ns over fetch_direct,
+# record_rpc at most 250 ns per call.
 #
 #   benchmarks/run-calls.sh                   # all of CallBenchmarks (about 2.5 minutes on 2 cores)
 #   benchmarks/run-calls.sh 'add_'            # a regex of benchmarks instead

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The same HTTP work, four ways, side by side in one run (DESIGN.md section 6, the HTTP rows):
+# The same HTTP work, four ways, side by side in one run:
 #   (a) bare     a bare Helidon WebServer handler doing it inline (BareHelidon)
 #   (b) inline   one worker doing gateway + auth + application inline (src/main/workers/inline)
 #   (c) chain    gateway -> auth -> application through bindings in one host (the examples)
@@ -9,6 +9,8 @@
 #   (c0) chain   (c) without the access log line per request (QuietDevHost: DevServer, logging at WARNING)
 # The work: GET /notes with x-custom-token: the constant-time token check, then the notes list
 # (empty) as {"notes":[]}. Every server is checked to answer exactly that before it is loaded.
+# Targets (docs/PERFORMANCE.md, Targets): (c) at least 0.95 of (b)'s throughput and 0.85 of (a)'s;
+# against (d), at least 3x the throughput and at most 1/3 of the p99 latency.
 #
 #   benchmarks/run-http.sh                     # 2 rounds of a, b, c, d; wrk -t2 -c50, 5 s warm-up, 10 s measured
 #   ROUNDS=1 DURATION=5s benchmarks/run-http.sh

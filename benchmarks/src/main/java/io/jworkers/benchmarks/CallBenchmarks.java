@@ -24,8 +24,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of a call through a service binding, against the same call made directly
- * (DESIGN.md §6). Each group is named {@code GROUP_direct} (the baseline) and
+ * The cost of a call through a service binding, against the same call made directly. The
+ * targets (docs/PERFORMANCE.md, Targets): {@code add_rpc} at most 20 ns over {@code add_direct},
+ * {@code fetch_binding} at most 100 ns over {@code fetch_direct}, {@code record_rpc} at most
+ * 250 ns per call. Each group is named {@code GROUP_direct} (the baseline) and
  * {@code GROUP_<variant>}; {@code run-calls.sh} prints every variant as a ratio and a
  * difference to its group's {@code _direct}.
  *

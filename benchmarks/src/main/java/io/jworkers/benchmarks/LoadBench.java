@@ -23,11 +23,15 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Load-time and scale measurements (DESIGN.md section 6, "host start" and "many workers"), made
- * through the runtime's own API: each worker's config is parsed ({@link ConfigLoader}), its
- * {@code .dev.vars} read ({@link DevSecrets}) and the worker loaded into a {@link WorkerHost} (a new
- * class loader, class scanning, entrypoint validation, the instance, its env and bindings),
- * exactly what {@code jworkers dev} does per worker before it opens its listener.
+ * Load-time and scale measurements, made through the runtime's own API: each worker's config is
+ * parsed ({@link ConfigLoader}), its {@code .dev.vars} read ({@link DevSecrets}) and the worker
+ * loaded into a {@link WorkerHost} (a new class loader, class scanning, entrypoint validation, the
+ * instance, its env and bindings), exactly what {@code jworkers dev} does per worker before it
+ * opens its listener.
+ *
+ * <p>Their targets (docs/PERFORMANCE.md, Targets): a worker's load at most 30 ms (and the host
+ * with the three examples at its first 200 within 1 s, which {@code run-all.sh} times); 200
+ * workers in one host with load time and heap growing linearly, heap at most 256 MiB.
  *
  * <pre>
  * java -cp benchmarks.jar io.jworkers.benchmarks.LoadBench examples REPO_ROOT

@@ -25,8 +25,10 @@ public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, Stri
     }
 
     /**
-     * The text of a call to a target that is not loaded, exactly as Wrangler words it (DESIGN §5:
-     * tools and tests match it); which binding it was is in the dev binding report's
+     * The text of a call to a target that is not loaded, exactly as Wrangler words it, because
+     * tools and tests written for Wrangler match it (a {@code fetch} gets it as a 503 body, typed
+     * RPC as a {@code ServiceUnavailableException}; see docs/errors.md,
+     * JW-BINDING-NOT-RUNNING); which binding it was is in the dev binding report's
      * {@code [not connected]} line.
      *
      * @return the message
