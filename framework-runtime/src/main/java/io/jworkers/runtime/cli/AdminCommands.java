@@ -1,6 +1,7 @@
 package io.jworkers.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jworkers.runtime.build.BuildRunner;
 import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.ConfigLoader;
 import io.jworkers.runtime.config.WorkerConfig;
@@ -69,6 +70,8 @@ final class AdminCommands {
                 new CommandLine.Option("--message", "-m", "TEXT", "a note kept with the version"));
         String config = line.last("--config").orElseThrow(() -> new UsageException("jworkers deploy: which worker? pass -c path/to/worker.jsonc"));
         String env = line.last("--env").orElse("production");
+        // Wrangler's order: the build runs first, so what is packed is what the sources say now.
+        ConfigLoader.build(Path.of(config), env.equals("production") ? null : env).ifPresent(build -> BuildRunner.run(build, out));
         WorkerConfig resolved = ConfigLoader.load(Path.of(config), env.equals("production") ? null : env);
         Path bundle;
         try {

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.cli;
 
+import io.jworkers.runtime.build.BuildFailedException;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.Spelling;
 import io.jworkers.runtime.loader.WorkerLoadException;
@@ -97,7 +98,7 @@ public final class Main {
             err.println();
             err.print(usageOf(command)); // the options of the command at hand, else the list of commands
             return 2;
-        } catch (ConfigException | WorkerLoadException | AdminClient.AdminException e) {
+        } catch (ConfigException | WorkerLoadException | AdminClient.AdminException | BuildFailedException e) {
             err.println("jworkers " + command + ": " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
