@@ -30,6 +30,7 @@ public final class Main {
               promote   deploy one environment's version to another (staging -> production)
               secret    set a worker's secret (secret put NAME KEY, value on stdin)
               services  every deployed worker with its bound services
+              version   the version of jworkers and of the Java it runs on (also: jworkers --version)
               help      show this help, or a command's: jworkers help dev
 
             Run `jworkers <command> --help` for a command's options.
@@ -78,6 +79,9 @@ public final class Main {
             out.print(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
+        if (args.size() == 1 && args.get(0).equals("--version")) {
+            return new VersionCommand(out, environment).run();
+        }
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());
         try {
@@ -89,9 +93,11 @@ public final class Main {
                 case "dev" -> new DevCommand(out).run(rest);
                 case "serve" -> new ServeCommand(out, environment).run(rest);
                 case "deploy", "versions", "rollback", "promote", "secret", "services" -> new AdminCommands(in, out, environment).run(command, rest);
+                case "version" -> new VersionCommand(out, environment).run(rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"" + Spelling.hint(command,
-                        List.of("dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "help")));
+                        List.of("init", "dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "version",
+                                "help")));
             };
         } catch (UsageException e) {
             err.println(e.getMessage());
@@ -118,6 +124,7 @@ public final class Main {
             case "dev" -> DevCommand.usage();
             case "serve" -> ServeCommand.usage();
             case "deploy", "versions", "rollback", "promote", "secret", "services" -> AdminCommands.usage();
+            case "version" -> VersionCommand.usage();
             default -> USAGE;
         };
     }
@@ -138,6 +145,10 @@ public final class Main {
             }
             case "deploy", "versions", "rollback", "promote", "secret", "services" -> {
                 out.print(AdminCommands.usage());
+                yield 0;
+            }
+            case "version" -> {
+                out.print(VersionCommand.usage());
                 yield 0;
             }
             default -> throw new UsageException("jworkers help: unknown command \"" + command + "\"");
