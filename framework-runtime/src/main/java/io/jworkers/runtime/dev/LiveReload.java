@@ -70,9 +70,10 @@ final class LiveReload implements FolderWatcher.Settled {
             host.load(config, secrets.get(worker));
             out.printf("Reloaded %s (%d ms): its classes changed%n", worker, (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException | LinkageError e) {
-            out.println("Not reloaded " + worker + ": " + e.getMessage() + " ("
-                    + missing.map(m -> "its classpath still lacks " + m + " after " + settleLimit.toSeconds() + " s; ").orElse("")
-                    + "the running version stays; fix it and build again)");
+            out.println("Not reloaded " + worker + ": "
+                    + missing.map(m -> "its classpath still lacks " + m + ", " + settleLimit.toSeconds()
+                            + " s after it last changed, and loading it anyway failed: ").orElse("")
+                    + e.getMessage() + " (the running version stays; fix it and build again)");
         }
         out.flush();
         return true;

@@ -33,7 +33,7 @@ final class Rebuild implements FolderWatcher.Settled {
         } catch (BuildFailedException e) {
             if (!Thread.currentThread().isInterrupted()) {
                 out.println("Not rebuilt " + worker + ": " + e.summary()
-                        + " (the running version stays; fix the error and save again)");
+                        + "; the running version stays: fix the error and save again");
                 out.flush();
             }
         }

@@ -108,7 +108,7 @@ class DevBuildTest {
             await(() -> printed().contains("Not rebuilt"));
             assertTrue(printed().contains("Not rebuilt hello: the build of \"hello\" failed with exit code 1: "
                     + COMPILE.formatted(Fixtures.apiLocation()) + " (in " + worker + ")"
-                    + " (the running version stays; fix the error and save again)\n"), printed());
+                    + "; the running version stays: fix the error and save again\n"), printed());
             Thread.sleep(3 * DevServer.QUIET_PERIOD.toMillis());
             assertFalse(printed().contains("Not reloaded"), "the failed build deleted the classes: nothing reloads from that");
             assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"), "the running version serves");
