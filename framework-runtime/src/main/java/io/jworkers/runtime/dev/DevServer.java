@@ -69,13 +69,15 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
-     * Loads the workers and starts the listener with the given settings.
+     * Loads the workers and starts the listener with the given settings; workers with a
+     * {@code build} are built first, their output going to standard output.
      *
      * @param configFiles the configs; the first is the primary
      * @param environment the config environment to use, or {@code null}
      * @param settings the listener's address, limits and grace periods
      * @return the running server
      * @throws ConfigException for a bad config, a duplicate name or a missing secret
+     * @throws BuildFailedException if a worker's build command fails
      * @throws io.jworkers.runtime.loader.WorkerLoadException if a worker cannot be loaded
      */
     public static DevServer start(List<Path> configFiles, String environment, IngressSettings settings) {
