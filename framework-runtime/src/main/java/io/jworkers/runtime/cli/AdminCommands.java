@@ -1,6 +1,7 @@
 package io.jworkers.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jworkers.runtime.build.BuildRunner;
 import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.ConfigLoader;
 import io.jworkers.runtime.config.DotEnvParser;
@@ -77,6 +78,8 @@ final class AdminCommands {
         String config = line.last("--config").orElseThrow(() -> new UsageException("jworkers deploy: which worker? pass -c path/to/worker.jsonc"));
         String env = line.last("--env").orElse("production");
         Map<String, String> secrets = line.last("--secrets-file").map(file -> DotEnvParser.parse(Path.of(file))).orElse(Map.of());
+        // Wrangler's order: the build runs first, so what is packed is what the sources say now.
+        ConfigLoader.build(Path.of(config), env.equals("production") ? null : env).ifPresent(build -> BuildRunner.run(build, out));
         WorkerConfig resolved = ConfigLoader.load(Path.of(config), env.equals("production") ? null : env);
         Path bundle;
         try {

@@ -44,7 +44,9 @@ final class DevCommand {
     static String usage() {
         return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME] [--max-body SIZE]\n"
                 + "                    [--read-timeout 30s] [--idle-timeout 75s]\n\n"
-                + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n\n"
+                + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n"
+                + "A worker whose config has \"build\" is built first, and again when a file under its watch_dir changes;\n"
+                + "a worker reloads when its classes change.\n\n"
                 + CommandLine.describe(OPTIONS);
     }
 
@@ -67,7 +69,7 @@ final class DevCommand {
         }
         out.println("jworkers dev: loading " + configs.size() + (configs.size() == 1 ? " worker" : " workers")
                 + (environment == null ? "" : " (environment " + environment + ")") + "...");
-        DevServer server = DevServer.start(configs, environment, settings);
+        DevServer server = DevServer.start(configs, environment, settings, out);
         CountDownLatch stopped = new CountDownLatch(1);
         GracefulShutdown.onSignals(() -> {
             out.println("jworkers dev: stopping (in-flight requests and waitUntil work get "

@@ -8,11 +8,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,10 +24,16 @@ import java.util.regex.Pattern;
  * entrypoint (a fetch and one RPC method), its {@code worker.jsonc} and a test that runs it with
  * the testing extension. The versions of jworkers, JUnit and the Maven plugins are those of this
  * build, so the module builds with what this checkout installed.
+ *
+ * <p>The module gets this checkout's Maven wrapper, which finds a JDK 21+ by itself: it builds
+ * with {@code ./mvnw} on a machine whose default {@code java} is older and that has no Maven, and
+ * its {@code worker.jsonc} has a {@code build} that {@code jworkers dev} and {@code deploy} run.
  */
 final class InitCommand {
 
     private static final String TEMPLATES = "/io/jworkers/runtime/init/";
+    /** Copied from the repository's root by the build (see framework-runtime's pom). */
+    private static final String WRAPPER = "wrapper/";
     private static final Pattern PACKAGE = Pattern.compile("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*");
 
     private final PrintStream out;
@@ -38,10 +48,10 @@ final class InitCommand {
         return """
                 Usage: jworkers init NAME [--package PACKAGE]
 
-                Creates the folder NAME holding a new worker module: pom.xml, worker.jsonc, an entrypoint
-                with a fetch and an RPC method, and a JUnit 5 test. Then:
-                  cd NAME && mvn verify            builds it and runs its test
-                  jworkers dev -c NAME/worker.jsonc   serves it on http://127.0.0.1:8787
+                Creates the folder NAME holding a new worker module: pom.xml, a Maven wrapper (mvnw), worker.jsonc
+                with a build command, an entrypoint with a fetch and an RPC method, and a JUnit 5 test. Then:
+                  cd NAME && ./mvnw verify            builds it and runs its test
+                  jworkers dev -c NAME/worker.jsonc   builds it, serves it on http://127.0.0.1:8787, rebuilds on changes
 
                 Options:
                 """ + CommandLine.describe(options());
@@ -79,21 +89,26 @@ final class InitCommand {
         String path = pkg.replace('.', '/');
         files.put("src/main/java/" + path + "/" + values.get("CLASS") + ".java", "Worker.java.template");
         files.put("src/test/java/" + path + "/" + values.get("CLASS") + "Test.java", "WorkerTest.java.template");
+        Map<String, String> wrapper = wrapper();
         try {
             for (Map.Entry<String, String> file : files.entrySet()) {
-                Path target = dir.resolve(file.getKey());
-                Files.createDirectories(target.getParent());
-                Files.writeString(target, fill(template(file.getValue()), values));
+                write(dir.resolve(file.getKey()), fill(template(file.getValue()), values));
             }
+            for (Map.Entry<String, String> file : wrapper.entrySet()) {
+                write(dir.resolve(file.getKey()), file.getValue());
+            }
+            executable(dir.resolve("mvnw"));
         } catch (IOException e) {
             throw new UncheckedIOException("Writing " + dir + " failed: " + e.getMessage(), e);
         }
         out.println("Created " + name + "/, a worker module:");
         files.keySet().forEach(file -> out.println("  " + name + "/" + file));
+        out.println("  " + name + "/mvnw, mvnw.cmd, .mvn/wrapper/ (a Maven wrapper that finds a JDK 21+ by itself)");
         out.println();
         out.println("Next:");
-        out.println("  cd " + name + " && mvn verify                 # builds it and runs its test");
-        out.println("  jworkers dev -c " + name + "/worker.jsonc      # serves it on http://127.0.0.1:8787");
+        out.println("  cd " + name + " && ./mvnw verify              # builds it and runs its test");
+        out.println("  jworkers dev -c " + name + "/worker.jsonc      # builds it, serves it on http://127.0.0.1:8787,");
+        out.println("                                                #   rebuilds and reloads it when src/ changes");
         out.println("It depends on io.jworkers " + values.get("JWORKERS_VERSION")
                 + "; if Maven cannot find it, run ./mvnw install -DskipTests once in the jworkers checkout.");
         return 0;
@@ -131,6 +146,42 @@ final class InitCommand {
             result.insert(0, 'W');
         }
         return result.append("Worker").toString();
+    }
+
+    /**
+     * This build's Maven wrapper, by path in the new module. The wrapper sources {@code find-jdk.sh};
+     * in the module it lives beside the wrapper's properties, in {@code .mvn/wrapper/}.
+     */
+    private static Map<String, String> wrapper() {
+        Map<String, String> files = new LinkedHashMap<>();
+        try {
+            String mvnw = template(WRAPPER + "mvnw");
+            String sourced = "/scripts/find-jdk.sh\"";
+            if (mvnw.indexOf(sourced) < 0 || mvnw.indexOf(sourced) != mvnw.lastIndexOf(sourced)) {
+                throw new IllegalStateException("The jworkers build's mvnw does not source scripts/find-jdk.sh once; rebuild it");
+            }
+            files.put("mvnw", mvnw.replace(sourced, "/.mvn/wrapper/find-jdk.sh\""));
+            files.put("mvnw.cmd", template(WRAPPER + "mvnw.cmd"));
+            files.put(".mvn/wrapper/maven-wrapper.properties", template(WRAPPER + ".mvn/wrapper/maven-wrapper.properties"));
+            files.put(".mvn/wrapper/find-jdk.sh", template(WRAPPER + "scripts/find-jdk.sh"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the jworkers build's Maven wrapper failed: " + e.getMessage(), e);
+        }
+        return files;
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+    private static void executable(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(file));
+            permissions.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+            Files.setPosixFilePermissions(file, permissions);
+        }
     }
 
     private static String template(String name) throws IOException {

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.cli;
 
+import io.jworkers.runtime.build.BuildFailedException;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.Spelling;
 import io.jworkers.runtime.loader.WorkerLoadException;
@@ -30,6 +31,7 @@ public final class Main {
               secret    set, delete or list a worker's secrets (secret put NAME KEY, value on stdin)
               services  every deployed worker with its routes and bound services
               delete    delete a worker from an environment
+              version   the version of jworkers and of the Java it runs on (also: jworkers --version)
               help      show this help, or a command's: jworkers help dev
 
             Run `jworkers <command> --help` for a command's options.
@@ -78,6 +80,9 @@ public final class Main {
             out.print(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
+        if (args.size() == 1 && args.get(0).equals("--version")) {
+            return new VersionCommand(out, environment).run();
+        }
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());
         try {
@@ -89,16 +94,18 @@ public final class Main {
                 case "dev" -> new DevCommand(out).run(rest);
                 case "serve" -> new ServeCommand(out, environment).run(rest);
                 case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> new AdminCommands(in, out, environment).run(command, rest);
+                case "version" -> new VersionCommand(out, environment).run(rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"" + Spelling.hint(command,
-                        List.of("init", "dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "delete", "help")));
+                        List.of("init", "dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "delete",
+                                "version", "help")));
             };
         } catch (UsageException e) {
             err.println(e.getMessage());
             err.println();
             err.print(usageOf(command)); // the options of the command at hand, else the list of commands
             return 2;
-        } catch (ConfigException | WorkerLoadException | AdminClient.AdminException e) {
+        } catch (ConfigException | WorkerLoadException | AdminClient.AdminException | BuildFailedException e) {
             err.println("jworkers " + command + ": " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
@@ -118,6 +125,7 @@ public final class Main {
             case "dev" -> DevCommand.usage();
             case "serve" -> ServeCommand.usage();
             case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> AdminCommands.usage();
+            case "version" -> VersionCommand.usage();
             default -> USAGE;
         };
     }
@@ -138,6 +146,10 @@ public final class Main {
             }
             case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> {
                 out.print(AdminCommands.usage());
+                yield 0;
+            }
+            case "version" -> {
+                out.print(VersionCommand.usage());
                 yield 0;
             }
             default -> throw new UsageException("jworkers help: unknown command \"" + command + "\"");

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +28,35 @@ public final class ConfigLoader {
      * @throws ConfigException naming the file, the field and/or {@code line:col}, and the fix
      */
     public static WorkerConfig load(Path file, String environment) throws ConfigException {
+        Checked checked = check(file, environment);
+        ConfigSource source = checked.source();
+        Settings selected = checked.settings();
+        List<Path> classpath = selected.classpath() == null
+                ? ClasspathResolver.resolveDefault(source)
+                : ClasspathResolver.resolve(source, selected.classpathPath(), selected.classpath());
+        return new WorkerConfig(source.file(), checked.name(), selected.main(), classpath,
+                orEmpty(selected.routes()), orEmpty(selected.services()),
+                selected.vars() == null ? Map.of() : selected.vars(),
+                selected.requiredSecrets() == null ? Set.of() : selected.requiredSecrets(),
+                selected.limits() == null ? Limits.DEFAULT : selected.limits());
+    }
+
+    /**
+     * Reads a worker config's {@code build} field, checking the whole file as {@link #load} does
+     * except that the classpath need not exist yet: building it is what the command is for.
+     *
+     * @param file the {@code .jsonc}/{@code .json} or {@code .toml} file; relative to the working directory
+     * @param environment the {@code env} block to apply, or {@code null} for the top-level config
+     * @return how to build the worker (an environment's {@code build} replaces the top-level one),
+     *     or empty when the config has no {@code build}
+     * @throws ConfigException naming the file, the field and/or {@code line:col}, and the fix
+     */
+    public static Optional<BuildConfig> build(Path file, String environment) throws ConfigException {
+        return Optional.ofNullable(check(file, environment).build());
+    }
+
+    /** Everything but the classpath's existence, which depends on whether the worker is built yet. */
+    private static Checked check(Path file, String environment) {
         ConfigSource source = ConfigSource.open(file, "worker config file (worker.jsonc or worker.toml)");
         RawConfig.Worker raw = source.bind(RawConfig.Worker.class, source.format() == ConfigSource.Format.TOML
                 ? "a worker config needs at least a name, e.g. name = \"my-worker\""
@@ -34,17 +64,18 @@ public final class ConfigLoader {
         String name = name(source, raw.name());
         Settings top = Settings.check(source, FieldPath.ROOT, raw.main(), raw.classpath(), raw.routes(),
                 raw.services(), raw.vars(), raw.secrets(), raw.limits());
+        BuildConfig topBuild = BuildRules.check(source, FieldPath.ROOT.field("build"), name, raw.build());
         Map<String, Settings> environments = environments(source, raw.env());
-        Settings selected = environment == null ? top : top.overriddenBy(select(source, environments, environment));
+        Map<String, BuildConfig> builds = builds(source, name, raw.env());
+        if (environment == null) {
+            return new Checked(source, name, top, topBuild);
+        }
+        Settings selected = top.overriddenBy(select(source, environments, environment));
+        BuildConfig build = builds.get(environment);
+        return new Checked(source, name, selected, build != null ? build : topBuild);
+    }
 
-        List<Path> classpath = selected.classpath() == null
-                ? ClasspathResolver.resolveDefault(source)
-                : ClasspathResolver.resolve(source, selected.classpathPath(), selected.classpath());
-        return new WorkerConfig(source.file(), name, selected.main(), classpath,
-                orEmpty(selected.routes()), orEmpty(selected.services()),
-                selected.vars() == null ? Map.of() : selected.vars(),
-                selected.requiredSecrets() == null ? Set.of() : selected.requiredSecrets(),
-                selected.limits() == null ? Limits.DEFAULT : selected.limits());
+    private record Checked(ConfigSource source, String name, Settings settings, BuildConfig build) {
     }
 
     private static String name(ConfigSource source, String name) {
@@ -73,6 +104,21 @@ public final class ConfigLoader {
             }
             out.put(entry.getKey(), Settings.check(source, base, env.main(), env.classpath(), env.routes(),
                     env.services(), env.vars(), env.secrets(), env.limits()));
+        }
+        return out;
+    }
+
+    /** Each environment's own {@code build}; environments without one are left out. */
+    private static Map<String, BuildConfig> builds(ConfigSource source, String name, Map<String, RawConfig.Env> raw) {
+        Map<String, BuildConfig> out = new LinkedHashMap<>();
+        if (raw != null) {
+            raw.forEach((environment, env) -> {
+                BuildConfig build = env == null ? null
+                        : BuildRules.check(source, FieldPath.ROOT.field("env").field(environment).field("build"), name, env.build());
+                if (build != null) {
+                    out.put(environment, build);
+                }
+            });
         }
         return out;
     }

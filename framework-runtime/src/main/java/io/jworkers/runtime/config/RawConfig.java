@@ -29,6 +29,7 @@ final class RawConfig {
             Map<String, JsonNode> vars,
             SecretsBlock secrets,
             LimitsBlock limits,
+            Build build,
             Map<String, Env> env) {
     }
 
@@ -40,7 +41,8 @@ final class RawConfig {
             List<Service> services,
             Map<String, JsonNode> vars,
             SecretsBlock secrets,
-            LimitsBlock limits) {
+            LimitsBlock limits,
+            Build build) {
     }
 
     /** One entry of {@code services}. {@code props} stays a tree so any JSON object passes through. */
@@ -53,6 +55,13 @@ final class RawConfig {
 
     /** {@code limits}. Wide types so an out-of-range number gets a range message, not an overflow. */
     record LimitsBlock(Long subrequests, @JsonProperty("timeout_ms") Long timeoutMs) {
+    }
+
+    /**
+     * {@code build}, Wrangler's custom build. {@code watch_dir} stays a tree because it may be a
+     * string or a list of strings, and each shape gets its own message.
+     */
+    record Build(String command, String cwd, @JsonProperty("watch_dir") JsonNode watchDir) {
     }
 
     /** A {@code jworkers.jsonc} dev workspace file. */

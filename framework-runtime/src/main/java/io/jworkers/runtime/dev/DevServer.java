@@ -1,5 +1,8 @@
 package io.jworkers.runtime.dev;
 
+import io.jworkers.runtime.build.BuildFailedException;
+import io.jworkers.runtime.build.BuildRunner;
+import io.jworkers.runtime.config.BuildConfig;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.ConfigLoader;
 import io.jworkers.runtime.config.DevSecrets;
@@ -9,32 +12,42 @@ import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.http.IngressServer;
 import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.http.WorkerRouter;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What {@code jworkers dev} runs: every given worker in one host, the first (the primary) served
  * on a local port for every path, the others reachable only through bindings.
  *
- * <p>Everything is checked before anything starts: all configs parse, names are unique, required
- * secrets are in {@code .dev.vars}, and every worker loads; otherwise nothing is left running.
+ * <p>Everything is checked before anything starts: all configs parse, the workers with a
+ * {@code build} build, names are unique, required secrets are in {@code .dev.vars}, and every
+ * worker loads; otherwise nothing is left running.
  */
 public final class DevServer implements AutoCloseable {
 
+    /** How long a worker's files must stay unchanged before it is rebuilt or reloaded: one build's burst of writes. */
+    static final Duration QUIET_PERIOD = Duration.ofMillis(300);
+
     private final List<WorkerConfig> configs;
     private final List<Secrets> secrets;
+    private final Map<String, BuildConfig> builds;
     private final WorkerHost host;
     private final IngressServer ingress;
     private final String address;
-    private volatile ClasspathWatcher watcher;
+    private final List<FolderWatcher> watchers = new CopyOnWriteArrayList<>();
 
-    private DevServer(List<WorkerConfig> configs, List<Secrets> secrets, WorkerHost host, IngressServer ingress,
-            String address) {
+    private DevServer(List<WorkerConfig> configs, List<Secrets> secrets, Map<String, BuildConfig> builds, WorkerHost host,
+            IngressServer ingress, String address) {
         this.configs = configs;
         this.secrets = secrets;
+        this.builds = builds;
         this.host = host;
         this.ingress = ingress;
         this.address = address;
@@ -56,19 +69,43 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
-     * Loads the workers and starts the listener with the given settings.
+     * Loads the workers and starts the listener with the given settings; workers with a
+     * {@code build} are built first, their output going to standard output.
      *
      * @param configFiles the configs; the first is the primary
      * @param environment the config environment to use, or {@code null}
      * @param settings the listener's address, limits and grace periods
      * @return the running server
      * @throws ConfigException for a bad config, a duplicate name or a missing secret
+     * @throws BuildFailedException if a worker's build command fails
      * @throws io.jworkers.runtime.loader.WorkerLoadException if a worker cannot be loaded
      */
     public static DevServer start(List<Path> configFiles, String environment, IngressSettings settings) {
+        return start(configFiles, environment, settings, System.out);
+    }
+
+    /**
+     * Builds the workers that have a {@code build}, loads them all and starts the listener.
+     *
+     * @param configFiles the configs; the first is the primary
+     * @param environment the config environment to use, or {@code null}
+     * @param settings the listener's address, limits and grace periods
+     * @param out where the builds' output goes
+     * @return the running server
+     * @throws ConfigException for a bad config, a duplicate name or a missing secret
+     * @throws BuildFailedException if a worker's build command fails
+     * @throws io.jworkers.runtime.loader.WorkerLoadException if a worker cannot be loaded
+     */
+    public static DevServer start(List<Path> configFiles, String environment, IngressSettings settings, PrintStream out) {
         if (configFiles.isEmpty()) {
             throw new ConfigException("No worker config given: pass -c path/to/worker.jsonc");
         }
+        // Every config is checked before the first build starts: a typo should not cost a build.
+        Map<String, BuildConfig> builds = new LinkedHashMap<>();
+        for (Path file : configFiles) {
+            ConfigLoader.build(file, environment).ifPresent(build -> builds.putIfAbsent(build.worker(), build));
+        }
+        builds.values().forEach(build -> BuildRunner.run(build, out));
         List<WorkerConfig> configs = new ArrayList<>();
         Map<String, Path> seen = new HashMap<>();
         for (Path file : configFiles) {
@@ -91,7 +128,7 @@ public final class DevServer implements AutoCloseable {
             host.checkEntrypoints(configs);
             IngressServer ingress = IngressServer.start(settings,
                     WorkerRouter.everythingTo(host.slot(configs.get(0).name())), host.requests());
-            return new DevServer(List.copyOf(configs), secrets, host, ingress, settings.host());
+            return new DevServer(List.copyOf(configs), secrets, Map.copyOf(builds), host, ingress, settings.host());
         } catch (RuntimeException | Error e) {
             host.close();
             throw e;
@@ -146,27 +183,43 @@ public final class DevServer implements AutoCloseable {
     /**
      * Reloads a worker whenever its classes or jars change: a new version with a new loader,
      * swapped in while requests in flight finish on the old one. A version that fails to load
-     * leaves the running one in place.
+     * leaves the running one in place. A worker with a {@code build} is built again when a file
+     * under its {@code watch_dir} changes, and reloads once that build succeeded.
      *
-     * @param out where to say what reloaded, or why not
+     * @param out where to say what was built and reloaded, or why not
      */
-    public void watchForChanges(java.io.PrintStream out) {
-        Map<String, List<Path>> classpaths = new java.util.LinkedHashMap<>();
-        configs.forEach(config -> classpaths.put(config.name(), config.classpath()));
-        watcher = ClasspathWatcher.start(classpaths, name -> reload(name, out), out);
+    public void watchForChanges(PrintStream out) {
+        watchForChanges(out, LiveReload.DEFAULT_SETTLE_LIMIT);
     }
 
-    private void reload(String name, java.io.PrintStream out) {
-        int index = 0;
-        while (!configs.get(index).name().equals(name)) {
-            index++;
+    /**
+     * As {@link #watchForChanges(PrintStream)}, with the time a changed classpath may stay
+     * incomplete (a class it had, or one its manifest lists, missing) before it is loaded anyway
+     * and a failure is reported.
+     *
+     * @param out where to say what was built and reloaded, or why not
+     * @param settleLimit how long to wait for an incomplete classpath to be completed by its build
+     */
+    public void watchForChanges(PrintStream out, Duration settleLimit) {
+        Map<String, WorkerConfig> byName = new LinkedHashMap<>();
+        Map<String, Secrets> secretsByName = new LinkedHashMap<>();
+        Map<String, List<FolderWatcher.Root>> classpaths = new LinkedHashMap<>();
+        for (int i = 0; i < configs.size(); i++) {
+            WorkerConfig config = configs.get(i);
+            byName.put(config.name(), config);
+            secretsByName.put(config.name(), secrets.get(i));
+            classpaths.put(config.name(), config.classpath().stream().map(FolderWatcher.Root::of).toList());
         }
-        long start = System.nanoTime();
-        try {
-            host.load(configs.get(index), secrets.get(index));
-            out.printf("Reloaded %s (%d ms): its classes changed%n", name, (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException | LinkageError e) {
-            out.println("Not reloaded " + name + ": " + e.getMessage() + " (the running version stays; fix it and build again)");
+        LiveReload reload = new LiveReload(byName, secretsByName, host, out, settleLimit);
+        watchers.add(FolderWatcher.start("jworkers-dev-watch", classpaths, QUIET_PERIOD, path -> false, reload));
+        if (!builds.isEmpty()) {
+            Map<String, List<FolderWatcher.Root>> sources = new LinkedHashMap<>();
+            builds.forEach((name, build) -> sources.put(name,
+                    build.watchDirs().stream().map(dir -> new FolderWatcher.Root(dir, false)).toList()));
+            SourceFilter notSources = new SourceFilter(configs.stream().flatMap(config -> config.classpath().stream()).toList(),
+                    builds.values().stream().flatMap(build -> build.watchDirs().stream()).toList());
+            watchers.add(FolderWatcher.start("jworkers-dev-build", sources, QUIET_PERIOD, notSources,
+                    new Rebuild(builds, reload, out)));
         }
     }
 
@@ -182,10 +235,7 @@ public final class DevServer implements AutoCloseable {
     /** Drains and stops the listener, then unloads every worker (their {@code stop()} runs). */
     @Override
     public void close() {
-        ClasspathWatcher watching = watcher;
-        if (watching != null) {
-            watching.close();
-        }
+        watchers.forEach(FolderWatcher::close);
         try {
             ingress.close();
         } finally {

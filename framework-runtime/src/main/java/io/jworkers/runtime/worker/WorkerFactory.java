@@ -57,7 +57,8 @@ public final class WorkerFactory {
                     .orElseGet(() -> EntrypointScanner.concreteEntrypoints(config.classpath()));
             List<Class<? extends WorkerEntrypoint>> classes = new ArrayList<>();
             for (String className : found) {
-                classes.add(loadEntrypointClass(config, loader, className, "the worker's classes"));
+                classes.add(loadEntrypointClass(config, loader, className, "the worker manifest " + EntrypointRules.MANIFEST
+                        + " lists", "Build the worker again: the manifest is written with its classes."));
             }
             Class<? extends WorkerEntrypoint> main = defaultClass(config, loader, classes);
             if (!classes.contains(main)) {
@@ -133,7 +134,8 @@ public final class WorkerFactory {
     private static Class<? extends WorkerEntrypoint> defaultClass(WorkerConfig config, WorkerClassLoader loader,
             List<Class<? extends WorkerEntrypoint>> found) {
         if (config.main() != null) {
-            return loadEntrypointClass(config, loader, config.main(), "\"main\"");
+            return loadEntrypointClass(config, loader, config.main(), "\"main\" names",
+                    "Check the class name and that the worker is built.");
         }
         if (found.isEmpty()) {
             throw new WorkerLoadException(where(config) + "no entrypoint found: no concrete class extends "
@@ -154,15 +156,15 @@ public final class WorkerFactory {
                 + " (or annotate the others with @Entrypoint(\"name\") to make them named entrypoints).");
     }
 
+    // "what" says who named the class ("\"main\" names"), "fix" what to do when it is not there.
     private static Class<? extends WorkerEntrypoint> loadEntrypointClass(WorkerConfig config, WorkerClassLoader loader,
-            String className, String source) {
+            String className, String what, String fix) {
         Class<?> type;
         try {
             type = Class.forName(className, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new WorkerLoadException(where(config) + source + " names " + className
-                    + ", which is not on the worker's classpath " + config.classpath()
-                    + ". Check the class name and that the worker is built.", e);
+            throw new WorkerLoadException(where(config) + what + " " + className
+                    + ", which is not on the worker's classpath " + config.classpath() + ". " + fix, e);
         }
         if (!WorkerEntrypoint.class.isAssignableFrom(type)) {
             throw new WorkerLoadException(where(config) + className + " does not extend "

@@ -121,6 +121,18 @@ class DevCommandTest {
     }
 
     @Test
+    void aBuildThatFailsStopsDevWithItsExitCodeAndLastLines() {
+        Path bad = WorkerDirs.config(dir, "unbuildable", """
+                { "name": "unbuildable", "build": { "command": "echo 'Main.java:3: error: ; expected'; exit 1" } }
+                """);
+        Result result = failing(bad);
+        assertEquals("jworkers dev: the build of \"unbuildable\" failed with exit code 1: echo 'Main.java:3: error: ; expected';"
+                + " exit 1 (in " + bad.getParent() + "); its last lines:\n  Main.java:3: error: ; expected\n", result.err());
+        assertTrue(result.out().endsWith("building unbuildable: echo 'Main.java:3: error: ; expected'; exit 1\n"
+                + "  Main.java:3: error: ; expected\n"), result.out());
+    }
+
+    @Test
     void noEntrypointIsExplained() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty-classes"));
         Path bad = WorkerDirs.config(dir, "noentry", "{ \"name\": \"noentry\", \"classpath\": [%s] }".formatted(json(empty)));

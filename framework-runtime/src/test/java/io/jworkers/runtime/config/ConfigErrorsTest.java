@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ConfigErrorsTest {
 
-    static final String TOP_LEVEL_FIELDS = "$schema, name, main, classpath, routes, services, vars, secrets, limits, env";
+    static final String TOP_LEVEL_FIELDS = "$schema, name, main, classpath, routes, services, vars, secrets, limits, build, env";
 
     @TempDir
     Path dir;
@@ -198,7 +198,7 @@ class ConfigErrorsTest {
     void an_unknown_field_in_an_environment_block_lists_the_overridable_fields() {
         assertJsoncError("{\"name\": \"a\", \"env\": {\"staging\": {\"route\": []}}}",
                 ":1:35: unknown field \"route\" in \"env.staging\" (did you mean \"routes\"?); known fields:"
-                + " main, classpath, routes, services, vars, secrets, limits");
+                + " main, classpath, routes, services, vars, secrets, limits, build");
     }
 
     @Test

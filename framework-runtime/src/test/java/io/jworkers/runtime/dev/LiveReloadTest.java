@@ -2,8 +2,10 @@ package io.jworkers.runtime.dev;
 
 import static io.jworkers.runtime.testing.WorkerDirs.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jworkers.bridge.EntrypointRules;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.WorkerDirs;
@@ -14,7 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -24,41 +31,161 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code jworkers dev} reloads a worker when its classes change, and keeps it when the new ones are broken. */
 class LiveReloadTest {
 
+    private static final String HELLO = "io/fixture/hello/HelloWorker.class";
+    private static final String LATE = "io/fixture/hello/Late.class";
+    /** Longer than the quiet period, as the seconds Maven's compiler takes between deleting and writing classes. */
+    private static final long BUILD_STEP_MS = 3 * DevServer.QUIET_PERIOD.toMillis();
+
     @TempDir
     Path dir;
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
     @Test
     void aRecompiledClassIsServedByANewVersionAndABrokenOneLeavesTheRunningVersion() throws Exception {
         Path classes = copyOf(Fixtures.classes("hello"), dir.resolve("classes"));
-        Path config = WorkerDirs.config(dir, "hello", "{ \"name\": \"hello\", \"classpath\": [%s], \"vars\": { \"WHO\": \"dev\" } }"
-                .formatted(json(classes)));
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        Path config = helloConfig(classes);
         try (DevServer server = DevServer.start(List.of(config), null, "127.0.0.1", 0)) {
             server.watchForChanges(out);
             assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"));
             assertTrue(Http.get(server.url() + "/version").body().startsWith("production/1 1 production [] 0 "));
 
             recompileWithGreeting(classes, "howdy from ");
-            String body = "";
-            for (int i = 0; i < 500 && !body.startsWith("howdy"); i++) {
-                Thread.sleep(20);
-                body = Http.get(server.url() + "/").body();
-            }
+            String body = awaitBody(server, "howdy");
             assertTrue(body.startsWith("howdy from dev"), body);
             assertTrue(Http.get(server.url() + "/version").body().startsWith("production/2 2 production [] 0 "),
                     "each reload is a new version");
-            assertTrue(printed.toString(StandardCharsets.UTF_8).matches("(?s)Reloaded hello \\(\\d+ ms\\): its classes changed\\n.*"),
-                    printed.toString(StandardCharsets.UTF_8));
+            assertTrue(printed().matches("(?s)Reloaded hello \\(\\d+ ms\\): its classes changed\\n.*"), printed());
 
-            Files.write(classes.resolve("io/fixture/hello/HelloWorker.class"), new byte[] {1, 2, 3});
-            for (int i = 0; i < 500 && !printed.toString(StandardCharsets.UTF_8).contains("Not reloaded"); i++) {
-                Thread.sleep(20);
-            }
-            assertTrue(printed.toString(StandardCharsets.UTF_8).contains("Not reloaded hello: "), printed.toString(StandardCharsets.UTF_8));
-            assertTrue(printed.toString(StandardCharsets.UTF_8).contains("(the running version stays; fix it and build again)"));
+            Files.write(classes.resolve(HELLO), new byte[] {1, 2, 3});
+            await(() -> printed().contains("Not reloaded"));
+            assertTrue(printed().contains("Not reloaded hello: "), printed());
+            assertTrue(printed().contains("(the running version stays; fix it and build again)"));
             assertEquals(200, Http.get(server.url() + "/").statusCode());
             assertTrue(Http.get(server.url() + "/").body().startsWith("howdy from dev"), "the running version still serves");
+        }
+    }
+
+    @Test
+    void aBuildThatDeletesTheClassesAndWritesTheNewOnesSecondsLaterReloadsOnceWithNoFalseError() throws Exception {
+        Path classes = copyOf(Fixtures.classes("hello"), dir.resolve("classes"));
+        Path rebuilt = compileWithGreeting(dir.resolve("rebuilt"), "howdy from ");
+        try (DevServer server = DevServer.start(List.of(helloConfig(classes)), null, "127.0.0.1", 0)) {
+            server.watchForChanges(out);
+            assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"));
+
+            // As Maven's incremental compile: the stale classes (and their folder) go first...
+            deleteTree(classes);
+            Thread.sleep(BUILD_STEP_MS);
+            // ...then javac writes the new ones, one by one.
+            copy(rebuilt, classes, LATE);
+            Thread.sleep(BUILD_STEP_MS);
+            assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"), "the running version serves meanwhile");
+            copy(rebuilt, classes, HELLO);
+
+            assertTrue(awaitBody(server, "howdy").startsWith("howdy from dev"));
+            Thread.sleep(BUILD_STEP_MS); // nothing else may follow
+            assertEquals(1, count("Reloaded hello "), printed());
+            assertFalse(printed().contains("Not reloaded"), printed());
+            assertTrue(Http.get(server.url() + "/version").body().startsWith("production/2 2 "), "one reload, one new version");
+        }
+    }
+
+    @Test
+    void aWorkerManifestListingAClassNotWrittenYetHoldsTheReloadUntilTheClassIsThere() throws Exception {
+        Path classes = copyOf(Fixtures.classes("hello"), dir.resolve("classes"));
+        String manifest = "{\"version\":1,\"entrypoints\":[{\"class\":\"io.fixture.hello.HelloWorker\","
+                + "\"name\":\"HelloWorker\",\"methods\":[]}]}\n";
+        WorkerDirs.write(classes.resolve(EntrypointRules.MANIFEST), manifest);
+        Path rebuilt = compileWithGreeting(dir.resolve("rebuilt"), "howdy from ");
+        try (DevServer server = DevServer.start(List.of(helloConfig(classes)), null, "127.0.0.1", 0)) {
+            server.watchForChanges(out);
+
+            Files.delete(classes.resolve(HELLO));
+            Files.delete(classes.resolve(LATE));
+            Thread.sleep(BUILD_STEP_MS);
+            WorkerDirs.write(classes.resolve(EntrypointRules.MANIFEST), manifest); // the processor writes it first
+            copy(rebuilt, classes, LATE);
+            Thread.sleep(BUILD_STEP_MS);
+            copy(rebuilt, classes, HELLO);
+
+            assertTrue(awaitBody(server, "howdy").startsWith("howdy from dev"));
+            Thread.sleep(BUILD_STEP_MS);
+            assertEquals(1, count("Reloaded hello "), printed());
+            assertFalse(printed().contains("Not reloaded"), printed());
+        }
+    }
+
+    @Test
+    void aClasspathThatStaysIncompleteIsReportedOnceAfterTheSettleLimitAndTheRunningVersionStays() throws Exception {
+        Path classes = copyOf(Fixtures.classes("hello"), dir.resolve("classes"));
+        try (DevServer server = DevServer.start(List.of(helloConfig(classes)), null, "127.0.0.1", 0)) {
+            server.watchForChanges(out, Duration.ofSeconds(1));
+
+            Files.delete(classes.resolve(HELLO));
+            await(() -> printed().contains("Not reloaded"));
+            Thread.sleep(1000 + BUILD_STEP_MS); // a second settle limit: no second message
+            assertEquals(1, count("Not reloaded hello: "), printed());
+            assertTrue(printed().startsWith("Not reloaded hello: its classpath still lacks " + HELLO + ", 1 s after it last"
+                    + " changed, and loading it anyway failed: worker \"hello\" ("), printed());
+            assertTrue(printed().contains("no entrypoint found"), printed());
+            assertTrue(printed().endsWith(". (the running version stays; fix it and build again)\n"), printed());
+            assertEquals(0, count("Reloaded hello "), printed());
+            assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"), "the running version still serves");
+        }
+    }
+
+    @Test
+    void aClassFolderDeletedWithItsParentAndBuiltAgainIsStillWatched() throws Exception {
+        Path classes = copyOf(Fixtures.classes("hello"), dir.resolve("target/classes"));
+        Path rebuilt = compileWithGreeting(dir.resolve("rebuilt"), "howdy from ");
+        try (DevServer server = DevServer.start(List.of(helloConfig(classes)), null, "127.0.0.1", 0)) {
+            server.watchForChanges(out);
+
+            deleteTree(dir.resolve("target")); // mvn clean
+            Thread.sleep(BUILD_STEP_MS);
+            Files.createDirectories(classes);
+            Thread.sleep(BUILD_STEP_MS);
+            copy(rebuilt, classes, LATE);
+            copy(rebuilt, classes, HELLO);
+
+            assertTrue(awaitBody(server, "howdy").startsWith("howdy from dev"));
+            assertEquals(1, count("Reloaded hello "), printed());
+            assertFalse(printed().contains("Not reloaded"), printed());
+        }
+    }
+
+    private Path helloConfig(Path classes) {
+        return WorkerDirs.config(dir, "hello", "{ \"name\": \"hello\", \"classpath\": [%s], \"vars\": { \"WHO\": \"dev\" } }"
+                .formatted(json(classes)));
+    }
+
+    private String printed() {
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    private int count(String text) {
+        Matcher matcher = Pattern.compile(Pattern.quote(text)).matcher(printed());
+        int count = 0;
+        while (matcher.find()) {
+            count++;
+        }
+        return count;
+    }
+
+    private static String awaitBody(DevServer server, String prefix) throws InterruptedException {
+        String body = "";
+        for (int i = 0; i < 1000 && !body.startsWith(prefix); i++) {
+            Thread.sleep(20);
+            body = Http.get(server.url() + "/").body();
+        }
+        return body;
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(20);
         }
     }
 
@@ -76,7 +203,24 @@ class LiveReloadTest {
         return to;
     }
 
+    private static void copy(Path from, Path to, String file) throws IOException {
+        Files.createDirectories(to.resolve(file).getParent());
+        Files.copy(from.resolve(file), to.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
     private void recompileWithGreeting(Path classes, String greeting) throws IOException {
+        compileWithGreeting(classes, greeting);
+    }
+
+    private Path compileWithGreeting(Path classes, String greeting) throws IOException {
         Path sources = dir.resolve("src/io/fixture/hello");
         Files.createDirectories(sources);
         Path fixture = Path.of("src/test/fixtures/hello/io/fixture/hello");
@@ -88,5 +232,6 @@ class LiveReloadTest {
                 "-classpath", Fixtures.apiLocation().toString(),
                 sources.resolve("HelloWorker.java").toString(), sources.resolve("Late.java").toString());
         assertEquals(0, result, "the changed worker compiles");
+        return classes;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jworkers.bridge.EntrypointRules;
 import io.jworkers.runtime.cli.Main;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.ConfigLoader;
@@ -32,11 +33,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -161,6 +164,10 @@ class ErrorCatalogueTest {
             Path two = hello("twin-b", "hello", "");
             return message(ConfigException.class, () -> DevServer.start(List.of(one, two), null, "127.0.0.1", 0));
         });
+        jsonc("JW-CONFIG-BUILD-COMMAND", "{\n  \"name\": \"auth\",\n  \"build\": { \"watch_dir\": \"src\" }\n}\n");
+        jsonc("JW-CONFIG-BUILD-EMPTY", "{\n  \"name\": \"auth\",\n  \"build\": { \"command\": \"\" }\n}\n");
+        jsonc("JW-CONFIG-BUILD-FOLDER", "{\n  \"name\": \"auth\",\n  \"build\": { \"command\": \"./mvnw -q compile\","
+                + " \"watch_dir\": \"source\" }\n}\n");
     }
 
     private static void loading() {
@@ -184,6 +191,9 @@ class ErrorCatalogueTest {
                     .formatted(json(Fixtures.classes("calc"))));
             return message(RuntimeException.class, () -> DevServer.start(List.of(client, calc), null, "127.0.0.1", 0));
         });
+        WorkerDirs.write(tmp.resolve("stale/classes/" + EntrypointRules.MANIFEST),
+                "{\"version\":1,\"entrypoints\":[{\"class\":\"io.acme.AuthWorker\",\"name\":\"AuthWorker\",\"methods\":[]}]}\n");
+        load("JW-LOAD-MANIFEST-CLASS-MISSING", "stale", "\"classpath\": [%s]".formatted(json(tmp.resolve("stale/classes"))));
     }
 
     private static void bindings() {
@@ -254,6 +264,56 @@ class ErrorCatalogueTest {
             }
             return cli(List.of("versions", "hello", "--host", "http://127.0.0.1:" + closed), Map.of("JWORKERS_ADMIN_TOKEN", TOKEN));
         });
+        CASES.put("JW-BUILD-FAILED", () -> {
+            Path config = WorkerDirs.config(tmp, "unbuildable", """
+                    { "name": "unbuildable", "build": { "command": "echo 'Main.java:3: error: ; expected'; exit 1" } }
+                    """);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(List.of("dev", "--port", "0", "-c", config.toString()), new ByteArrayInputStream(new byte[0]),
+                    new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+            assertEquals(1, code);
+            return err.toString(StandardCharsets.UTF_8);
+        });
+        CASES.put("JW-DEV-REBUILD-FAILED", () -> devConsole("rebuild", "{ \"command\": \"test ! -f src/broken.txt\" }", server -> {
+            WorkerDirs.write(tmp.resolve("rebuild/src/broken.txt"), "saved while broken");
+        }, "Not rebuilt"));
+        CASES.put("JW-DEV-RELOAD-INCOMPLETE", () -> devConsole("incomplete", null, server -> {
+            try {
+                Files.delete(tmp.resolve("incomplete/classes/io/fixture/hello/HelloWorker.class"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "Not reloaded"));
+    }
+
+    /**
+     * What {@code jworkers dev} prints after {@code change}: a hello worker in {@code folder} (with
+     * classes of its own, and a build when given) watched with a settle limit of one second.
+     */
+    private static String devConsole(String folder, String build, Consumer<DevServer> change, String prefix)
+            throws Exception {
+        Path classes = tmp.resolve(folder + "/classes");
+        try (Stream<Path> files = Files.walk(Fixtures.classes("hello"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = classes.resolve(Fixtures.classes("hello").relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        Files.createDirectories(tmp.resolve(folder + "/src"));
+        Path config = WorkerDirs.config(tmp, folder, "{ \"name\": \"hello\", \"classpath\": [\"classes\"], \"vars\": { \"WHO\": \"x\" }"
+                + (build == null ? "" : ", \"build\": " + build) + " }");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        try (DevServer server = DevServer.start(List.of(config), null, IngressSettings.defaults("127.0.0.1", 0), out)) {
+            server.watchForChanges(out, Duration.ofSeconds(1));
+            change.accept(server);
+            for (int i = 0; i < 1000 && !printed.toString(StandardCharsets.UTF_8).contains(prefix); i++) {
+                Thread.sleep(20);
+            }
+        }
+        return printed.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith(prefix)).findFirst()
+                .orElse("nothing starting with " + prefix + " in: " + printed);
     }
 
     private static void serve() {
