@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UnpackedBundle;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,14 +26,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,9 +40,6 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * The on-disk state of {@code jworkers serve}: every deployed version of every worker in every
@@ -56,13 +49,12 @@ import java.util.zip.ZipFile;
  * <pre>
  * staging/                                   half-built versions; emptied by {@link #open}
  * workers/WORKER/ENV/deployments.json        the index: versions + current; THE commit point
- * workers/WORKER/ENV/versions/N/bundle.zip   the zip as deployed
  * workers/WORKER/ENV/versions/N/config.json  the config as deployed
- * workers/WORKER/ENV/versions/N/bundle/      the zip extracted
+ * workers/WORKER/ENV/versions/N/bundle/      the bundle as unpacked (by BundleArchive, the only reading of its zip)
  * secrets/WORKER/ENV.json                    rw------- inside rwx------ folders
  * </pre>
  *
- * <p>A deploy is built in {@code staging/}, every file forced to disk, then the folder is moved
+ * <p>A deploy is built in {@code staging/} (the unpacked bundle moved in, every file forced to disk), then the folder is moved
  * atomically to {@code versions/N}, then {@code deployments.json} is replaced atomically (temp
  * file, force, ATOMIC_MOVE). It is complete exactly when the index is replaced: {@link #open}
  * deletes staging folders, temp files and version folders the index does not list, so a crash
@@ -76,7 +68,6 @@ public final class DeploymentStore {
     private static final Pattern SECRET_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String INDEX = "deployments.json";
     private static final String VERSIONS = "versions";
-    private static final String BUNDLE_ZIP = "bundle.zip";
     private static final String CONFIG = "config.json";
     private static final String BUNDLE_DIR = "bundle";
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
@@ -163,26 +154,27 @@ public final class DeploymentStore {
     // ------------------------------------------------------------------ deploy / rollback
 
     /**
-     * Stores {@code bundleZip} + {@code configJson} as a new version of {@code worker} in
-     * {@code environment} and makes it current.
+     * Stores an unpacked bundle as a new version of {@code worker} in {@code environment} and makes
+     * it current. The bundle's folder is moved into the version (so it must be in {@link #scratch()});
+     * its config and canonical hash become the version's.
      *
-     * @throws DeploymentException bad name, unreadable/corrupt zip, an entry escaping the
-     *                             bundle folder, missing or invalid config; nothing is changed
+     * @throws DeploymentException bad name, missing or invalid config; nothing is changed
+     * @throws NoSpaceLeftException the disk filled up; nothing is changed
      */
-    public VersionInfo deploy(String worker, String environment, Path bundleZip, String configJson, String message) {
+    public VersionInfo deploy(String worker, String environment, UnpackedBundle bundle, String message) {
         checkName("worker", worker);
         checkName("environment", environment);
-        checkConfig(configJson);
-        if (bundleZip == null || !Files.isRegularFile(bundleZip)) {
-            throw new DeploymentException("Bundle zip " + bundleZip + " does not exist or is not a file");
+        checkConfig(bundle.configJson());
+        if (!Files.isDirectory(bundle.folder())) {
+            throw new DeploymentException("Bundle folder " + bundle.folder() + " does not exist or is not a folder");
         }
         synchronized (lock) {
-            return deployLocked(worker, environment, bundleZip, configJson, message);
+            return deployLocked(worker, environment, bundle, message);
         }
     }
 
-    private VersionInfo deployLocked(String worker, String environment, Path bundleZip, String configJson,
-                                     String message) {
+    private VersionInfo deployLocked(String worker, String environment, UnpackedBundle bundle, String message) {
+        String configJson = bundle.configJson();
         Path envDir = envDir(worker, environment);
         Index index = readIndex(worker, environment).orElse(new Index(null, List.of()));
         int number = index.versions().stream().mapToInt(VersionInfo::number).max().orElse(0) + 1;
@@ -193,15 +185,8 @@ public final class DeploymentStore {
         boolean moved = false;
         try {
             Files.createDirectories(stage);
-            // 1. Stage: copy, hash, extract, write config; everything forced to disk.
-            Path zipCopy = stage.resolve(BUNDLE_ZIP);
-            MessageDigest sha = sha256();
-            try (InputStream in = new DigestInputStream(Files.newInputStream(bundleZip), sha)) {
-                writeForced(zipCopy, in);
-            }
-            sha.update(configJson.getBytes(StandardCharsets.UTF_8));
-            String hash = HexFormat.of().formatHex(sha.digest());
-            extract(zipCopy, stage.resolve(BUNDLE_DIR));
+            // 1. Stage: move the unpacked bundle in (already forced to disk), write config forced.
+            Files.move(bundle.folder(), stage.resolve(BUNDLE_DIR), StandardCopyOption.ATOMIC_MOVE);
             writeForced(stage.resolve(CONFIG), configJson.getBytes(StandardCharsets.UTF_8));
             forceDir(stage);
             crashHook.accept("staged");
@@ -221,7 +206,7 @@ public final class DeploymentStore {
             pauseIfAsked("moved", number);
 
             // 3. Commit: replace the index.
-            VersionInfo info = new VersionInfo(number, Instant.now(), message, hash);
+            VersionInfo info = new VersionInfo(number, Instant.now(), message, bundle.sha256());
             List<VersionInfo> versions = new ArrayList<>(index.versions());
             versions.add(info);
             writeIndex(envDir, new Index(number, versions));
@@ -238,6 +223,9 @@ public final class DeploymentStore {
             }
             if (e instanceof DeploymentException de) {
                 throw de;
+            }
+            if (e instanceof IOException io && NoSpaceLeftException.isDiskFull(io)) {
+                throw new NoSpaceLeftException("storing version " + number + " of " + worker, root, io);
             }
             throw new DeploymentException("Deploy of " + worker + " to " + environment + " failed: " + e, e);
         }
@@ -607,50 +595,12 @@ public final class DeploymentStore {
 
     // ------------------------------------------------------------------ files
 
-    private static void extract(Path zip, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (ZipFile zf = new ZipFile(zip.toFile())) {
-            var entries = zf.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                Path out = target.resolve(entry.getName()).normalize();
-                if (out.equals(target) && entry.isDirectory()) {
-                    continue; // "./"
-                }
-                if (entry.getName().startsWith("/") || entry.getName().contains("\\")
-                        || !out.startsWith(target) || out.equals(target)) {
-                    throw new DeploymentException("Bundle zip entry \"" + entry.getName()
-                            + "\" would be extracted outside the bundle folder; rebuild the bundle");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    try (InputStream in = zf.getInputStream(entry)) {
-                        writeForced(out, in);
-                    }
-                }
-            }
-        } catch (ZipException e) {
-            throw new DeploymentException("Bundle zip is corrupt (" + e.getMessage() + "); rebuild the bundle");
-        }
-    }
-
     private static void writeForced(Path file, byte[] bytes) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
-        }
-    }
-
-    private static void writeForced(Path file, InputStream in) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-            in.transferTo(out);
-            out.flush();
             ch.force(true);
         }
     }
@@ -711,14 +661,6 @@ public final class DeploymentStore {
             deleteRecursively(path);
         } catch (IOException ignored) {
             // best effort; open() removes leftovers
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -8,7 +8,8 @@ import java.time.Instant;
  * @param number    1, 2, 3... per (worker, environment)
  * @param createdAt when the deploy completed its staging
  * @param message   the deploy message, or null
- * @param sha256    SHA-256 hex of the bundle zip bytes followed by the config's UTF-8 bytes
+ * @param sha256    the bundle's canonical hash ({@link io.jworkers.runtime.bundle.BundleHash}): SHA-256 over
+ *                  its files, config included, so the same code and config always have the same hash
  */
 public record VersionInfo(int number, Instant createdAt, String message, String sha256) {
 }

@@ -3,11 +3,19 @@ package io.jworkers.runtime.serve;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.jworkers.runtime.bundle.BundleUpload;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UploadTooLargeException;
 import io.jworkers.runtime.host.WorkerHost;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,13 +24,14 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
- * with the bearer token. JSON in and out; errors as {@code {"error": "..."}} with 400, 401, 404
- * or 409. Secrets go in, never out.
+ * with the bearer token. JSON in and out; errors as {@code {"error": "..."}} with 400, 401, 404,
+ * 409, 413 (a body over the upload limit, chunked or not; the connection is closed) or 507 (the
+ * disk is full). Secrets go in, never out.
  *
  * <pre>
  * GET  /v1/services                                  every worker environment with its bindings
@@ -36,9 +45,6 @@ import java.util.Map;
  */
 public final class AdminServer implements AutoCloseable {
 
-    /** The largest bundle accepted. */
-    public static final long MAX_BUNDLE_BYTES = 512L * 1024 * 1024;
-
     private static final System.Logger LOG = System.getLogger("jworkers.admin");
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -47,13 +53,27 @@ public final class AdminServer implements AutoCloseable {
     private final ServeHost serve;
     private final AdminToken token;
 
+    /**
+     * Test hook: the file an upload is written to, given the scratch file made for it; tests
+     * return {@code /dev/full} to fill the disk for real. Only the scratch file is ever deleted.
+     */
+    volatile UnaryOperator<Path> uploadFile = UnaryOperator.identity();
+
     private AdminServer(String host, int port, ServeHost serve, AdminToken token) {
         this.serve = serve;
         this.token = token;
+        long maxUpload = serve.limits().maxUploadBytes();
+        // Helidon refuses a Content-Length over the limit before routing, and a chunked body as
+        // soon as a chunk passes it; both answer with our JSON error (UploadLimitHandler).
+        DirectHandler tooLarge = new UploadLimitHandler(maxUpload);
         this.server = WebServer.builder()
                 .host(host)
                 .port(port)
-                .maxPayloadSize(MAX_BUNDLE_BYTES)
+                .maxPayloadSize(maxUpload)
+                .directHandlers(DirectHandlers.builder()
+                        .addHandler(DirectHandler.EventType.BAD_REQUEST, tooLarge)
+                        .addHandler(DirectHandler.EventType.OTHER, tooLarge)
+                        .build())
                 .shutdownHook(false)
                 .routing(this::routes)
                 .build();
@@ -119,11 +139,14 @@ public final class AdminServer implements AutoCloseable {
         Path bundle = null;
         try {
             bundle = Files.createTempFile(serve.store().scratch(), "upload", ".zip");
-            try (InputStream body = request.content().inputStream()) {
-                Files.copy(body, bundle, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return serve.deploy(name(request), env(request), bundle, request.query().first("message").orElse(null));
+            Path file = uploadFile.apply(bundle);
+            receive(request, file);
+            return serve.deploy(name(request), env(request), file, request.query().first("message").orElse(null));
         } catch (IOException e) {
+            if (NoSpaceLeftException.isDiskFull(e)) {
+                throw new DeployRejectedException(507, new NoSpaceLeftException("receiving the bundle",
+                        serve.store().scratch(), e).getMessage());
+            }
             throw new UncheckedIOException("Receiving the bundle failed: " + e.getMessage(), e);
         } finally {
             if (bundle != null) {
@@ -133,6 +156,24 @@ public final class AdminServer implements AutoCloseable {
                     // A temp file; the OS cleans it eventually.
                 }
             }
+        }
+    }
+
+    // Streams the body to the file, never more than the limit: over it is a 413 whether or not it is chunked.
+    private void receive(ServerRequest request, Path file) {
+        long maxUpload = serve.limits().maxUploadBytes();
+        try (InputStream body = request.content().inputStream()) {
+            BundleUpload.receive(body, request.headers().contentLength(), file, maxUpload);
+        } catch (UploadTooLargeException e) {
+            throw new DeployRejectedException(413, e.getMessage());
+        } catch (RequestException e) {
+            throw e.status().code() == 413 ? new DeployRejectedException(413, new UploadTooLargeException(maxUpload).getMessage()) : e;
+        } catch (HttpException e) {
+            throw e.status().code() == 413 ? new DeployRejectedException(413, new UploadTooLargeException(maxUpload).getMessage()) : e;
+        } catch (NoSpaceLeftException e) {
+            throw new DeployRejectedException(507, e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Receiving the bundle failed: " + e.getMessage(), e);
         }
     }
 
@@ -166,6 +207,10 @@ public final class AdminServer implements AutoCloseable {
             response.header("content-type", "application/json");
             response.send(JSON.writeValueAsBytes(result));
         } catch (DeployRejectedException e) {
+            if (e.status() == 413) {
+                // The rest of the body is still coming: reading it would take as long as the refused upload.
+                response.header(HeaderValues.CONNECTION_CLOSE);
+            }
             error(response, e.status(), e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "admin request failed", e);

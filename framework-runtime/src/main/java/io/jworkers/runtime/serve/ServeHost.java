@@ -1,6 +1,12 @@
 package io.jworkers.runtime.serve;
 
 import io.jworkers.api.WorkerVersion;
+import io.jworkers.runtime.bundle.BundleArchive;
+import io.jworkers.runtime.bundle.BundleClasspath;
+import io.jworkers.runtime.bundle.BundleException;
+import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UnpackedBundle;
 import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.ConfigLoader;
@@ -18,8 +24,6 @@ import io.jworkers.runtime.loader.WorkerLoadException;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.UUID;
 
 /**
  * The workers of {@code jworkers serve}: every environment's current version from the
@@ -43,11 +46,13 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     private final DeploymentStore store;
     private final WorkerHost host;
+    private final BundleLimits limits;
     private volatile EnvironmentRoutes routes = EnvironmentRoutes.NONE;
 
-    private ServeHost(DeploymentStore store, WorkerHost host) {
+    private ServeHost(DeploymentStore store, WorkerHost host, BundleLimits limits) {
         this.store = store;
         this.host = host;
+        this.limits = limits;
     }
 
     /**
@@ -57,7 +62,19 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @return the host
      */
     public static ServeHost open(Path stateDir) {
-        ServeHost serve = new ServeHost(DeploymentStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true));
+        return open(stateDir, BundleLimits.DEFAULT);
+    }
+
+    /**
+     * Opens the state folder with other bundle limits than the defaults.
+     *
+     * @param stateDir the state folder
+     * @param limits the limits deployed bundles are held to
+     * @return the host
+     */
+    public static ServeHost open(Path stateDir, BundleLimits limits) {
+        ServeHost serve = new ServeHost(DeploymentStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true),
+                limits);
         for (String worker : serve.store.workers()) {
             for (String environment : serve.store.environments(worker)) {
                 serve.store.current(worker, environment).ifPresent(deployment -> {
@@ -92,6 +109,15 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         return store;
     }
 
+    /**
+     * The limits deployed bundles are held to.
+     *
+     * @return the limits
+     */
+    public BundleLimits limits() {
+        return limits;
+    }
+
     @Override
     public Optional<WorkerSlot> route(String path) {
         return routes.route(path);
@@ -107,24 +133,27 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      *
      * @param worker the worker name the caller means
      * @param environment the environment
-     * @param bundle the bundle zip
+     * @param bundle the bundle zip, read once: checked, trial-loaded and stored as unpacked
      * @param message the version's message, possibly {@code null}
      * @return the new version
      * @throws DeployRejectedException if it is refused; nothing changed then
      */
     public synchronized VersionInfo deploy(String worker, String environment, Path bundle, String message) {
-        Path staging = unpackForCheck(bundle, store.scratch());
-        try {
-            WorkerConfig config = checkedConfig(staging.resolve(WorkerBundle.CONFIG), worker, environment);
-            tryLoad(config, environment);
-        } finally {
-            deleteTree(staging);
-        }
         VersionInfo version;
+        Path unpackedFolder = store.scratch().resolve("unpack-" + UUID.randomUUID());
         try {
-            version = store.deploy(worker, environment, bundle, readConfig(bundle), message);
-        } catch (DeploymentException e) {
+            UnpackedBundle unpacked = BundleArchive.extract(bundle, unpackedFolder, limits);
+            BundleClasspath.check(unpacked);
+            WorkerConfig config = checkedConfig(unpacked.folder().resolve(WorkerBundle.CONFIG), worker, environment);
+            BundleClasspath.checkLoaded(unpacked, config.classpath());
+            tryLoad(config, environment);
+            version = store.deploy(worker, environment, unpacked, message);
+        } catch (BundleException | DeploymentException e) {
             throw new DeployRejectedException(400, e.getMessage());
+        } catch (NoSpaceLeftException e) {
+            throw new DeployRejectedException(507, e.getMessage());
+        } finally {
+            deleteTree(unpackedFolder); // gone already if the store took it
         }
         load(worker, environment, store.current(worker, environment).orElseThrow());
         reroute();
@@ -316,53 +345,6 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     private List<Integer> numbers(String worker, String environment) {
         return store.versions(worker, environment).stream().map(VersionInfo::number).toList();
-    }
-
-    private static String readConfig(Path bundle) {
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(bundle))) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                if (entry.getName().equals(WorkerBundle.CONFIG)) {
-                    return new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                }
-            }
-        } catch (IOException e) {
-            throw new DeployRejectedException(400, "The bundle is not a readable zip: " + e.getMessage());
-        }
-        throw new DeployRejectedException(400, "The bundle has no " + WorkerBundle.CONFIG + "; build it with jworkers deploy");
-    }
-
-    private static Path unpackForCheck(Path bundle, Path scratch) {
-        try {
-            Path dir = Files.createTempDirectory(scratch, "check");
-            try (InputStream file = Files.newInputStream(bundle); ZipInputStream zip = new ZipInputStream(file)) {
-                boolean any = false;
-                for (ZipEntry entry; (entry = zip.getNextEntry()) != null; any = true) {
-                    Path target = dir.resolve(entry.getName()).normalize();
-                    if (!target.startsWith(dir)) {
-                        throw new DeployRejectedException(400, "The bundle's entry " + entry.getName() + " points outside it");
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(zip, target);
-                    }
-                }
-                if (!any || !Files.exists(dir.resolve(WorkerBundle.CONFIG))) {
-                    throw new DeployRejectedException(400, "The bundle is corrupt or empty: it has no " + WorkerBundle.CONFIG
-                            + ". Build it with jworkers deploy.");
-                }
-            } catch (IOException | RuntimeException e) {
-                deleteTree(dir);
-                if (e instanceof DeployRejectedException rejected) {
-                    throw rejected;
-                }
-                throw new DeployRejectedException(400, "The bundle is corrupt: " + e.getMessage());
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void deleteTree(Path dir) {

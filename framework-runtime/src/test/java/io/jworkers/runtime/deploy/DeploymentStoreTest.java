@@ -1,5 +1,9 @@
 package io.jworkers.runtime.deploy;
 
+import io.jworkers.runtime.bundle.BundleArchive;
+import io.jworkers.runtime.bundle.BundleHash;
+import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.bundle.UnpackedBundle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -14,14 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -64,11 +67,18 @@ class DeploymentStoreTest {
         return zip;
     }
 
-    private Path bundle(String text) throws IOException {
+    // A bundle as the store gets it: unpacked (outside the state folder, so tree() shows only the store's files).
+    private UnpackedBundle bundle(String text, String config) throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put("lib/", "");
         entries.put("lib/app.txt", text);
-        return zip("bundle-" + text + ".zip", entries);
+        entries.put("worker.json", config);
+        Path zip = zip("bundle-" + UUID.randomUUID() + ".zip", entries);
+        return BundleArchive.extract(zip, tmp.resolve("unpacked-" + UUID.randomUUID()), BundleLimits.DEFAULT);
+    }
+
+    private UnpackedBundle bundle(String text) throws IOException {
+        return bundle(text, CONFIG);
     }
 
     private Set<String> tree() throws IOException {
@@ -85,15 +95,15 @@ class DeploymentStoreTest {
 
     @Test
     void a_deploy_becomes_current_and_is_listed_with_its_metadata() throws Exception {
-        Path zip = bundle("one");
-        VersionInfo v1 = store.deploy("api", "production", zip, CONFIG, "first");
+        UnpackedBundle one = bundle("one");
+        VersionInfo v1 = store.deploy("api", "production", one, "first");
 
         assertEquals(1, v1.number());
         assertEquals("first", v1.message());
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        sha.update(Files.readAllBytes(zip));
-        sha.update(CONFIG.getBytes(StandardCharsets.UTF_8));
-        assertEquals(HexFormat.of().formatHex(sha.digest()), v1.sha256());
+        assertEquals(one.sha256(), v1.sha256(), "the version's hash is the bundle's canonical hash");
+        assertFalse(Files.exists(one.folder()), "the unpacked folder was moved into the version, not copied");
+        assertEquals(one.sha256(), BundleHash.of(store.current("api", "production").orElseThrow().bundleDir()),
+                "the stored files hash to the version's hash");
 
         Deployment current = store.current("api", "production").orElseThrow();
         assertEquals(v1, current.info());
@@ -103,7 +113,7 @@ class DeploymentStoreTest {
         assertEquals(List.of("api"), store.workers());
         assertEquals(List.of("production"), store.environments("api"));
 
-        VersionInfo v2 = store.deploy("api", "production", bundle("two"), CONFIG, null);
+        VersionInfo v2 = store.deploy("api", "production", bundle("two"), null);
         assertEquals(2, v2.number());
         assertNull(v2.message());
         assertEquals(List.of(v1, v2), store.versions("api", "production"));
@@ -120,11 +130,11 @@ class DeploymentStoreTest {
 
     @Test
     void version_numbers_count_per_environment() throws Exception {
-        store.deploy("api", "production", bundle("one"), CONFIG, null);
-        store.deploy("api", "production", bundle("two"), CONFIG, null);
-        assertEquals(1, store.deploy("api", "staging", bundle("three"), CONFIG, null).number());
-        assertEquals(1, store.deploy("auth", "production", bundle("four"), CONFIG, null).number());
-        assertEquals(3, store.deploy("api", "production", bundle("five"), CONFIG, null).number());
+        store.deploy("api", "production", bundle("one"), null);
+        store.deploy("api", "production", bundle("two"), null);
+        assertEquals(1, store.deploy("api", "staging", bundle("three"), null).number());
+        assertEquals(1, store.deploy("auth", "production", bundle("four"), null).number());
+        assertEquals(3, store.deploy("api", "production", bundle("five"), null).number());
         assertEquals(List.of("production", "staging"), store.environments("api"));
         assertEquals(List.of("api", "auth"), store.workers());
     }
@@ -133,9 +143,9 @@ class DeploymentStoreTest {
 
     @Test
     void rollback_to_a_given_version_and_to_the_previous_one() throws Exception {
-        VersionInfo v1 = store.deploy("api", "production", bundle("one"), CONFIG, null);
-        VersionInfo v2 = store.deploy("api", "production", bundle("two"), CONFIG, null);
-        VersionInfo v3 = store.deploy("api", "production", bundle("three"), CONFIG, null);
+        VersionInfo v1 = store.deploy("api", "production", bundle("one"), null);
+        VersionInfo v2 = store.deploy("api", "production", bundle("two"), null);
+        VersionInfo v3 = store.deploy("api", "production", bundle("three"), null);
 
         assertEquals(v1, store.rollback("api", "production", 1));
         assertEquals("one", deployedText("api", "production"));
@@ -143,13 +153,13 @@ class DeploymentStoreTest {
         assertEquals(v2, store.rollback("api", "production", null));
         assertEquals("two", deployedText("api", "production"));
         assertEquals(List.of(v1, v2, v3), store.versions("api", "production"));
-        assertEquals(4, store.deploy("api", "production", bundle("four"), CONFIG, null).number());
+        assertEquals(4, store.deploy("api", "production", bundle("four"), null).number());
     }
 
     @Test
     void rollback_to_an_unknown_version_lists_the_versions_and_changes_nothing() throws Exception {
-        store.deploy("api", "production", bundle("one"), CONFIG, null);
-        store.deploy("api", "production", bundle("two"), CONFIG, null);
+        store.deploy("api", "production", bundle("one"), null);
+        store.deploy("api", "production", bundle("two"), null);
         Set<String> before = tree();
 
         DeploymentException e = assertThrows(DeploymentException.class,
@@ -164,15 +174,15 @@ class DeploymentStoreTest {
     void rollback_without_an_earlier_version_or_without_deployments_fails_clearly() throws Exception {
         assertEquals("Worker \"api\" has no deployments in environment \"production\"",
                 assertThrows(DeploymentException.class, () -> store.rollback("api", "production", null)).getMessage());
-        store.deploy("api", "production", bundle("one"), CONFIG, null);
+        store.deploy("api", "production", bundle("one"), null);
         assertEquals("Worker \"api\" in environment \"production\" has no version before the current version 1",
                 assertThrows(DeploymentException.class, () -> store.rollback("api", "production", null)).getMessage());
     }
 
     @Test
     void any_kept_version_can_be_read_back_with_its_own_config_not_only_the_current_one() throws Exception {
-        VersionInfo s1 = store.deploy("api", "staging", bundle("one"), CONFIG, null);
-        VersionInfo s2 = store.deploy("api", "staging", bundle("two"), "{\"name\":\"api\",\"v\":2}", null);
+        VersionInfo s1 = store.deploy("api", "staging", bundle("one"), null);
+        VersionInfo s2 = store.deploy("api", "staging", bundle("two", "{\"name\":\"api\",\"v\":2}"), null);
 
         Deployment first = store.deployment("api", "staging", 1).orElseThrow();
         assertEquals(s1, first.info());
@@ -201,52 +211,45 @@ class DeploymentStoreTest {
     }
 
     @Test
-    void a_corrupt_zip_is_rejected_and_changes_nothing() throws Exception {
-        store.deploy("api", "production", bundle("one"), CONFIG, null);
-        Path corrupt = tmp.resolve("corrupt.zip");
-        Files.writeString(corrupt, "this is not a zip file at all");
-        assertRejectedWithoutChange("Bundle zip is corrupt (zip END header not found); rebuild the bundle",
-                () -> store.deploy("api", "production", corrupt, CONFIG, null));
+    void a_bundle_whose_folder_is_gone_is_rejected_and_changes_nothing() throws Exception {
+        store.deploy("api", "production", bundle("one"), null);
+        UnpackedBundle gone = bundle("two");
+        Files.walk(gone.folder()).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        assertRejectedWithoutChange("Bundle folder " + gone.folder() + " does not exist or is not a folder",
+                () -> store.deploy("api", "production", gone, null));
         // A first deploy to a new environment leaves no environment folder behind either.
-        assertRejectedWithoutChange("Bundle zip is corrupt (zip END header not found); rebuild the bundle",
-                () -> store.deploy("api", "staging", corrupt, CONFIG, null));
+        assertRejectedWithoutChange("Bundle folder " + gone.folder() + " does not exist or is not a folder",
+                () -> store.deploy("api", "staging", gone, null));
         assertEquals(List.of("production"), store.environments("api"));
     }
 
     @Test
-    void a_zip_entry_escaping_the_bundle_folder_is_rejected_and_changes_nothing() throws Exception {
-        store.deploy("api", "production", bundle("one"), CONFIG, null);
-        Path slip = zip("slip.zip", Map.of("../../../evil.txt", "pwned"));
-        assertRejectedWithoutChange("Bundle zip entry \"../../../evil.txt\" would be extracted outside the bundle "
-                + "folder; rebuild the bundle", () -> store.deploy("api", "production", slip, CONFIG, null));
-        assertFalse(Files.exists(tmp.resolve("evil.txt")));
-        assertFalse(Files.exists(state.resolve("evil.txt")));
-    }
-
-    @Test
     void a_missing_or_invalid_config_is_rejected_and_changes_nothing() throws Exception {
-        store.deploy("api", "production", bundle("one"), CONFIG, null);
-        Path zip = bundle("two");
+        store.deploy("api", "production", bundle("one"), null);
+        UnpackedBundle two = bundle("two");
+        UnpackedBundle withoutConfig = new UnpackedBundle(two.folder(), null, two.sha256(), two.entries(), two.bytes());
         assertRejectedWithoutChange("Missing config: a deploy needs the worker's config as JSON",
-                () -> store.deploy("api", "production", zip, null, null));
+                () -> store.deploy("api", "production", withoutConfig, null));
+        UnpackedBundle array = bundle("two", "[1]");
         assertRejectedWithoutChange("Invalid config JSON: expected an object",
-                () -> store.deploy("api", "production", zip, "[1]", null));
+                () -> store.deploy("api", "production", array, null));
+        UnpackedBundle cut = bundle("two", "{\"name\":");
         assertRejectedWithoutChange("Invalid config JSON at line 1, column 9: Unexpected end-of-input "
                 + "within/between Object entries",
-                () -> store.deploy("api", "production", zip, "{\"name\":", null));
+                () -> store.deploy("api", "production", cut, null));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Api", "a.b", "..", "a/b", "a b", ""})
     void bad_worker_and_environment_names_are_rejected_and_change_nothing(String bad) throws Exception {
-        store.deploy("api", "production", bundle("one"), CONFIG, null);
-        Path zip = bundle("two");
+        store.deploy("api", "production", bundle("one"), null);
+        UnpackedBundle two = bundle("two");
         String worker = bad.isEmpty() ? "A worker name is required"
                 : "Invalid worker name \"" + bad + "\": use only lowercase letters, digits, '-' and '_'";
         String env = bad.isEmpty() ? "A environment name is required"
                 : "Invalid environment name \"" + bad + "\": use only lowercase letters, digits, '-' and '_'";
-        assertRejectedWithoutChange(worker, () -> store.deploy(bad, "production", zip, CONFIG, null));
-        assertRejectedWithoutChange(env, () -> store.deploy("api", bad, zip, CONFIG, null));
+        assertRejectedWithoutChange(worker, () -> store.deploy(bad, "production", two, null));
+        assertRejectedWithoutChange(env, () -> store.deploy("api", bad, two, null));
     }
 
     // ------------------------------------------------------------------ crash recovery
@@ -258,14 +261,14 @@ class DeploymentStoreTest {
     @ValueSource(strings = {"staged", "moved", "index-written"})
     void a_crash_at_any_step_of_a_deploy_comes_back_with_the_last_completed_deployment(String step)
             throws Exception {
-        VersionInfo v1 = store.deploy("api", "production", bundle("one"), CONFIG, "done");
+        VersionInfo v1 = store.deploy("api", "production", bundle("one"), "done");
         Set<String> completed = tree();
         store.crashHook = s -> {
             if (s.equals(step)) {
                 throw new SimulatedCrash();
             }
         };
-        assertThrows(SimulatedCrash.class, () -> store.deploy("api", "production", bundle("two"), CONFIG, null));
+        assertThrows(SimulatedCrash.class, () -> store.deploy("api", "production", bundle("two"), null));
         assertNotEquals(completed, tree(), "the crash left something behind to recover from");
 
         store = DeploymentStore.open(state);
@@ -274,7 +277,7 @@ class DeploymentStoreTest {
         assertEquals(List.of(v1), store.versions("api", "production"));
         assertEquals(v1, store.current("api", "production").orElseThrow().info());
         assertEquals("one", deployedText("api", "production"));
-        assertEquals(2, store.deploy("api", "production", bundle("two"), CONFIG, null).number());
+        assertEquals(2, store.deploy("api", "production", bundle("two"), null).number());
     }
 
     @Test
@@ -284,7 +287,7 @@ class DeploymentStoreTest {
                 throw new SimulatedCrash();
             }
         };
-        assertThrows(SimulatedCrash.class, () -> store.deploy("api", "production", bundle("one"), CONFIG, null));
+        assertThrows(SimulatedCrash.class, () -> store.deploy("api", "production", bundle("one"), null));
         store = DeploymentStore.open(state);
         assertEquals(List.of(), store.workers());
         assertEquals(Set.of("", "staging", "workers", "secrets"), tree());
@@ -292,11 +295,11 @@ class DeploymentStoreTest {
 
     @Test
     void leftovers_written_by_hand_are_removed_on_open() throws Exception {
-        VersionInfo v1 = store.deploy("api", "production", bundle("one"), CONFIG, null);
+        VersionInfo v1 = store.deploy("api", "production", bundle("one"), null);
         Set<String> completed = tree();
         Path env = state.resolve("workers/api/production");
         Files.createDirectories(state.resolve("staging/abc/bundle"));
-        Files.writeString(state.resolve("staging/abc/bundle.zip"), "half");
+        Files.writeString(state.resolve("staging/abc/bundle/half.class"), "half");
         Files.createDirectories(env.resolve("versions/2/bundle"));
         Files.writeString(env.resolve("versions/2/config.json"), CONFIG);
         Files.writeString(env.resolve("deployments.json.123.tmp"), "{\"current\":2,\"versions\":[");
@@ -311,10 +314,10 @@ class DeploymentStoreTest {
 
     @Test
     void reopening_the_store_shows_everything_persisted() throws Exception {
-        VersionInfo p1 = store.deploy("api", "production", bundle("one"), CONFIG, "first");
-        VersionInfo p2 = store.deploy("api", "production", bundle("two"), CONFIG, "second");
+        VersionInfo p1 = store.deploy("api", "production", bundle("one"), "first");
+        VersionInfo p2 = store.deploy("api", "production", bundle("two"), "second");
         store.rollback("api", "production", 1);
-        VersionInfo s1 = store.deploy("api", "staging", bundle("three"), CONFIG, null);
+        VersionInfo s1 = store.deploy("api", "staging", bundle("three"), null);
         store.putSecret("api", "production", "TOKEN", "s3cr3t-value");
 
         DeploymentStore reopened = DeploymentStore.open(state);
@@ -393,7 +396,7 @@ class DeploymentStoreTest {
 
     @Test
     void version_info_survives_a_json_round_trip_and_prints_no_config() throws Exception {
-        VersionInfo v = store.deploy("api", "production", bundle("one"), "{\"name\":\"api\",\"k\":\"zzz\"}", "m");
+        VersionInfo v = store.deploy("api", "production", bundle("one", "{\"name\":\"api\",\"k\":\"zzz\"}"), "m");
         assertFalse(v.toString().contains("zzz"));
         assertEquals(v, DeploymentStore.open(state).versions("api", "production").get(0));
         assertTrue(v.toString().startsWith("VersionInfo[number=1"));
