@@ -33,10 +33,10 @@ final class BundlePaths {
         String path = folder ? name.substring(0, name.length() - 1) : name;
         check(name, path);
         Kind before = kinds.get(path);
-        if (before == Kind.FILE || before == Kind.FOLDER && folder) {
+        if (before == Kind.FILE && !folder || before == Kind.FOLDER && folder) {
             throw BundleException.entry(name, "appears twice");
         }
-        if (before != null && !folder) {
+        if (before == Kind.FILE || before != null && !folder) {
             throw BundleException.entry(name, "is both a file and a folder");
         }
         for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {

@@ -126,6 +126,10 @@ final class ZipDirectory {
         long read = 0;
         InputStream in = new BufferedInputStream(Channels.newInputStream(file.position(offset)), 1 << 16);
         for (int i = 0; i < total; i++) {
+            if (read == length) {
+                throw BundleException.unreadable("its end record counts " + total + " entries, but its central directory"
+                        + " lists " + i);
+            }
             ByteBuffer header = bytes(in, CEN_LEN, length - read);
             read += CEN_LEN;
             if (header.getInt(0) != CEN_SIG) {
