@@ -8,6 +8,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
@@ -162,7 +163,10 @@ public final class AdminServer implements AutoCloseable {
     // Streams the body to the file, never more than the limit: over it is a 413 whether or not it is chunked.
     private void receive(ServerRequest request, Path file) {
         long maxUpload = serve.limits().maxUploadBytes();
-        try (InputStream body = request.content().inputStream()) {
+        // Not closed on purpose: closing Helidon's entity stream reads the rest of the body, and after
+        // a refusal the rest is what must not be read. The 413 closes the connection instead.
+        InputStream body = request.content().inputStream();
+        try {
             BundleUpload.receive(body, request.headers().contentLength(), file, maxUpload);
         } catch (UploadTooLargeException e) {
             throw new DeployRejectedException(413, e.getMessage());
@@ -172,8 +176,6 @@ public final class AdminServer implements AutoCloseable {
             throw e.status().code() == 413 ? new DeployRejectedException(413, new UploadTooLargeException(maxUpload).getMessage()) : e;
         } catch (NoSpaceLeftException e) {
             throw new DeployRejectedException(507, e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Receiving the bundle failed: " + e.getMessage(), e);
         }
     }
 
@@ -208,8 +210,11 @@ public final class AdminServer implements AutoCloseable {
             response.send(JSON.writeValueAsBytes(result));
         } catch (DeployRejectedException e) {
             if (e.status() == 413) {
-                // The rest of the body is still coming: reading it would take as long as the refused upload.
+                // The rest of the body may still be coming: close instead of reading it (Helidon keeps a
+                // connection open after a response that says Connection: close, unless told like this).
                 response.header(HeaderValues.CONNECTION_CLOSE);
+                error(response, e.status(), e.getMessage());
+                throw new CloseConnectionException("upload over the limit: the connection is closed after the 413");
             }
             error(response, e.status(), e.getMessage());
         } catch (IOException | RuntimeException e) {
