@@ -6,7 +6,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
@@ -171,9 +170,11 @@ public final class AdminServer implements AutoCloseable {
         } catch (UploadTooLargeException e) {
             throw new DeployRejectedException(413, e.getMessage());
         } catch (RequestException e) {
-            throw e.status().code() == 413 ? new DeployRejectedException(413, new UploadTooLargeException(maxUpload).getMessage()) : e;
-        } catch (HttpException e) {
-            throw e.status().code() == 413 ? new DeployRejectedException(413, new UploadTooLargeException(maxUpload).getMessage()) : e;
+            // Helidon's own count of a chunked body, at the chunk that goes over (maxPayloadSize).
+            if (e.status().code() == 413) {
+                throw new DeployRejectedException(413, new UploadTooLargeException(maxUpload).getMessage());
+            }
+            throw e;
         } catch (NoSpaceLeftException e) {
             throw new DeployRejectedException(507, e.getMessage());
         }
