@@ -11,7 +11,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -29,41 +32,63 @@ public final class WorkerBundle {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    // Every entry's time: fixed, so packing is reproducible. 1980-02-01 is safely inside the zip's
+    // DOS date range in every time zone, the date reproducible-build tools use for the same reason.
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 2, 1, 0, 0);
+
     private WorkerBundle() {
     }
 
     /**
-     * Packs a worker.
+     * Packs a worker. The same classes, jars and config always pack to the same bytes: entries are
+     * sorted by name and carry a fixed time, so the file times of a fresh build change nothing.
      *
      * @param config the config as resolved for the environment being deployed to
      * @param zip where to write the bundle
      * @return the bundle file
      */
     public static Path write(WorkerConfig config, Path zip) {
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+        try {
+            // Entry name -> the file it holds; null for a folder.
+            Map<String, Path> entries = new TreeMap<>();
             ArrayNode classpath = JSON.createArrayNode();
-            List<Path> entries = config.classpath();
-            for (int i = 0; i < entries.size(); i++) {
-                Path entry = entries.get(i);
-                if (Files.isDirectory(entry)) {
+            List<Path> paths = config.classpath();
+            for (int i = 0; i < paths.size(); i++) {
+                Path path = paths.get(i);
+                if (Files.isDirectory(path)) {
                     String prefix = "classpath/" + i;
-                    addFolder(out, entry, prefix + "/");
+                    entries.put(prefix + "/", null);
+                    addFolder(entries, path, prefix + "/");
                     classpath.add(prefix);
                 } else {
                     String name = "classpath/" + i + ".jar";
-                    out.putNextEntry(new ZipEntry(name));
-                    Files.copy(entry, out);
-                    out.closeEntry();
+                    entries.put(name, path);
                     classpath.add(name);
                 }
             }
-            out.putNextEntry(new ZipEntry(CONFIG));
-            out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(resolvedConfig(config, classpath)));
-            out.closeEntry();
+            byte[] resolved = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(resolvedConfig(config, classpath));
+            try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+                for (Map.Entry<String, Path> entry : entries.entrySet()) {
+                    out.putNextEntry(entry(entry.getKey()));
+                    if (entry.getValue() != null) {
+                        Files.copy(entry.getValue(), out);
+                    }
+                    out.closeEntry();
+                }
+                out.putNextEntry(entry(CONFIG));
+                out.write(resolved);
+                out.closeEntry();
+            }
             return zip;
         } catch (IOException e) {
             throw new UncheckedIOException("Packing worker \"" + config.name() + "\" failed: " + e.getMessage(), e);
         }
+    }
+
+    private static ZipEntry entry(String name) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTimeLocal(ENTRY_TIME);
+        return entry;
     }
 
     // The config fields as worker.jsonc spells them, without env blocks: they are already applied.
@@ -102,12 +127,10 @@ public final class WorkerBundle {
         return root;
     }
 
-    private static void addFolder(ZipOutputStream out, Path folder, String prefix) throws IOException {
+    private static void addFolder(Map<String, Path> entries, Path folder, String prefix) throws IOException {
         try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new ZipEntry(prefix + folder.relativize(file).toString().replace('\\', '/')));
-                Files.copy(file, out);
-                out.closeEntry();
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                entries.put(prefix + folder.relativize(file).toString().replace('\\', '/'), file);
             }
         }
     }

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.jworkers.runtime.bundle.BundleArchive;
+import io.jworkers.runtime.bundle.BundleHash;
+import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UnpackedBundle;
 import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.NameRules;
 import io.jworkers.runtime.config.Secrets;
@@ -319,16 +324,17 @@ public final class DeploymentStore {
     // ------------------------------------------------------------------ changes
 
     /**
-     * Unpacks an uploaded bundle into the staging folder, checking it, and hashes its content.
+     * Unpacks an uploaded bundle into the staging folder, reading the zip once and checking it
+     * ({@link BundleArchive}), and hashes its content.
      *
      * @param zip the uploaded zip
-     * @return the staged bundle; pass it to {@link #addVersion} or {@link #discard}
-     * @throws DeploymentException if the zip is refused; nothing is left behind then
+     * @param limits the limits it is held to
+     * @return the unpacked bundle; pass it to {@link #addVersion} or {@link #discard}
+     * @throws io.jworkers.runtime.bundle.BundleException if the zip is refused; nothing is left behind then
+     * @throws NoSpaceLeftException if the disk fills up; nothing is left behind then
      */
-    public StagedBundle stage(Path zip) {
-        Path dir = layout.staging().resolve("bundle-" + UUID.randomUUID());
-        BundleUnpacking.Result unpacked = BundleUnpacking.unpack(zip, dir);
-        return new StagedBundle(dir, unpacked.sha256(), unpacked.configJson());
+    public UnpackedBundle stage(Path zip, BundleLimits limits) {
+        return BundleArchive.extract(zip, layout.staging().resolve("unpack-" + UUID.randomUUID()), limits);
     }
 
     /**
@@ -336,8 +342,8 @@ public final class DeploymentStore {
      *
      * @param staged the bundle
      */
-    public void discard(StagedBundle staged) {
-        DurableFiles.deleteQuietly(staged.dir());
+    public void discard(UnpackedBundle staged) {
+        DurableFiles.deleteQuietly(staged.folder());
     }
 
     /**
@@ -366,7 +372,7 @@ public final class DeploymentStore {
             }
         } finally {
             if (draft.staged() != null) {
-                DurableFiles.deleteQuietly(draft.staged().dir());
+                DurableFiles.deleteQuietly(draft.staged().folder());
             }
         }
     }
@@ -401,7 +407,7 @@ public final class DeploymentStore {
                 }
                 if (draft.staged() != null && !Files.isDirectory(bundle)) {
                     files.createDirs(layout.bundles(), false);
-                    DurableFiles.moveAtomically(draft.staged().dir(), bundle);
+                    DurableFiles.moveAtomically(draft.staged().folder(), bundle);
                     movedBundle = true;
                 } else if (!Files.isDirectory(bundle)) {
                     throw new DamagedStateException("The bundle " + bundle + " is missing; deploy the worker again");
@@ -428,6 +434,9 @@ public final class DeploymentStore {
                 }
                 if (e instanceof RuntimeException runtime) {
                     throw runtime;
+                }
+                if (e instanceof IOException io && NoSpaceLeftException.isDiskFull(io)) {
+                    throw new NoSpaceLeftException("storing version " + number + " of " + worker, layout.root(), io);
                 }
                 throw new DeploymentException("Storing version " + number + " of \"" + worker + "\" in " + environment
                         + " failed: " + e, e);
@@ -464,8 +473,8 @@ public final class DeploymentStore {
 
     private static boolean intact(Path bundle, String sha256) {
         try {
-            return BundleUnpacking.hashFolder(bundle).equals(sha256);
-        } catch (IOException e) {
+            return BundleHash.of(bundle).equals(sha256);
+        } catch (RuntimeException e) {
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.deploy;
 
+import io.jworkers.runtime.bundle.UnpackedBundle;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param routesTaken   the routes the version serves although other workers declare them, with when
  *                      they were taken
  */
-public record NewVersion(StagedBundle staged, String sha256, String message, Map<String, String> secretChanges,
+public record NewVersion(UnpackedBundle staged, String sha256, String message, Map<String, String> secretChanges,
         Map<String, Instant> routesTaken) {
 
     /** Copies the maps; {@code secretChanges} keeps null values (deletions). */

@@ -3,7 +3,12 @@ package io.jworkers.runtime.serve;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.DirectHandlers;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,7 +21,6 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
@@ -25,12 +29,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
  * with the bearer token. JSON in and out; errors as {@code {"error": "..."}} with 400 (bad
  * input), 401, 404 (unknown worker, version or secret), 409 (conflict: a binding target, a
- * route, a required secret, damaged state), 413 or 500. Secrets go in, never out.
+ * route, a required secret, damaged state), 413 (a body over the upload limit, chunked or not;
+ * the connection is closed), 500 or 507 (the disk is full). Secrets go in, never out.
  *
  * <pre>
  * GET    /v1/services                                 every worker environment: routes, bindings, status
@@ -50,9 +56,6 @@ import java.util.TreeSet;
  */
 public final class AdminServer implements AutoCloseable {
 
-    /** The largest bundle accepted. */
-    public static final long MAX_BUNDLE_BYTES = 512L * 1024 * 1024;
-
     // A secret's value may be 64 KiB of UTF-8; the body is read whole, so it is bounded a little above.
     private static final int MAX_SECRET_REQUEST_BYTES = 4 * 64 * 1024;
 
@@ -64,13 +67,24 @@ public final class AdminServer implements AutoCloseable {
     private final ServeHost serve;
     private final AdminToken token;
 
+    /** Test hook: where an upload is written instead of its scratch file (a test points it at /dev/full). */
+    volatile UnaryOperator<Path> uploadFile = UnaryOperator.identity();
+
     private AdminServer(String host, int port, ServeHost serve, AdminToken token) {
         this.serve = serve;
         this.token = token;
+        long maxUpload = serve.limits().maxUploadBytes();
+        // Helidon refuses a Content-Length over the limit before routing, and a chunked body as
+        // soon as a chunk passes it; both answer with our JSON error (UploadLimitHandler).
+        DirectHandler tooLarge = new UploadLimitHandler(maxUpload);
         this.server = WebServer.builder()
                 .host(host)
                 .port(port)
-                .maxPayloadSize(MAX_BUNDLE_BYTES)
+                .maxPayloadSize(maxUpload)
+                .directHandlers(DirectHandlers.builder()
+                        .addHandler(DirectHandler.EventType.BAD_REQUEST, tooLarge)
+                        .addHandler(DirectHandler.EventType.OTHER, tooLarge)
+                        .build())
                 .shutdownHook(false)
                 .routing(this::routes)
                 .build();
@@ -220,11 +234,18 @@ public final class AdminServer implements AutoCloseable {
         String environment = AdminParams.environment(request);
         String message = AdminParams.message(request);
         boolean takeRoutes = AdminParams.flag(request, "take-routes");
-        DeployUpload upload = DeployUpload.read(request, serve.store().scratch());
+        Path scratch = Files.createTempFile(serve.store().scratch(), "upload", ".zip");
         try {
+            DeployUpload upload = DeployUpload.read(request, uploadFile.apply(scratch), serve.limits().maxUploadBytes());
             return serve.deploy(worker, environment, upload.bundle(), new DeployOptions(message, upload.secrets(), takeRoutes));
+        } catch (IOException e) {
+            if (NoSpaceLeftException.isDiskFull(e)) {
+                throw new DeployRejectedException(507, new NoSpaceLeftException("receiving the bundle",
+                        serve.store().scratch(), e).getMessage());
+            }
+            throw e;
         } finally {
-            Files.deleteIfExists(upload.bundle());
+            Files.deleteIfExists(scratch);
         }
     }
 
@@ -238,6 +259,13 @@ public final class AdminServer implements AutoCloseable {
             response.header("content-type", "application/json");
             response.send(JSON.writeValueAsBytes(result));
         } catch (DeployRejectedException e) {
+            if (e.status() == 413) {
+                // The rest of the body may still be coming: close instead of reading it (Helidon keeps a
+                // connection open after a response that says Connection: close, unless told like this).
+                response.header(HeaderValues.CONNECTION_CLOSE);
+                error(response, e.status(), e.getMessage());
+                throw new CloseConnectionException("a body over the limit: the connection is closed after the 413");
+            }
             error(response, e.status(), e.getMessage());
         } catch (DeploymentException e) {
             error(response, 400, e.getMessage());

@@ -2,7 +2,8 @@ package io.jworkers.runtime.serve;
 
 /**
  * A deploy, rollback or other admin change was refused; nothing changed. The message says why
- * and what to do; the status is the admin API's answer (400 bad input, 404 unknown, 409 conflict).
+ * and what to do; the status is the admin API's answer (400 bad input, 404 unknown, 409 conflict,
+ * 413 upload too large, 507 no space left on the host's disk).
  */
 public final class DeployRejectedException extends RuntimeException {
 
@@ -22,7 +23,7 @@ public final class DeployRejectedException extends RuntimeException {
     /**
      * The admin API's status for it.
      *
-     * @return 400, 404 or 409
+     * @return 400, 404, 409, 413 or 507
      */
     public int status() {
         return status;

@@ -2,14 +2,18 @@ package io.jworkers.runtime.serve;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
+import io.jworkers.runtime.bundle.BundleUpload;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UploadTooLargeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The body of a deploy request: the bundle zip, optionally preceded by the secrets to set with
@@ -38,25 +42,38 @@ final class DeployUpload {
     }
 
     /**
-     * Reads the request body: the secrets into memory, the bundle into a file in {@code scratch}.
+     * Reads the request body: the secrets into memory, the bundle into {@code file}, never more
+     * than the limit of it (413 whether or not the body is chunked; 507 when the disk is full).
      *
      * @param request the deploy request
-     * @param scratch the folder for the bundle file
-     * @return the upload; the caller deletes {@link #bundle()}
-     * @throws DeployRejectedException (400) for a malformed secrets part
-     * @throws IOException if the body cannot be read or stored
+     * @param file where the bundle goes; the caller deletes it
+     * @param maxBundleBytes the largest bundle accepted
+     * @return the upload
+     * @throws DeployRejectedException 400 for a malformed secrets part, 413, 507
+     * @throws IOException if the body cannot be read
      */
-    static DeployUpload read(ServerRequest request, Path scratch) throws IOException {
+    static DeployUpload read(ServerRequest request, Path file, long maxBundleBytes) throws IOException {
         long secretsBytes = secretsLength(request);
-        Path file = Files.createTempFile(scratch, "upload", ".zip");
-        try (InputStream body = request.content().inputStream()) {
-            Map<String, String> secrets = secretsBytes == 0 ? Map.of() : parse(body.readNBytes((int) secretsBytes), secretsBytes);
-            Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
-            return new DeployUpload(file, secrets);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
+        // Not closed on purpose: closing Helidon's entity stream reads the rest of the body, and after
+        // a refusal the rest is what must not be read. The 413 closes the connection instead.
+        InputStream body = request.content().inputStream();
+        Map<String, String> secrets = secretsBytes == 0 ? Map.of() : parse(body.readNBytes((int) secretsBytes), secretsBytes);
+        OptionalLong zipLength = request.headers().contentLength().isPresent()
+                ? OptionalLong.of(request.headers().contentLength().getAsLong() - secretsBytes) : OptionalLong.empty();
+        try {
+            BundleUpload.receive(body, zipLength, file, maxBundleBytes);
+        } catch (UploadTooLargeException e) {
+            throw new DeployRejectedException(413, e.getMessage());
+        } catch (RequestException e) {
+            // Helidon's own count of a chunked body, at the chunk that goes over (maxPayloadSize).
+            if (e.status().code() == 413) {
+                throw new DeployRejectedException(413, new UploadTooLargeException(maxBundleBytes).getMessage());
+            }
             throw e;
+        } catch (NoSpaceLeftException e) {
+            throw new DeployRejectedException(507, e.getMessage());
         }
+        return new DeployUpload(file, secrets);
     }
 
     private static long secretsLength(ServerRequest request) {

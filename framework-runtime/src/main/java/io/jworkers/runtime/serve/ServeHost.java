@@ -1,6 +1,12 @@
 package io.jworkers.runtime.serve;
 
 import io.jworkers.api.WorkerVersion;
+import io.jworkers.runtime.bundle.BundleClasspath;
+import io.jworkers.runtime.bundle.BundleException;
+import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UnpackedBundle;
+import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.ConfigLoader;
 import io.jworkers.runtime.config.Secrets;
@@ -11,7 +17,6 @@ import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.DeploymentStore;
 import io.jworkers.runtime.deploy.NewVersion;
-import io.jworkers.runtime.deploy.StagedBundle;
 import io.jworkers.runtime.deploy.StateProblem;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
@@ -50,11 +55,13 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private final WorkerHost host;
     // Why a worker environment (by slot name) is not running, with what to do.
     private final Map<String, String> broken = new ConcurrentHashMap<>();
+    private final BundleLimits limits;
     private volatile EnvironmentRoutes routes = EnvironmentRoutes.NONE;
 
-    private ServeHost(DeploymentStore store, WorkerHost host) {
+    private ServeHost(DeploymentStore store, WorkerHost host, BundleLimits limits) {
         this.store = store;
         this.host = host;
+        this.limits = limits;
     }
 
     /**
@@ -65,7 +72,19 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @return the host
      */
     public static ServeHost open(Path stateDir) {
-        ServeHost serve = new ServeHost(DeploymentStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true));
+        return open(stateDir, BundleLimits.DEFAULT);
+    }
+
+    /**
+     * Opens the state folder with other bundle limits than the defaults.
+     *
+     * @param stateDir the state folder
+     * @param limits the limits deployed bundles are held to
+     * @return the host
+     */
+    public static ServeHost open(Path stateDir, BundleLimits limits) {
+        ServeHost serve = new ServeHost(DeploymentStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true),
+                limits);
         for (String worker : serve.store.workers()) {
             for (String environment : serve.store.environments(worker)) {
                 serve.loadAtStart(worker, environment);
@@ -107,6 +126,15 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     }
 
     /**
+     * The limits deployed bundles are held to.
+     *
+     * @return the limits
+     */
+    public BundleLimits limits() {
+        return limits;
+    }
+
+    /**
      * The deployments on disk.
      *
      * @return the store
@@ -136,18 +164,24 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @throws DeployRejectedException if it is refused; nothing changed then
      */
     public synchronized VersionInfo deploy(String worker, String environment, Path bundle, DeployOptions options) {
-        StagedBundle staged;
+        UnpackedBundle staged;
         try {
-            staged = store.stage(bundle);
-        } catch (DeploymentException e) {
+            staged = store.stage(bundle, limits);
+        } catch (BundleException e) {
             throw new DeployRejectedException(400, e.getMessage());
+        } catch (NoSpaceLeftException e) {
+            throw new DeployRejectedException(507, e.getMessage());
         }
         try {
+            BundleClasspath.check(staged);
             WorkerConfig config = stagedConfig(staged, worker);
+            BundleClasspath.checkLoaded(staged, config.classpath());
             checkBindingTargets(config, environment);
             Map<String, Instant> taken = routesTaken(config, environment, options.takeRoutes());
             return commit(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(), taken),
                     options.message() == null ? "deployed" : options.message());
+        } catch (BundleException e) {
+            throw new DeployRejectedException(400, e.getMessage());
         } finally {
             store.discard(staged);
         }
@@ -351,6 +385,9 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         } catch (DeploymentException e) {
             closeQuietly(prepared[0]);
             throw new DeployRejectedException(e instanceof DamagedStateException ? 409 : 400, e.getMessage());
+        } catch (NoSpaceLeftException e) {
+            closeQuietly(prepared[0]);
+            throw new DeployRejectedException(507, e.getMessage());
         } catch (RuntimeException e) {
             closeQuietly(prepared[0]);
             throw e;
@@ -395,10 +432,10 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                 + LogText.oneLine(what));
     }
 
-    private WorkerConfig stagedConfig(StagedBundle staged, String worker) {
+    private WorkerConfig stagedConfig(UnpackedBundle staged, String worker) {
         WorkerConfig config;
         try {
-            config = ConfigLoader.load(staged.configFile(), null);
+            config = ConfigLoader.load(staged.folder().resolve(WorkerBundle.CONFIG), null);
         } catch (ConfigException e) {
             throw new DeployRejectedException(400, "The bundle's config is not valid: " + e.getMessage());
         }

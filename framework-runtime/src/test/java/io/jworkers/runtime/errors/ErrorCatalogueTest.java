@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jworkers.bridge.EntrypointRules;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.cli.Main;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.ConfigLoader;
@@ -16,11 +18,13 @@ import io.jworkers.runtime.config.DevWorkspace;
 import io.jworkers.runtime.dev.DevServer;
 import io.jworkers.runtime.http.IngressServer;
 import io.jworkers.runtime.http.IngressSettings;
+import io.jworkers.runtime.serve.AdminHooks;
 import io.jworkers.runtime.serve.AdminServer;
 import io.jworkers.runtime.serve.ServeHost;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.WorkerDirs;
+import io.jworkers.runtime.testing.ZipBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -361,6 +365,46 @@ class ErrorCatalogueTest {
                 return "[alpha] not running: " + damaged.problems().get(0).message();
             }
         });
+        bundles();
+    }
+
+    // Crafted bundles go to the admin API as any HTTP client sends them: the CLI only packs good ones.
+    private static void bundles() {
+        CASES.put("JW-DEPLOY-BUNDLE-REFUSED", () -> {
+            ZipBytes zip = helloBundle();
+            ZipBytes.Entry hidden = new ZipBytes().add("worker.json", "{ \"name\": \"hello\", \"classpath\": [\"/etc\"] }");
+            hidden.listed = false;
+            zip.entries().add(0, hidden);
+            return upload(zip.bytes());
+        });
+        CASES.put("JW-DEPLOY-BUNDLE-TOO-LARGE", () -> {
+            ZipBytes zip = helloBundle();
+            zip.add("classpath/0/big.bin", "small, but it says 2 GiB").declaredSize = 2L << 30;
+            return upload(zip.bytes());
+        });
+        CASES.put("JW-DEPLOY-BUNDLE-CLASSPATH", () -> {
+            ZipBytes zip = helloBundle();
+            ZipBytes.Entry config = zip.entries().stream().filter(e -> e.name.equals("worker.json")).findFirst().orElseThrow();
+            config.content = new String(config.content, StandardCharsets.UTF_8).replace("\"classpath/0\"", "\"/etc\"")
+                    .getBytes(StandardCharsets.UTF_8);
+            return upload(zip.bytes());
+        });
+        CASES.put("JW-DEPLOY-UPLOAD-TOO-LARGE", () -> {
+            String response = exchange(admin.port(), "POST /v1/workers/hello/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + TOKEN + "\r\nContent-Length: " + ((512L << 20) + 1) + "\r\n\r\n");
+            String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            return statusLine(response).split(" ")[1] + " " + new ObjectMapper().readTree(body).path("error").asText();
+        });
+        CASES.put("JW-DEPLOY-NO-SPACE", () -> {
+            Path full = Path.of("/dev/full");
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(full), "Linux's /dev/full, a disk that is always full");
+            AdminHooks.uploadTo(admin, full);
+            try {
+                return admin("deploy", "-c", hello("full", "full", "").toString());
+            } finally {
+                AdminHooks.uploadTo(admin, null);
+            }
+        });
     }
 
     private static Path named(String name, String fields) {
@@ -377,6 +421,19 @@ class ErrorCatalogueTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("JWORKERS_ADMIN_TOKEN", TOKEN));
         return code == 0 ? "" : err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
+    }
+
+    // A good bundle of hello, as jworkers deploy packs it, to craft a bad one from.
+    private static ZipBytes helloBundle() {
+        return ZipBytes.of(WorkerBundle.write(ConfigLoader.load(hello("crafted", "crafted", ""), null), tmp.resolve("crafted.zip")));
+    }
+
+    // POSTs a bundle as a new version of hello; the status and the error the admin API answered.
+    private static String upload(byte[] zip) throws Exception {
+        HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(adminUrl() + "/v1/workers/hello/versions")).header("authorization", "Bearer " + TOKEN)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zip)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + new ObjectMapper().readTree(response.body()).path("error").asText();
     }
 
     // ---------------------------------------------------------------- the checks

@@ -74,8 +74,8 @@ class KillDuringDeployTest {
                 assertEquals(1, killed.code(), "the interrupted deploy reports a failure: " + killed.out() + killed.err());
                 assertTrue(killed.err().startsWith("jworkers deploy: the request to http://127.0.0.1:"), killed.err());
             }
-            // The upload and check scratch files sit in staging/ too (so the restart removes them): not the store's.
-            List<String> halfWritten = debris().stream().filter(path -> !path.matches("staging/(upload|check).*")).toList();
+            // The upload and the unpacked bundle sit in staging/ too (so the restart removes them): not the store's.
+            List<String> halfWritten = debris().stream().filter(path -> !path.matches("staging/(upload|unpack).*")).toList();
             assertEquals(!step.equals("committed"), !halfWritten.isEmpty(),
                     "a kill before the commit leaves a half-written deploy behind, after it none: " + debris());
         }

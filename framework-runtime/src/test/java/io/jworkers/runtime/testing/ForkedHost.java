@@ -89,7 +89,7 @@ public final class ForkedHost implements AutoCloseable {
      * @return the running host
      */
     public static ForkedHost serve(List<String> jvmOptions, Path state, Path tokenFile) {
-        return serve(jvmOptions, state, tokenFile, List.of());
+        return serve(List.of(), jvmOptions, state, tokenFile, List.of());
     }
 
     /**
@@ -102,7 +102,27 @@ public final class ForkedHost implements AutoCloseable {
      * @return the running host
      */
     public static ForkedHost serve(List<String> jvmOptions, Path state, Path tokenFile, List<String> serveOptions) {
-        List<String> command = javaCommand(jvmOptions);
+        return serve(List.of(), jvmOptions, state, tokenFile, serveOptions);
+    }
+
+    /**
+     * Starts {@code jworkers serve} as {@link #serve(List, Path, Path)} does, through a launcher
+     * that runs the command it is given after its own arguments (e.g. {@code unshare ... sh -c}).
+     *
+     * @param launcher the launcher's command line, before the java command
+     * @param jvmOptions e.g. {@code -Xmx256m}
+     * @param state the state folder
+     * @param tokenFile the admin token's file
+     * @return the running host
+     */
+    public static ForkedHost serve(List<String> launcher, List<String> jvmOptions, Path state, Path tokenFile) {
+        return serve(launcher, jvmOptions, state, tokenFile, List.of());
+    }
+
+    private static ForkedHost serve(List<String> launcher, List<String> jvmOptions, Path state, Path tokenFile,
+            List<String> serveOptions) {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(javaCommand(jvmOptions));
         command.addAll(List.of("serve", "--state", state.toString(), "--ip", "127.0.0.1", "--port", "0",
                 "--admin-port", "0", "--token-file", tokenFile.toString()));
         command.addAll(serveOptions);
