@@ -2,6 +2,7 @@ package io.jworkers.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jworkers.runtime.build.BuildRunner;
+import io.jworkers.runtime.bundle.BundleLimits;
 import io.jworkers.runtime.bundle.WorkerBundle;
 import io.jworkers.runtime.config.ConfigLoader;
 import io.jworkers.runtime.config.DotEnvParser;
@@ -89,6 +90,13 @@ final class AdminCommands {
         }
         try {
             WorkerBundle.write(resolved, bundle);
+            long limit = BundleLimits.DEFAULT.maxUploadBytes();
+            if (Files.size(bundle) > limit) {
+                // The host would answer 413 and close while the upload is still being sent.
+                throw new AdminClient.AdminException("the bundle of " + resolved.name() + " is " + String.format("%.1f MiB", Files.size(bundle) / 1048576.0)
+                        + "; a host takes bundles of at most " + BundleLimits.describe(limit) + ". Leave out what the worker"
+                        + " does not load (tests, sources, unused jars) from its classpath");
+            }
             out.printf("Deploying %s to %s (bundle %d KiB%s)...%n", resolved.name(), env, Files.size(bundle) / 1024,
                     secrets.isEmpty() ? "" : ", " + secrets.size() + (secrets.size() == 1 ? " secret" : " secrets"));
             Map<String, String> query = new LinkedHashMap<>();

@@ -159,6 +159,22 @@ class DamagedStateTest {
         }
     }
 
+    @Test
+    void aStateFolderOfAnEarlierLayoutIsNamedAsSuchNotLostNorDeleted() throws Exception {
+        Path old = state.resolve("workers/legacy/production");
+        Files.createDirectories(old.resolve("versions/1/bundle"));
+        Files.writeString(old.resolve("deployments.json"), "{\"current\": 1, \"versions\": [{\"number\": 1}]}");
+        try (ServeHarness host = ServeHarness.start(state, work)) {
+            String services = host.cli("", "services").out();
+            assertTrue(services.startsWith("legacy (production)  version ?  NOT RUNNING\n  problem: \"legacy\" in production was"
+                    + " deployed by an earlier jworkers, whose state layout this one does not read (" + old + "). Deploy it"
+                    + " again; then delete that folder's deployments.json and versions/."), services);
+            ok(host.cli("", "deploy", "-c", hello("legacy", "/l/*").toString()));
+            assertTrue(Http.get(host.url() + "/l/").body().startsWith("hello from legacy at /l/"));
+        }
+        assertTrue(Files.exists(old.resolve("deployments.json")), "the old files are left for the user to remove");
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
