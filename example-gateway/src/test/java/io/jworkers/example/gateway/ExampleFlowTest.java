@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Cloudflare seed flow on the real example modules (as built by Maven), served the way
+ * The example's whole flow (Cloudflare's service-binding example: a gateway asks auth, then forwards) on the real example modules (as built by Maven), served the way
  * {@code ./jworkers dev} serves them, over real HTTP: gateway public, auth and application
  * private, auth's secret from its {@code .dev.vars}.
  */
