@@ -1,5 +1,6 @@
 package io.jworkers.runtime.cli;
 
+import io.jworkers.runtime.http.ConnectionLimits;
 import io.jworkers.runtime.http.IngressServer;
 import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.serve.AdminServer;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code jworkers serve}: the production host. It serves the routes of the deployed workers and
@@ -26,18 +28,22 @@ final class ServeCommand {
             new CommandLine.Option("--token-file", null, "FILE", "the admin token, else $" + AdminClient.TOKEN_VARIABLE),
             new CommandLine.Option("--max-body", null, "SIZE", "largest request body, default 100MiB"),
             new CommandLine.Option("--read-timeout", null, "TIME", DevCommand.READ_TIMEOUT_HELP),
-            new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP));
+            new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP),
+            new CommandLine.Option("--max-connections", null, "N", DevCommand.MAX_CONNECTIONS_HELP
+                    + " (the admin API: an eighth, at most " + ConnectionLimits.ADMIN_CAP + ")"));
 
     private final PrintStream out;
+    private final PrintStream err;
     private final Map<String, String> environment;
 
-    ServeCommand(PrintStream out, Map<String, String> environment) {
+    ServeCommand(PrintStream out, PrintStream err, Map<String, String> environment) {
         this.out = out;
+        this.err = err;
         this.environment = environment;
     }
 
     static String usage() {
-        return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE]\n\n"
+        return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE] [--max-connections N]\n\n"
                 + CommandLine.describe(OPTIONS);
     }
 
@@ -45,9 +51,10 @@ final class ServeCommand {
         CommandLine line = CommandLine.parse("serve", OPTIONS, args);
         Path state = line.last("--state").map(Path::of)
                 .orElseThrow(() -> new UsageException("jworkers serve: --state DIR is required (where deployments are kept)"));
-        IngressSettings settings = DevCommand.clientTimeouts("serve", line, IngressSettings.defaults(
-                        line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
-                .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
+        IngressSettings settings = DevCommand.maxConnections("serve", line, DevCommand.clientTimeouts("serve", line,
+                IngressSettings.defaults(line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
+                        .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size))
+                                .orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES))));
         String token = AdminClient.token("serve", line.last("--token-file").orElse(null), environment);
         out.println("jworkers serve: opening " + state.toAbsolutePath() + "...");
         ServeHost serve = ServeHost.open(state);
@@ -55,14 +62,16 @@ final class ServeCommand {
         AdminServer admin;
         try {
             admin = AdminServer.start(line.last("--admin-ip").orElse("127.0.0.1"),
-                    line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token);
+                    line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token, settings.readTimeout(),
+                    settings.idleTimeout());
         } catch (RuntimeException e) {
             ingress.close();
             serve.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        GracefulShutdown.onSignals(() -> {
+        AtomicInteger exitCode = new AtomicInteger();
+        Runnable stop = GracefulShutdown.onSignals(() -> {
             out.println("jworkers serve: stopping (in-flight requests and waitUntil work get "
                     + settings.shutdownGrace().toSeconds() + " s)...");
             admin.close();
@@ -70,6 +79,8 @@ final class ServeCommand {
             serve.close();
             stopped.countDown();
         });
+        ingress.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
+        admin.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
         out.println(serve.services().size() + " worker environments deployed");
         out.println("Serving on http://" + settings.host() + ":" + ingress.port() + "; admin API on http://"
                 + line.last("--admin-ip").orElse("127.0.0.1") + ":" + admin.port());
@@ -79,6 +90,6 @@ final class ServeCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return exitCode.get();
     }
 }

@@ -9,6 +9,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.jworkers.runtime.host.WorkerHost;
+import io.jworkers.runtime.http.ConnectionLimits;
+import io.jworkers.runtime.http.GuardedListener;
+import io.jworkers.runtime.http.IngressSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
@@ -44,19 +49,40 @@ public final class AdminServer implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final WebServer server;
+    private final GuardedListener listener;
     private final ServeHost serve;
     private final AdminToken token;
 
-    private AdminServer(String host, int port, ServeHost serve, AdminToken token) {
+    private AdminServer(String host, int port, ServeHost serve, AdminToken token, Duration readTimeout,
+            Duration idleTimeout) {
         this.serve = serve;
         this.token = token;
-        this.server = WebServer.builder()
-                .host(host)
-                .port(port)
+        // The admin listener is guarded as the public one (read and idle timeouts, a connection
+        // bound, accept errors outlasted), with a bound of its own: a flood here must not take the
+        // file descriptors of the public listener.
+        this.listener = new GuardedListener("admin listener", host, port, "--admin-port", ConnectionLimits.adminDefault(),
+                readTimeout, idleTimeout, "jworkers.admin");
+        this.server = listener.configure(WebServer.builder())
                 .maxPayloadSize(MAX_BUNDLE_BYTES)
                 .shutdownHook(false)
-                .routing(this::routes)
+                .routing(routing -> {
+                    routing.addFilter(listener.filter());
+                    routes(routing);
+                })
                 .build();
+    }
+
+    /**
+     * Starts the admin listener with the default client timeouts.
+     *
+     * @param host the address, {@code 127.0.0.1} by default
+     * @param port the port, 0 for a free one
+     * @param serve the host it administers
+     * @param token the bearer token
+     * @return the running server
+     */
+    public static AdminServer start(String host, int port, ServeHost serve, String token) {
+        return start(host, port, serve, token, IngressSettings.DEFAULT_READ_TIMEOUT, IngressSettings.DEFAULT_IDLE_TIMEOUT);
     }
 
     /**
@@ -66,15 +92,30 @@ public final class AdminServer implements AutoCloseable {
      * @param port the port, 0 for a free one
      * @param serve the host it administers
      * @param token the bearer token
+     * @param readTimeout the public listener's {@code --read-timeout}
+     * @param idleTimeout the public listener's {@code --idle-timeout}
      * @return the running server
      */
-    public static AdminServer start(String host, int port, ServeHost serve, String token) {
-        AdminServer admin = new AdminServer(host, port, serve, new AdminToken(token));
-        admin.server.start();
-        if (!admin.server.isRunning()) {
-            throw io.jworkers.runtime.http.ListenFailure.of(host, port, "--admin-port");
+    public static AdminServer start(String host, int port, ServeHost serve, String token, Duration readTimeout,
+            Duration idleTimeout) {
+        AdminServer admin = new AdminServer(host, port, serve, new AdminToken(token), readTimeout, idleTimeout);
+        try {
+            admin.listener.start(admin.server);
+        } catch (RuntimeException e) {
+            admin.listener.close();
+            throw e;
         }
         return admin;
+    }
+
+    /**
+     * What to do if the listener stops accepting connections while it should not; see
+     * {@link GuardedListener#whenFails}.
+     *
+     * @param action takes a sentence that says which listener stopped and why
+     */
+    public void whenListenerFails(Consumer<String> action) {
+        listener.whenFails(action);
     }
 
     /**
@@ -119,7 +160,7 @@ public final class AdminServer implements AutoCloseable {
         Path bundle = null;
         try {
             bundle = Files.createTempFile(serve.store().scratch(), "upload", ".zip");
-            try (InputStream body = request.content().inputStream()) {
+            try (InputStream body = listener.body(request)) {
                 Files.copy(body, bundle, StandardCopyOption.REPLACE_EXISTING);
             }
             return serve.deploy(name(request), env(request), bundle, request.query().first("message").orElse(null));
@@ -185,6 +226,6 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        listener.close();
     }
 }

@@ -1,0 +1,80 @@
+package io.jworkers.runtime.http;
+
+/**
+ * The first line of a request that Helidon's HTTP/1.1 connection did not take:
+ * {@code METHOD SP target SP version}, or {@code METHOD SP target} as HTTP/0.9 sent it.
+ *
+ * @param method the method, an HTTP token
+ * @param target the request target, as sent
+ * @param version the version, e.g. {@code HTTP/1.0}; empty for an HTTP/0.9-style line
+ */
+record RequestLine(String method, String target, String version) {
+
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            TOKEN[c] = TOKEN[c - 'a' + 'A'] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            TOKEN[c] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TOKEN[c] = true;
+        }
+    }
+
+    /**
+     * Parses a line (without its line ending).
+     *
+     * @param line the line
+     * @return the request line, or {@code null} if the line is not one: then the stream is not
+     *     HTTP at all, and the connection is closed without an answer
+     */
+    static RequestLine parse(String line) {
+        int firstSpace = line.indexOf(' ');
+        if (firstSpace <= 0 || !isToken(line, 0, firstSpace)) {
+            return null;
+        }
+        int secondSpace = line.indexOf(' ', firstSpace + 1);
+        if (secondSpace < 0) {
+            String target = line.substring(firstSpace + 1);
+            return target.isEmpty() ? null : new RequestLine(line.substring(0, firstSpace), target, "");
+        }
+        String version = line.substring(secondSpace + 1);
+        if (secondSpace == firstSpace + 1 || !isVersion(version)) {
+            return null;
+        }
+        return new RequestLine(line.substring(0, firstSpace), line.substring(firstSpace + 1, secondSpace), version);
+    }
+
+    /**
+     * The version as a client would name it in an answer: {@code HTTP/0.9} for a line without one.
+     *
+     * @return the version
+     */
+    String versionName() {
+        return version.isEmpty() ? "HTTP/0.9" : version;
+    }
+
+    // "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3), or "HTTP/" DIGIT, as HTTP/2 and HTTP/3 are often written.
+    private static boolean isVersion(String version) {
+        int length = version.length();
+        return version.startsWith("HTTP/") && (length == 6 && isDigit(version.charAt(5))
+                || length == 8 && isDigit(version.charAt(5)) && version.charAt(6) == '.' && isDigit(version.charAt(7)));
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isToken(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c >= 128 || !TOKEN[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
