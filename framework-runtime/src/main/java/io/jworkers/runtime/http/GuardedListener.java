@@ -1,6 +1,8 @@
 package io.jworkers.runtime.http;
 
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
@@ -8,6 +10,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import java.io.IOException;
@@ -129,8 +132,9 @@ public final class GuardedListener implements AutoCloseable {
 
     /**
      * A filter for a routing of plain Helidon handlers: it tells the timeouts when a request is
-     * being served (the clock stops), and it notices when the listener stops without being
-     * closed. (The ingress does both itself.)
+     * being served (the clock stops), closes the connection after a response that says
+     * {@code Connection: close}, and notices when the listener stops without being closed. (The
+     * ingress does all three itself.)
      *
      * @return the filter, to register first
      */
@@ -144,6 +148,7 @@ public final class GuardedListener implements AutoCloseable {
                 } finally {
                     timeouts.requestEnded(connection);
                 }
+                closeIfSaid(response);
             }
 
             @Override
@@ -151,6 +156,20 @@ public final class GuardedListener implements AutoCloseable {
                 stopped();
             }
         };
+    }
+
+    /**
+     * Closes the connection after a response that says {@code Connection: close} (because the
+     * request asked for it, or the handler): Helidon 4.5 sends the header, then waits for another
+     * request on the connection (helidon#12324), and the client waits for the close in vain.
+     *
+     * @param response a sent response
+     * @throws CloseConnectionException to make Helidon close the connection
+     */
+    static void closeIfSaid(ServerResponse response) {
+        if (response.isSent() && response.headers().contains(HeaderValues.CONNECTION_CLOSE)) {
+            throw new CloseConnectionException("closed after a response that says Connection: close");
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package io.jworkers.runtime.http;
 import io.helidon.common.uri.UriPath;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Method;
 import io.helidon.http.ServerRequestHeaders;
@@ -190,11 +189,7 @@ public final class IngressServer implements AutoCloseable {
         } finally {
             finish(epoch, connection, pipeline);
         }
-        if (response.headers().contains(HeaderValues.CONNECTION_CLOSE)) {
-            // The client asked for it, or serve did. Helidon 4.5 sends the header but then waits for
-            // another request on the connection (helidon#12324); the client would wait for the close.
-            throw new CloseConnectionException("closed after a response that says Connection: close");
-        }
+        GuardedListener.closeIfSaid(response);
     }
 
     private void finish(long epoch, ClientTimeouts.Connection connection, Pipeline pipeline) {

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RetryingServerSocket extends ServerSocketChannel {
 
-    private static final System.Logger LOG = System.getLogger(AccessLog.LOGGER_NAME);
+    private static final System.Logger LOG = System.getLogger("jworkers.listener");
     private static final long FIRST_PAUSE_MILLIS = 10;
     private static final long LONGEST_PAUSE_MILLIS = 500;
 
