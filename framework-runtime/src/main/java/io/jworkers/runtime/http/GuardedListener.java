@@ -22,7 +22,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,7 +58,6 @@ public final class GuardedListener implements AutoCloseable {
     private final ClientTimeouts timeouts;
     private final AtomicBoolean failed = new AtomicBoolean();
     private volatile WebServer server;
-    private volatile List<RetryingServerSocket> sockets = List.of();
     private volatile Kick kick;
     private volatile boolean closing;
     private volatile boolean atLimit;
@@ -132,9 +130,8 @@ public final class GuardedListener implements AutoCloseable {
 
     /**
      * A filter for a routing of plain Helidon handlers: it tells the timeouts when a request is
-     * being served (the clock stops), closes the connection after a response that says
-     * {@code Connection: close}, and notices when the listener stops without being closed. (The
-     * ingress does all three itself.)
+     * being served (the clock stops), and closes the connection after a response that says
+     * {@code Connection: close}. (The ingress does both itself.)
      *
      * @return the filter, to register first
      */
@@ -149,11 +146,6 @@ public final class GuardedListener implements AutoCloseable {
                     timeouts.requestEnded(connection);
                 }
                 closeIfSaid(response);
-            }
-
-            @Override
-            public void afterStop() {
-                stopped();
             }
         };
     }
@@ -199,10 +191,15 @@ public final class GuardedListener implements AutoCloseable {
         server = configured;
         String where = name + " " + host + ":" + configured.port();
         try {
-            sockets = ListenerSockets.wrap(configured, socket -> new RetryingServerSocket(socket, where));
+            ListenerSockets.wrap(configured, socket -> new RetryingServerSocket(socket, where, this::socketClosed));
+        } catch (IllegalStateException e) {
+            LOG.log(Level.WARNING, "the " + where + " stops for good on its first accept error: " + e.getMessage());
+            return;
+        }
+        try {
             kickAcceptLoop(configured.port());
         } catch (IllegalStateException e) {
-            LOG.log(Level.WARNING, "the " + where + " will stop on its first accept error (the host then exits 70): "
+            LOG.log(Level.WARNING, "the " + where + " stops for good on an accept error before its first connection: "
                     + e.getMessage());
         }
     }
@@ -226,19 +223,15 @@ public final class GuardedListener implements AutoCloseable {
         return timeouts;
     }
 
-    /**
-     * Called when Helidon stopped the listener (its routing's {@code afterStop}); a failure unless
-     * {@link #close()} did it.
-     */
-    void stopped() {
+    // Helidon closes the socket when it stops the listener: a failure unless close() asked for it.
+    private void socketClosed(RetryingServerSocket socket) {
         if (closing || !failed.compareAndSet(false, true)) {
             return;
         }
+        Throwable fatal = socket.fatal();
         WebServer running = server;
-        String cause = sockets.stream().map(RetryingServerSocket::fatal).filter(java.util.Objects::nonNull)
-                .map(Throwable::toString).findFirst().orElse("see the log above");
         String reason = "the " + name + " on " + host + ":" + (running == null ? port : running.port())
-                + " stopped accepting connections (" + cause + ")";
+                + " stopped accepting connections (" + (fatal == null ? "see the log above" : fatal.toString()) + ")";
         Consumer<String> action = onFailure;
         if (action == null) {
             LOG.log(Level.ERROR, reason);

@@ -9,7 +9,6 @@ import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
@@ -91,7 +90,7 @@ public final class IngressServer implements AutoCloseable {
                 .shutdownHook(false)
                 // In-flight work was drained before stop(): Helidon need not wait again.
                 .shutdownGracePeriod(Duration.ofMillis(100))
-                .routing(routing -> routing.any(new Entry()))
+                .routing(routing -> routing.any(this::handle))
                 .build();
     }
 
@@ -117,8 +116,8 @@ public final class IngressServer implements AutoCloseable {
 
     /**
      * What to do if the listener stops accepting connections while it should not (it outlasts
-     * accept errors, so this is for what is left: an {@link Error} in its loop); the CLI exits so
-     * that a supervisor restarts the host. Called once, on a thread of its own.
+     * accept errors, so this is for what is left: an {@link Error} in Helidon's accept loop); the
+     * CLI exits so that a supervisor restarts the host. Called once, on a thread of its own.
      *
      * @param action takes a sentence that says which listener stopped and why
      */
@@ -164,19 +163,6 @@ public final class IngressServer implements AutoCloseable {
         lingering.forEach(Pipeline::cancelBackgroundWork);
         listener.close();
         timer.shutdownNow();
-    }
-
-    /** The route of every request: the ingress, and the listener's end noticed. */
-    private final class Entry implements Handler {
-        @Override
-        public void handle(ServerRequest request, ServerResponse response) {
-            IngressServer.this.handle(request, response);
-        }
-
-        @Override
-        public void afterStop() {
-            listener.stopped();
-        }
     }
 
     private void handle(ServerRequest request, ServerResponse response) {

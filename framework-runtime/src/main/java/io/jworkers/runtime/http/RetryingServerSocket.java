@@ -11,6 +11,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A listening socket whose {@link #accept()} outlasts accept errors. Helidon 4.5's accept loop
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only {@link IOException}s are retried: a closed socket ({@link ClosedChannelException}) ends
  * the loop as before, and an {@link Error} is not an accept error. Every other call goes to the
- * socket Helidon opened and bound.
+ * socket Helidon opened and bound. Its close is reported: Helidon closes it first when it stops the
+ * listener, whether asked to or on its own because its loop failed (after which Helidon 4.5 waits
+ * for its own loop to end, from within that loop, and never calls the routing's {@code afterStop}).
  */
 final class RetryingServerSocket extends ServerSocketChannel {
 
@@ -32,6 +35,7 @@ final class RetryingServerSocket extends ServerSocketChannel {
 
     private final ServerSocketChannel delegate;
     private final String listener;
+    private final Consumer<RetryingServerSocket> closed;
     private volatile Throwable fatal;
 
     /**
@@ -39,11 +43,13 @@ final class RetryingServerSocket extends ServerSocketChannel {
      *
      * @param delegate the socket Helidon opened and bound
      * @param listener what the log calls it, e.g. {@code public listener 127.0.0.1:8787}
+     * @param closed told when the socket was closed
      */
-    RetryingServerSocket(ServerSocketChannel delegate, String listener) {
+    RetryingServerSocket(ServerSocketChannel delegate, String listener, Consumer<RetryingServerSocket> closed) {
         super(delegate.provider());
         this.delegate = delegate;
         this.listener = listener;
+        this.closed = closed;
     }
 
     /**
@@ -136,7 +142,11 @@ final class RetryingServerSocket extends ServerSocketChannel {
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        delegate.close();
+        try {
+            delegate.close();
+        } finally {
+            closed.accept(this);
+        }
     }
 
     @Override

@@ -116,20 +116,6 @@ public final class ForkedHost implements AutoCloseable {
     }
 
     /**
-     * Starts {@code jworkers dev} in a new JVM on a free port, with JVM options.
-     *
-     * @param jvmOptions e.g. a system property
-     * @param devArguments arguments after {@code dev}
-     * @return the command, to be started by the caller (for what it prints and how it ends)
-     */
-    public static List<String> devCommand(List<String> jvmOptions, List<String> devArguments) {
-        List<String> command = javaCommand(jvmOptions);
-        command.add("dev");
-        command.addAll(devArguments);
-        return command;
-    }
-
-    /**
      * The command that runs the CLI in a new JVM with the test's classpath.
      *
      * @param jvmOptions JVM options
