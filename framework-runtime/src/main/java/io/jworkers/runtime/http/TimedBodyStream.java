@@ -62,4 +62,22 @@ final class TimedBodyStream extends FilterInputStream {
             connection.bodyReadEnded((int) Math.min(Integer.MAX_VALUE, skipped));
         }
     }
+
+    // Helidon's close reads the rest of the body, to keep the connection: timed like any read. After
+    // a failure there is nothing worth reading (the connection closes): Helidon would try to read a
+    // chunk of whatever size the broken encoding announced, for as long as the client stays.
+    @Override
+    public void close() throws IOException {
+        if (connection.bodyFailure() != null) {
+            return;
+        }
+        connection.bodyReadStarted();
+        try {
+            super.close();
+        } catch (IOException | RuntimeException e) {
+            throw connection.bodyFailed(e);
+        } finally {
+            connection.bodyReadEnded(0);
+        }
+    }
 }
