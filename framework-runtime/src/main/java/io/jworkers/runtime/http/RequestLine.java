@@ -36,16 +36,17 @@ record RequestLine(String method, String target, String version) {
         if (firstSpace <= 0 || !isToken(line, 0, firstSpace)) {
             return null;
         }
-        int secondSpace = line.indexOf(' ', firstSpace + 1);
-        if (secondSpace < 0) {
+        int lastSpace = line.lastIndexOf(' ');
+        String last = line.substring(lastSpace + 1);
+        if (lastSpace == firstSpace || !isVersion(last)) {
+            // No version: HTTP/0.9 sent "GET /path".
             String target = line.substring(firstSpace + 1);
-            return target.isEmpty() ? null : new RequestLine(line.substring(0, firstSpace), target, "");
+            return target.isEmpty() || target.indexOf(' ') >= 0 ? null
+                    : new RequestLine(line.substring(0, firstSpace), target, "");
         }
-        String version = line.substring(secondSpace + 1);
-        if (secondSpace == firstSpace + 1 || !isVersion(version)) {
-            return null;
-        }
-        return new RequestLine(line.substring(0, firstSpace), line.substring(firstSpace + 1, secondSpace), version);
+        // A target with a space in it is kept as it is: the request is refused as a bad target.
+        String target = line.substring(firstSpace + 1, lastSpace);
+        return target.isEmpty() ? null : new RequestLine(line.substring(0, firstSpace), target, last);
     }
 
     /**

@@ -129,6 +129,13 @@ class HttpVersionsTest {
     }
 
     @Test
+    void anHttp10RequestWithASpaceInItsTargetIs400() {
+        String response = exchange(echo.port(), "GET /a b HTTP/1.0\r\n\r\n");
+        assertEquals("HTTP/1.1 400 Bad Request", statusLine(response));
+        assertTrue(body(response).startsWith("Bad Request: invalid request target: "), response);
+    }
+
+    @Test
     void otherVersionsGet505AndTheClose() {
         for (String version : List.of("HTTP/2.5", "HTTP/3.0", "HTTP/2")) {
             String response = exchange(echo.port(), "GET /notes " + version + "\r\nHost: x\r\n\r\n");
