@@ -39,10 +39,10 @@ import java.util.function.Consumer;
  * gets the grace period. {@link #close()} drains: in-flight requests and {@code waitUntil} work
  * get the shutdown grace period before the listener stops. Clients that stop sending are dropped
  * by {@link ClientTimeouts}; the listener itself is guarded by {@link GuardedListener} (connection
- * bound, accept errors, HTTP/1.0, which {@link #serveHttp10} serves). Targets that are not a path,
- * and {@code CONNECT}, are decided by {@link RequestTarget} before any worker sees them. A request
- * body that fails (malformed, too large, the client gone) is answered as the client's error with
- * one log line (see {@link BodyFailure}).
+ * bound, accept errors, other HTTP versions: HTTP/1.0 requests come back to {@code serveHttp10}).
+ * Targets that are not a path, and {@code CONNECT}, are decided by {@link RequestTarget} before
+ * any worker sees them. A request body that fails (malformed, too large, the client gone) is
+ * answered as the client's error with one log line (see {@link BodyFailure}).
  */
 public final class IngressServer implements AutoCloseable {
 
