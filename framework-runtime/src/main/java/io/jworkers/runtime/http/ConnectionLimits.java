@@ -1,8 +1,11 @@
 package io.jworkers.runtime.http;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
@@ -49,19 +52,40 @@ public final class ConnectionLimits {
     }
 
     /**
-     * The process's open-file limit (the soft {@code RLIMIT_NOFILE}), if the JDK can tell it.
+     * The process's open-file limit (the soft {@code RLIMIT_NOFILE}), if it can be told: on Linux
+     * from {@code /proc/self/limits} (a small read), elsewhere from the JDK's operating-system
+     * bean (whose first use costs some 100 ms of start-up, which Linux is spared). Read once.
      *
      * @return the limit
      */
     public static OptionalLong fileDescriptorLimit() {
-        OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
-        if (system instanceof UnixOperatingSystemMXBean unix) {
-            long limit = unix.getMaxFileDescriptorCount();
-            if (limit > 0) {
-                return OptionalLong.of(limit);
+        return FileLimit.VALUE;
+    }
+
+    private static final class FileLimit {
+        static final OptionalLong VALUE = read();
+
+        private static OptionalLong read() {
+            Path limits = Path.of("/proc/self/limits");
+            if (Files.isReadable(limits)) {
+                try {
+                    for (String line : Files.readAllLines(limits)) {
+                        // "Max open files            1024                 524288               files"
+                        if (line.startsWith("Max open files")) {
+                            String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                            return soft.equals("unlimited") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(soft));
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // Told by the bean below.
+                }
             }
+            OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
+            if (system instanceof UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() > 0) {
+                return OptionalLong.of(unix.getMaxFileDescriptorCount());
+            }
+            return OptionalLong.empty();
         }
-        return OptionalLong.empty();
     }
 
     private static int share(int cap, int divisor) {

@@ -10,20 +10,6 @@ package io.jworkers.runtime.http;
  */
 record RequestLine(String method, String target, String version) {
 
-    private static final boolean[] TOKEN = new boolean[128];
-
-    static {
-        for (char c = 'a'; c <= 'z'; c++) {
-            TOKEN[c] = TOKEN[c - 'a' + 'A'] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            TOKEN[c] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TOKEN[c] = true;
-        }
-    }
-
     /**
      * Parses a line (without its line ending).
      *
@@ -33,7 +19,7 @@ record RequestLine(String method, String target, String version) {
      */
     static RequestLine parse(String line) {
         int firstSpace = line.indexOf(' ');
-        if (firstSpace <= 0 || !isToken(line, 0, firstSpace)) {
+        if (firstSpace <= 0 || !UriText.isToken(line.substring(0, firstSpace))) {
             return null;
         }
         int lastSpace = line.lastIndexOf(' ');
@@ -67,15 +53,5 @@ record RequestLine(String method, String target, String version) {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
-    }
-
-    private static boolean isToken(String text, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c >= 128 || !TOKEN[c]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
