@@ -2,6 +2,7 @@ package io.jworkers.runtime.cli;
 
 import io.jworkers.runtime.config.DevWorkspace;
 import io.jworkers.runtime.dev.DevServer;
+import io.jworkers.runtime.http.ConnectionLimits;
 import io.jworkers.runtime.http.IngressSettings;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalUnit;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code jworkers dev}: every given worker in one process, the first served on a local port.
@@ -25,6 +27,8 @@ final class DevCommand {
     static final String READ_TIMEOUT_HELP = "drop a client whose request head takes longer, or whose body pauses longer"
             + " (408), e.g. 30s (the default) or 500ms";
     static final String IDLE_TIMEOUT_HELP = "close a keep-alive connection idle this long, default 75s";
+    static final String MAX_CONNECTIONS_HELP = "most connections open at once, more wait to be accepted; default half"
+            + " the open-file limit, at most " + ConnectionLimits.PUBLIC_CAP;
 
     private static final List<CommandLine.Option> OPTIONS = List.of(
             new CommandLine.Option("--config", "-c", "CONFIG", "a worker config (repeat for more; the first is the primary)"),
@@ -33,17 +37,20 @@ final class DevCommand {
             new CommandLine.Option("--env", "-e", "NAME", "use the configs' env.NAME blocks and .dev.vars.NAME"),
             new CommandLine.Option("--max-body", null, "SIZE", "largest request body, e.g. 100MiB (the default) or 2GiB; larger gets 413"),
             new CommandLine.Option("--read-timeout", null, "TIME", READ_TIMEOUT_HELP),
-            new CommandLine.Option("--idle-timeout", null, "TIME", IDLE_TIMEOUT_HELP));
+            new CommandLine.Option("--idle-timeout", null, "TIME", IDLE_TIMEOUT_HELP),
+            new CommandLine.Option("--max-connections", null, "N", MAX_CONNECTIONS_HELP));
 
     private final PrintStream out;
+    private final PrintStream err;
 
-    DevCommand(PrintStream out) {
+    DevCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     static String usage() {
         return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME] [--max-body SIZE]\n"
-                + "                    [--read-timeout 30s] [--idle-timeout 75s]\n\n"
+                + "                    [--read-timeout 30s] [--idle-timeout 75s] [--max-connections N]\n\n"
                 + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n"
                 + "A worker whose config has \"build\" is built first, and again when a file under its watch_dir changes;\n"
                 + "a worker reloads when its classes change.\n\n"
@@ -61,8 +68,8 @@ final class DevCommand {
         String environment = line.last("--env").orElse(null);
 
         // Every option is checked before any file is looked for.
-        IngressSettings settings = clientTimeouts("dev", line, IngressSettings.defaults(ip, port)
-                .withMaxBodyBytes(line.last("--max-body").map(size -> parseSize("dev", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
+        IngressSettings settings = maxConnections("dev", line, clientTimeouts("dev", line, IngressSettings.defaults(ip, port)
+                .withMaxBodyBytes(line.last("--max-body").map(size -> parseSize("dev", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES))));
         List<Path> configs = line.all("--config").stream().map(Path::of).toList();
         if (configs.isEmpty()) {
             configs = defaultConfigs();
@@ -71,12 +78,14 @@ final class DevCommand {
                 + (environment == null ? "" : " (environment " + environment + ")") + "...");
         DevServer server = DevServer.start(configs, environment, settings, out);
         CountDownLatch stopped = new CountDownLatch(1);
-        GracefulShutdown.onSignals(() -> {
+        AtomicInteger exitCode = new AtomicInteger();
+        Runnable stop = GracefulShutdown.onSignals(() -> {
             out.println("jworkers dev: stopping (in-flight requests and waitUntil work get "
                     + settings.shutdownGrace().toSeconds() + " s)...");
             server.close();
             stopped.countDown();
         });
+        server.whenListenerFails(reason -> exitOnFailure("dev", reason, err, exitCode, stop));
         server.watchForChanges(out);
         out.print(server.bindingReport());
         out.println("Ready on " + server.url() + " (workers reload when their classes change)");
@@ -86,7 +95,23 @@ final class DevCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return exitCode.get();
+    }
+
+    // A listener that stopped for good leaves a host that cannot be reached: say so, stop, and exit
+    // with EX_SOFTWARE so that a supervisor (systemd, Kubernetes) starts a fresh one.
+    static void exitOnFailure(String command, String reason, PrintStream err, AtomicInteger exitCode, Runnable stop) {
+        err.println("jworkers " + command + ": " + reason + "; exiting with status " + Main.EXIT_LISTENER_FAILED
+                + " so that a supervisor restarts the host");
+        err.flush();
+        exitCode.set(Main.EXIT_LISTENER_FAILED);
+        stop.run();
+    }
+
+    // --max-connections, shared with serve.
+    static IngressSettings maxConnections(String command, CommandLine line, IngressSettings settings) {
+        return settings.withMaxConnections(line.intValue(command, "--max-connections", settings.maxConnections(), 1,
+                1_000_000));
     }
 
     // 100MiB, 2GiB, 512KiB or plain bytes.

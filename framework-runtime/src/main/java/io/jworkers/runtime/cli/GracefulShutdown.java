@@ -4,14 +4,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a graceful stop once, on SIGTERM or SIGINT (Ctrl-C), so the command can finish its work
- * and exit 0; and from a shutdown hook for any other way the JVM ends.
+ * and exit 0; and from a shutdown hook for any other way the JVM ends; and when the command
+ * itself decides to stop (a listener that failed).
  */
 final class GracefulShutdown {
 
     private GracefulShutdown() {
     }
 
-    static void onSignals(Runnable stop) {
+    /**
+     * Registers the stop.
+     *
+     * @param stop the graceful stop
+     * @return runs the stop now, unless it ran already
+     */
+    static Runnable onSignals(Runnable stop) {
         AtomicBoolean done = new AtomicBoolean();
         Runnable once = () -> {
             if (done.compareAndSet(false, true)) {
@@ -27,5 +34,6 @@ final class GracefulShutdown {
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(once, "jworkers-shutdown"));
+        return once;
     }
 }

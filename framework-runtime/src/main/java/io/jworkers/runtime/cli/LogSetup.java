@@ -4,8 +4,10 @@ import io.jworkers.runtime.http.AccessLog;
 import io.jworkers.runtime.pipeline.CallFrame;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.BindException;
 import java.nio.charset.Charset;
 import java.time.Instant;
+import java.util.logging.Filter;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -15,8 +17,9 @@ import java.util.logging.Logger;
 /**
  * One-line log records on standard error. A record logged while a worker's code runs is
  * prefixed with the worker's name, so interleaved logs of many workers stay readable. Helidon's
- * own chatter is limited to warnings. Lines are written by {@link AsyncConsoleHandler}: the
- * thread that logs (a request's, for the access log) never waits for the console.
+ * own chatter is limited to warnings, and the few records of Helidon's that the CLI says better
+ * itself are filtered ({@link HelidonRecords}). Lines are written by {@link AsyncConsoleHandler}:
+ * the thread that logs (a request's, for the access log) never waits for the console.
  */
 final class LogSetup {
 
@@ -34,6 +37,7 @@ final class LogSetup {
         OneLineFormatter formatter = new OneLineFormatter();
         AsyncConsoleHandler handler = new AsyncConsoleHandler(System.err, Charset.defaultCharset(), formatter,
                 AsyncConsoleHandler.DEFAULT_CAPACITY);
+        handler.setFilter(new HelidonRecords());
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         HELIDON.setLevel(Level.WARNING);
@@ -46,6 +50,43 @@ final class LogSetup {
         // LogManager closes its handlers at shutdown, which writes out what is queued; this hook
         // covers the lines logged before that by other shutdown hooks that run alongside.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jworkers-log-flush").unstarted(handler::flush));
+    }
+
+    /**
+     * Helidon's records that the CLI says better itself. A port in use: Helidon logs the bind
+     * failure with its stack trace before the CLI's one line ({@code ListenFailure}) says which
+     * port and what to do; the listener checks the port before Helidon binds it, so these come
+     * only when another process took it in between. A listener that stopped: Helidon's stack
+     * trace becomes one line (its cause), before the CLI's line that says the host exits.
+     */
+    static final class HelidonRecords implements Filter {
+        @Override
+        public boolean isLoggable(LogRecord record) {
+            String logger = record.getLoggerName();
+            String message = record.getMessage();
+            if (message == null || logger == null || !logger.startsWith("io.helidon.webserver.")) {
+                return true;
+            }
+            if (logger.equals("io.helidon.webserver.LoomServer")) {
+                return !(message.startsWith("Failed to start listener") && causedBy(record.getThrown(), BindException.class)
+                        || message.startsWith("Helidon WebServer failed to start"));
+            }
+            if (logger.equals("io.helidon.webserver.ServerListener") && message.endsWith("this server socket is terminating now")
+                    && record.getThrown() != null) {
+                record.setMessage(message + ": " + record.getThrown());
+                record.setThrown(null);
+            }
+            return true;
+        }
+
+        private static boolean causedBy(Throwable thrown, Class<? extends Throwable> type) {
+            for (Throwable cause = thrown; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+                if (type.isInstance(cause)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     static final class OneLineFormatter extends Formatter {

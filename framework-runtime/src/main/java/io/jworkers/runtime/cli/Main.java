@@ -13,9 +13,13 @@ import java.util.Map;
 
 /**
  * The {@code jworkers} command line. Exit codes: 0 done, 1 the command failed (bad config, a
- * worker that does not load, a port in use), 2 the command line itself is wrong.
+ * worker that does not load, a port in use), 2 the command line itself is wrong, 70 a listener of
+ * a running host stopped for good (EX_SOFTWARE: a supervisor should start it again).
  */
 public final class Main {
+
+    /** The exit code of a host whose listener stopped accepting connections. */
+    static final int EXIT_LISTENER_FAILED = 70;
 
     private static final String USAGE = """
             Usage: jworkers <command> [options]
@@ -91,8 +95,8 @@ public final class Main {
             }
             return switch (command) {
                 case "init" -> new InitCommand(out, Path.of("").toAbsolutePath()).run(rest);
-                case "dev" -> new DevCommand(out).run(rest);
-                case "serve" -> new ServeCommand(out, environment).run(rest);
+                case "dev" -> new DevCommand(out, err).run(rest);
+                case "serve" -> new ServeCommand(out, err, environment).run(rest);
                 case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> new AdminCommands(in, out, environment).run(command, rest);
                 case "version" -> new VersionCommand(out, environment).run(rest);
                 case "help" -> help(rest.get(0), out);

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.cli;
 
+import io.jworkers.runtime.http.ConnectionLimits;
 import io.jworkers.runtime.http.IngressServer;
 import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.serve.AdminServer;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code jworkers serve}: the production host. It serves the routes of the deployed workers and
@@ -29,18 +31,22 @@ final class ServeCommand {
                     + " else $" + AdminClient.TOKEN_VARIABLE),
             new CommandLine.Option("--max-body", null, "SIZE", "largest request body, default 100MiB"),
             new CommandLine.Option("--read-timeout", null, "TIME", DevCommand.READ_TIMEOUT_HELP),
-            new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP));
+            new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP),
+            new CommandLine.Option("--max-connections", null, "N", DevCommand.MAX_CONNECTIONS_HELP
+                    + " (the admin API: an eighth, at most " + ConnectionLimits.ADMIN_CAP + ")"));
 
     private final PrintStream out;
+    private final PrintStream err;
     private final Map<String, String> environment;
 
-    ServeCommand(PrintStream out, Map<String, String> environment) {
+    ServeCommand(PrintStream out, PrintStream err, Map<String, String> environment) {
         this.out = out;
+        this.err = err;
         this.environment = environment;
     }
 
     static String usage() {
-        return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE]\n\n"
+        return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE] [--max-connections N]\n\n"
                 + CommandLine.describe(OPTIONS);
     }
 
@@ -48,9 +54,10 @@ final class ServeCommand {
         CommandLine line = CommandLine.parse("serve", OPTIONS, args);
         Path state = line.last("--state").map(Path::of)
                 .orElseThrow(() -> new UsageException("jworkers serve: --state DIR is required (where deployments are kept)"));
-        IngressSettings settings = DevCommand.clientTimeouts("serve", line, IngressSettings.defaults(
-                        line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
-                .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES)));
+        IngressSettings settings = DevCommand.maxConnections("serve", line, DevCommand.clientTimeouts("serve", line,
+                IngressSettings.defaults(line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
+                        .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size))
+                                .orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES))));
         String token = serveToken(line);
         AdminServer.checkToken(token);
         String adminIp = line.last("--admin-ip").orElse("127.0.0.1");
@@ -64,15 +71,16 @@ final class ServeCommand {
         IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests());
         AdminServer admin;
         try {
-            admin = AdminServer.start(adminIp,
-                    line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token);
+            admin = AdminServer.start(adminIp, line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token,
+                    settings.readTimeout(), settings.idleTimeout());
         } catch (RuntimeException e) {
             ingress.close();
             serve.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        GracefulShutdown.onSignals(() -> {
+        AtomicInteger exitCode = new AtomicInteger();
+        Runnable stop = GracefulShutdown.onSignals(() -> {
             out.println("jworkers serve: stopping (in-flight requests and waitUntil work get "
                     + settings.shutdownGrace().toSeconds() + " s)...");
             admin.close();
@@ -80,6 +88,8 @@ final class ServeCommand {
             serve.close();
             stopped.countDown();
         });
+        ingress.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
+        admin.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
         int broken = serve.problems().size();
         out.println(serve.services().size() + " worker environments deployed" + (broken == 0 ? ""
                 : ", " + broken + " not running (logged above; jworkers services shows why; a deploy repairs it)"));
@@ -91,7 +101,7 @@ final class ServeCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return exitCode.get();
     }
 
     private static boolean isLoopback(String address) {

@@ -224,6 +224,16 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
+     * What to do if the listener stops accepting connections while it should not (see
+     * {@link IngressServer#whenListenerFails}).
+     *
+     * @param action takes a sentence that says which listener stopped and why
+     */
+    public void whenListenerFails(java.util.function.Consumer<String> action) {
+        ingress.whenListenerFails(action);
+    }
+
+    /**
      * How many requests are being served right now.
      *
      * @return the count

@@ -33,13 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A connection waiting for a request head is closed: Helidon's blocked read fails with a closed
  * channel, which it takes quietly for a client that went away. A connection whose body stalled
  * only has its input shut down, so that the worker's read ends and the request can still be
- * answered 408 (see {@link Connection#bodyTimedOut()}); should it still be open one read timeout
+ * answered 408 (see {@link Connection#bodyFailure()}); should it still be open one read timeout
  * later, it is closed too.
  */
 final class ClientTimeouts implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("jworkers.ingress");
-
+    private final System.Logger log;
     private final long readNanos;
     private final long idleNanos;
     private final Map<SocketAddress, Connection> connections = new ConcurrentHashMap<>();
@@ -51,8 +50,10 @@ final class ClientTimeouts implements AutoCloseable {
      * @param read how long the server waits for a request head or for the next body bytes
      * @param idle how long a keep-alive connection may wait for its next request
      * @param timer where the sweep runs
+     * @param log where dropped clients are logged
      */
-    ClientTimeouts(Duration read, Duration idle, ScheduledExecutorService timer) {
+    ClientTimeouts(Duration read, Duration idle, ScheduledExecutorService timer, System.Logger log) {
+        this.log = log;
         this.readNanos = read.toNanos();
         this.idleNanos = idle.toNanos();
         // A quarter of the shorter timeout: a connection is dropped at most 25 % late.
@@ -89,7 +90,7 @@ final class ClientTimeouts implements AutoCloseable {
             return new Connection(null, remote, System.nanoTime());
         }
         connection.bodyBytes = 0;
-        connection.bodyTimedOut = false;
+        connection.bodyFailure = null;
         connection.requests.incrementAndGet();
         return connection;
     }
@@ -105,6 +106,32 @@ final class ClientTimeouts implements AutoCloseable {
         connection.requests.decrementAndGet();
     }
 
+    /**
+     * How many watched connections are open.
+     *
+     * @return the count
+     */
+    int open() {
+        int open = 0;
+        for (Connection connection : connections.values()) {
+            if (connection.channel.isOpen()) {
+                open++;
+            }
+        }
+        return open;
+    }
+
+    /**
+     * The watched connection of a client.
+     *
+     * @param remote the client's address
+     * @return the connection, or a detached one if it is not watched (never null)
+     */
+    Connection connectionOf(SocketAddress remote) {
+        Connection connection = remote == null ? null : connections.get(remote);
+        return connection != null ? connection : new Connection(null, remote, System.nanoTime());
+    }
+
     @Override
     public void close() {
         sweeper.cancel(false);
@@ -117,7 +144,7 @@ final class ClientTimeouts implements AutoCloseable {
             try {
                 check(connection, now);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "checking the connection of " + connection.remote + " failed: " + e);
+                log.log(Level.WARNING, "checking the connection of " + connection.remote + " failed: " + e);
             }
         }
     }
@@ -136,9 +163,9 @@ final class ClientTimeouts implements AutoCloseable {
         long bodyWait = connection.bodyReadSince;
         if (connection.requests.get() > 0) {
             if (bodyWait != 0 && now - bodyWait > readNanos) {
-                connection.bodyTimedOut = true;
+                connection.bodyFailure = BodyFailure.TIMED_OUT;
                 connection.droppedAt = now;
-                LOG.log(Level.INFO, "dropped client " + connection.remote + ": its request body stopped for "
+                log.log(Level.INFO, "dropped client " + connection.remote + ": its request body stopped for "
                         + millis(readNanos) + " ms after " + connection.bodyBytes + " bytes");
                 // Input only: the worker's read ends, and the 408 can still be written.
                 try {
@@ -149,12 +176,12 @@ final class ClientTimeouts implements AutoCloseable {
             }
         } else if (connection.served && now - connection.since > idleNanos) {
             connection.droppedAt = now;
-            LOG.log(Level.DEBUG, "closed keep-alive connection of " + connection.remote + ", idle for "
+            log.log(Level.DEBUG, "closed keep-alive connection of " + connection.remote + ", idle for "
                     + millis(idleNanos) + " ms");
             closeQuietly(connection.channel);
         } else if (!connection.served && now - connection.since > readNanos) {
             connection.droppedAt = now;
-            LOG.log(Level.INFO, "dropped client " + connection.remote + ": no complete request head within "
+            log.log(Level.INFO, "dropped client " + connection.remote + ": no complete request head within "
                     + millis(readNanos) + " ms of connecting");
             // Closed outright: with its input merely shut, Helidon would take the end of a half-read
             // head for an internal error, log its stack and answer 500.
@@ -183,7 +210,8 @@ final class ClientTimeouts implements AutoCloseable {
         private volatile boolean served;
         private volatile long bodyReadSince;
         private volatile long bodyBytes;
-        private volatile boolean bodyTimedOut;
+        private volatile BodyFailure bodyFailure;
+        private volatile String bodyFailureDetail;
         private volatile long droppedAt;
 
         private Connection(SocketChannel channel, SocketAddress remote, long since) {
@@ -193,13 +221,58 @@ final class ClientTimeouts implements AutoCloseable {
         }
 
         /**
-         * Whether the client stopped sending the body of the current request, so that it was
-         * dropped; the worker's failure to read it is then the client's fault (408), not a 500.
+         * Why the body of the current request ended early, if it did: the client stopped sending
+         * (and was dropped), sent too much or garbage, or went away. The worker's failure to read
+         * it is then the client's fault, not a 500.
          *
-         * @return whether the body timed out
+         * @return the failure, or {@code null} while the body is fine
          */
-        boolean bodyTimedOut() {
-            return bodyTimedOut;
+        BodyFailure bodyFailure() {
+            return bodyFailure;
+        }
+
+        /**
+         * Records that a read of the request body failed, unless an earlier failure explains it
+         * (a timed-out body fails its next read too).
+         *
+         * @param cause what the read threw
+         * @return what the reader should throw instead
+         */
+        IOException bodyFailed(Throwable cause) {
+            BodyFailure failure = bodyFailure;
+            if (failure == null) {
+                failure = BodyFailure.of(cause);
+                bodyFailureDetail = BodyFailure.detail(cause);
+                bodyFailure = failure;
+            }
+            return failure.toException(cause, bodyBytes);
+        }
+
+        /**
+         * What Helidon said about the failed read, in a few words.
+         *
+         * @return the detail, or {@code null}
+         */
+        String bodyFailureDetail() {
+            return bodyFailureDetail;
+        }
+
+        /**
+         * How many body bytes of the current request arrived.
+         *
+         * @return the count
+         */
+        long bodyBytes() {
+            return bodyBytes;
+        }
+
+        /**
+         * The client's address.
+         *
+         * @return the address, or {@code null} if unknown
+         */
+        SocketAddress remote() {
+            return remote;
         }
 
         void bodyReadStarted() {

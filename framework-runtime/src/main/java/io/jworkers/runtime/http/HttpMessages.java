@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.jworkers.api.Headers;
@@ -31,7 +32,7 @@ import java.util.Set;
 final class HttpMessages {
 
     // Framing is the server's business: a worker's value for these would corrupt the connection.
-    private static final Set<String> HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "connection",
+    static final Set<String> HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "upgrade", "te", "trailer", "proxy-connection");
 
     private static final HostBridge.Messages BRIDGE = HostBridge.messages();
@@ -40,15 +41,30 @@ final class HttpMessages {
     }
 
     static Request toRequest(ServerRequest request, ClientTimeouts.Connection connection) {
-        String method = request.prologue().method().text();
-        Headers headers = headersOf(request);
-        InputStream body = request.content().hasEntity()
-                ? new TimedBodyStream(request.content().inputStream(), connection) : null;
-        String rawPath = request.path().rawPath();
-        String rawQuery = request.query().rawValue();
+        return toRequest(request.prologue().method().text(), request.headers(), body(request, connection),
+                request.path().rawPath(), request.query().rawValue(), request.isSecure() ? "https" : "http",
+                request.authority());
+    }
+
+    /**
+     * The request of an absolute-form target (RFC 9112 §3.2.2): the target's authority replaces
+     * the {@code Host} header, and the path is the target's.
+     */
+    static Request toRequest(ServerRequest request, ClientTimeouts.Connection connection, RequestTarget target) {
+        return toRequest(request.prologue().method().text(), withHost(request.headers(), target.authority()),
+                body(request, connection), target.rawPath(), request.query().rawValue(),
+                request.isSecure() ? "https" : "http", target.authority());
+    }
+
+    /**
+     * A request from its parts, as read from the wire.
+     *
+     * @param authority the {@code Host}, or {@code null} (then {@code localhost})
+     */
+    static Request toRequest(String method, ServerRequestHeaders all, InputStream body, String rawPath, String rawQuery,
+            String scheme, String authority) {
+        Headers headers = headersOf(all);
         String target = rawQuery == null || rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery;
-        String scheme = request.isSecure() ? "https" : "http";
-        String authority = request.authority();
         String host = authority == null || authority.isBlank() ? "localhost" : authority.toLowerCase(Locale.ROOT);
         if (UriText.isPlainAuthority(host) && UriText.isPlainTarget(target)) {
             // URI.create would accept it as it is: parse it only if the worker asks for the URL. Without
@@ -63,11 +79,27 @@ final class HttpMessages {
         return builder.build();
     }
 
+    /**
+     * Headers with their {@code Host} replaced.
+     *
+     * @param all the headers as received
+     * @param host the new value
+     * @return the headers
+     */
+    static ServerRequestHeaders withHost(ServerRequestHeaders all, String host) {
+        WritableHeaders<?> copy = WritableHeaders.create(all);
+        copy.set(HeaderNames.HOST, host);
+        return ServerRequestHeaders.create(copy);
+    }
+
+    private static InputStream body(ServerRequest request, ClientTimeouts.Connection connection) {
+        return request.content().hasEntity() ? new TimedBodyStream(request.content().inputStream(), connection) : null;
+    }
+
     // Helidon has parsed the headers; this only checks them as Headers.Builder.add would (its
     // name rule is looser) and keeps them without the builder's copies. Anything the check
     // refuses goes through the builder, which throws what it always threw.
-    private static Headers headersOf(ServerRequest request) {
-        ServerRequestHeaders all = request.headers();
+    private static Headers headersOf(ServerRequestHeaders all) {
         if (all.size() == 0) {
             return Headers.empty();
         }
@@ -126,7 +158,7 @@ final class HttpMessages {
     // HTTP tokens, stricter than Helidon), values get Helidon's rule: no control characters but
     // HTAB, and the first value does not start with a space or a tab. As with Helidon's check,
     // the response then fails with IllegalArgumentException before anything is sent.
-    private static void checkValues(String name, List<String> values) {
+    static void checkValues(String name, List<String> values) {
         int position = 0;
         boolean first = true;
         for (String value : values) {
@@ -154,7 +186,7 @@ final class HttpMessages {
             431, "Request Header Fields Too Large", 451, "Unavailable For Legal Reasons",
             508, "Loop Detected", 511, "Network Authentication Required");
 
-    private static Status statusOf(int code) {
+    static Status statusOf(int code) {
         String phrase = MISSING_PHRASES.get(code);
         return phrase != null ? Status.create(code, phrase) : Status.create(code);
     }

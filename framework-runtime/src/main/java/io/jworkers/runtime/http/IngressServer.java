@@ -1,8 +1,13 @@
 package io.jworkers.runtime.http;
 
-import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.uri.UriPath;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Method;
+import io.helidon.http.ServerRequestHeaders;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -15,6 +20,7 @@ import io.jworkers.runtime.pipeline.Pipeline;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The public HTTP listener: Helidon's WebServer on virtual threads, each request routed to one
@@ -31,14 +38,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the response, the pipeline's un-awaited async work is cancelled and its {@code waitUntil} work
  * gets the grace period. {@link #close()} drains: in-flight requests and {@code waitUntil} work
  * get the shutdown grace period before the listener stops. Clients that stop sending are dropped
- * by {@link ClientTimeouts}.
+ * by {@link ClientTimeouts}; the listener itself is guarded by {@link GuardedListener} (connection
+ * bound, accept errors, other HTTP versions: HTTP/1.0 requests come back to {@code serveHttp10}).
+ * Targets that are not a path, and {@code CONNECT}, are decided by {@link RequestTarget} before
+ * any worker sees them. A request body that fails (malformed, too large, the client gone) is
+ * answered as the client's error with one log line (see {@link BodyFailure}).
  */
 public final class IngressServer implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("jworkers.ingress");
-    private static final int HEADER_HEADROOM = 4;
+    /** How much more than {@link IngressSettings#maxHeaderBytes()} Helidon reads, so the ingress can answer 431. */
+    static final int HEADER_HEADROOM = 4;
+    /** The access-log status of a request whose client went away before its body was complete (as nginx's). */
+    static final int CLIENT_GONE = 499;
+
+    private static final System.Logger LOG = System.getLogger(AccessLog.LOGGER_NAME);
 
     private final WebServer server;
+    private final GuardedListener listener;
     private final WorkerRouter router;
     private final RequestEpochs requests;
     private final IngressSettings settings;
@@ -56,25 +72,21 @@ public final class IngressServer implements AutoCloseable {
         this.router = router;
         this.requests = requests;
         this.settings = settings;
-        this.clientTimeouts = new ClientTimeouts(settings.readTimeout(), settings.idleTimeout(), timer);
-        this.server = WebServer.builder()
-                .host(settings.host())
-                .port(settings.port())
+        this.listener = new GuardedListener("public listener", settings.host(), settings.port(), "--port",
+                settings.maxConnections(), settings.readTimeout(), settings.idleTimeout(), AccessLog.LOGGER_NAME);
+        this.clientTimeouts = listener.timeouts();
+        Http1Config http1 = Http1Config.builder()
+                // Helidon answers its own limit with a bare 400 and no reason we could map, so it gets
+                // four times ours and the ingress itself answers 431 past ours (see serve).
+                .maxHeadersSize(HEADER_HEADROOM * settings.maxHeaderBytes())
+                .maxPrologueLength(settings.maxRequestLineBytes())
+                // HttpMessages.send checks worker headers as Helidon would, for less: Helidon's
+                // check of every response header was 4 % of the CPU of a request through
+                // three workers. Helidon still validates request headers.
+                .validateResponseHeaders(false)
+                .build();
+        this.server = listener.configure(WebServer.builder(), http1, this::serveHttp10, settings.maxRequestLineBytes())
                 .maxPayloadSize(settings.maxBodyBytes())
-                // Helidon's own idle check, kept equal to ours so that neither closes keep-alive
-                // connections earlier than configured; ClientTimeouts also covers what it misses.
-                .idleConnectionTimeout(settings.idleTimeout())
-                .connectionOptions(new AcceptedSockets(SocketOptions.create(), clientTimeouts::accepted))
-                .addProtocol(Http1Config.builder()
-                        // Helidon answers its own limit with a bare 400 and no reason we could map, so it gets
-                        // four times ours and the ingress itself answers 431 past ours (see serve).
-                        .maxHeadersSize(HEADER_HEADROOM * settings.maxHeaderBytes())
-                        .maxPrologueLength(settings.maxRequestLineBytes())
-                        // HttpMessages.send checks worker headers as Helidon would, for less: Helidon's
-                        // check of every response header was 4 % of the CPU of a request through
-                        // three workers. Helidon still validates request headers.
-                        .validateResponseHeaders(false)
-                        .build())
                 .shutdownHook(false)
                 // In-flight work was drained before stop(): Helidon need not wait again.
                 .shutdownGracePeriod(Duration.ofMillis(100))
@@ -92,11 +104,25 @@ public final class IngressServer implements AutoCloseable {
      */
     public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
         IngressServer ingress = new IngressServer(settings, router, requests);
-        ingress.server.start();
-        if (!ingress.server.isRunning()) {
-            throw ListenFailure.of(settings.host(), settings.port(), "--port");
+        try {
+            ingress.listener.start(ingress.server);
+        } catch (RuntimeException e) {
+            ingress.listener.close();
+            ingress.timer.shutdownNow();
+            throw e;
         }
         return ingress;
+    }
+
+    /**
+     * What to do if the listener stops accepting connections while it should not (it outlasts
+     * accept errors, so this is for what is left: an {@link Error} in Helidon's accept loop); the
+     * CLI exits so that a supervisor restarts the host. Called once, on a thread of its own.
+     *
+     * @param action takes a sentence that says which listener stopped and why
+     */
+    public void whenListenerFails(Consumer<String> action) {
+        listener.whenFails(action);
     }
 
     /**
@@ -135,8 +161,7 @@ public final class IngressServer implements AutoCloseable {
             }
         }
         lingering.forEach(Pipeline::cancelBackgroundWork);
-        server.stop();
-        clientTimeouts.close();
+        listener.close();
         timer.shutdownNow();
     }
 
@@ -148,15 +173,20 @@ public final class IngressServer implements AutoCloseable {
         try {
             pipeline = serve(request, response, connection);
         } finally {
-            clientTimeouts.requestEnded(connection);
-            if (pipeline == null) {
-                requests.end(epoch);
-            } else {
-                // A replaced version drains until its waitUntil work is done too, not only its responses.
-                pipeline.whenBackgroundDone(() -> requests.end(epoch));
-            }
-            inFlight.decrementAndGet();
+            finish(epoch, connection, pipeline);
         }
+        GuardedListener.closeIfSaid(response);
+    }
+
+    private void finish(long epoch, ClientTimeouts.Connection connection, Pipeline pipeline) {
+        clientTimeouts.requestEnded(connection);
+        if (pipeline == null) {
+            requests.end(epoch);
+        } else {
+            // A replaced version drains until its waitUntil work is done too, not only its responses.
+            pipeline.whenBackgroundDone(() -> requests.end(epoch));
+        }
+        inFlight.decrementAndGet();
     }
 
     // The pipeline that served the request, or null when no worker was reached.
@@ -165,7 +195,8 @@ public final class IngressServer implements AutoCloseable {
         String requestId = RequestIds.choose(
                 request.headers().first(RequestIds.HEADER_NAME).orElse(null),
                 request.headers().first(RequestIds.TRACEPARENT_NAME).orElse(null));
-        String method = request.prologue().method().text();
+        HttpPrologue prologue = request.prologue();
+        String method = prologue.method().text();
         String path = request.path().path();
         if (draining) {
             response.header("connection", "close");
@@ -173,32 +204,50 @@ public final class IngressServer implements AutoCloseable {
             AccessLog.log(method, path, 503, start, requestId, null);
             return null;
         }
-        int headerBytes = headerBytes(request);
+        int headerBytes = headerBytes(request.headers());
         if (headerBytes > settings.maxHeaderBytes()) {
             response.header("connection", "close");
-            HttpMessages.sendText(response, 431, "Request headers are " + headerBytes + " bytes, more than the "
-                    + settings.maxHeaderBytes() + " allowed\n", requestId);
+            HttpMessages.sendText(response, 431, tooManyHeaderBytes(headerBytes), requestId);
             AccessLog.log(method, path, 431, start, requestId, null);
             return null;
         }
-        Optional<WorkerSlot> slot = router.route(request.headers().first(HeaderNames.HOST).orElse(null), path);
+        RequestTarget unusual = null;
+        String rawPath = prologue.uriPath().rawPath();
+        if (RequestTarget.isUnusual(prologue.method() == Method.CONNECT, rawPath)) {
+            unusual = RequestTarget.of(method, rawPath);
+            if (unusual.refusal() != null) {
+                if (unusual.closes()) {
+                    response.header("connection", "close");
+                }
+                HttpMessages.send(unusual.refusal(), response, requestId);
+                AccessLog.log(method, rawPath, unusual.refusal().status(), start, requestId, null);
+                return null;
+            }
+            path = UriPath.create(unusual.rawPath()).path();
+        }
+        Optional<WorkerSlot> slot = router.route(unusual == null
+                ? request.headers().first(HeaderNames.HOST).orElse(null) : unusual.authority(), path);
         LoadedWorker worker = slot.map(WorkerSlot::current).orElse(null);
         if (worker == null) {
-            int status = slot.isEmpty() ? 404 : 503;
-            HttpMessages.sendText(response, status, slot.isEmpty()
-                    ? "No worker serves " + path
-                    : "Worker \"" + slot.get().name() + "\" is not loaded", requestId);
-            AccessLog.log(method, path, status, start, requestId, null);
+            Response notServed = notServed(slot, path);
+            HttpMessages.send(notServed, response, requestId);
+            AccessLog.log(method, path, notServed.status(), start, requestId, null);
             return null;
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
-        Response result = call(pipeline, worker, HttpMessages.toRequest(request, connection), connection);
-        if (connection.bodyTimedOut()) {
-            // Whatever the worker made of its broken body: the client is at fault, and gone for input.
+        Response result = call(pipeline, worker, unusual == null ? HttpMessages.toRequest(request, connection)
+                : HttpMessages.toRequest(request, connection, unusual), connection);
+        BodyFailure failure = connection.bodyFailure();
+        if (failure != null) {
+            // Whatever the worker made of its broken body: the client is at fault.
+            result = answerTo(failure, connection, requestId);
+            if (result == null) {
+                responded(pipeline);
+                AccessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
+                throw new CloseConnectionException("the client went away during its request body");
+            }
             response.header("connection", "close");
-            result = Response.text(408, "Request Timeout: the request body stopped arriving for "
-                    + settings.readTimeout().toMillis() + " ms (request id " + requestId + ")\n");
         }
         int status = result.status();
         try {
@@ -206,19 +255,154 @@ public final class IngressServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "[" + worker.name() + "] sending the response of request " + requestId + " failed", e);
         } finally {
-            if (pipeline.responseSent(timer, settings.waitUntilGrace())) {
-                lingering.removeIf(p -> !p.hasRunningBackgroundWork());
-                lingering.add(pipeline);
-            }
+            responded(pipeline);
         }
         AccessLog.log(method, path, status, start, requestId, pipeline);
         return pipeline;
     }
 
+    /**
+     * Serves the HTTP/1.0 requests of {@link OtherVersionsSelector}: as {@link #serve} does, with
+     * HTTP/1.0's keep-alive rules (see {@link Http10Exchange}).
+     */
+    private boolean serveHttp10(ConnectionContext ctx, RequestLine line) {
+        Http10Exchange exchange;
+        try {
+            exchange = Http10Exchange.read(ctx, line, settings.maxHeaderBytes(), settings.maxBodyBytes());
+        } catch (Http10Exchange.Refused e) {
+            Http10Exchange.writeSimple(ctx, e.status(), e.getMessage() + "\n");
+            return false;
+        }
+        inFlight.incrementAndGet();
+        long epoch = requests.begin();
+        ClientTimeouts.Connection connection = clientTimeouts.requestStarted(ctx.remotePeer().address());
+        Http10Outcome outcome = null;
+        try {
+            outcome = serve(exchange, connection);
+            return outcome.keepAlive();
+        } finally {
+            finish(epoch, connection, outcome == null ? null : outcome.pipeline());
+        }
+    }
+
+    private record Http10Outcome(Pipeline pipeline, boolean keepAlive) {
+    }
+
+    private Http10Outcome serve(Http10Exchange exchange, ClientTimeouts.Connection connection) {
+        long start = System.nanoTime();
+        ServerRequestHeaders headers = exchange.headers();
+        String requestId = RequestIds.choose(headers.first(RequestIds.HEADER_NAME).orElse(null),
+                headers.first(RequestIds.TRACEPARENT_NAME).orElse(null));
+        HttpPrologue prologue = exchange.prologue();
+        String method = prologue.method().text();
+        String rawPath = prologue.uriPath().rawPath();
+        String path = prologue.uriPath().path();
+        if (draining) {
+            exchange.send(Response.text(503, "The host is shutting down; retry on another host."), requestId, false);
+            AccessLog.log(method, path, 503, start, requestId, null);
+            return new Http10Outcome(null, false);
+        }
+        int headerBytes = headerBytes(headers);
+        if (headerBytes > settings.maxHeaderBytes()) {
+            exchange.send(Response.text(431, tooManyHeaderBytes(headerBytes)), requestId, false);
+            AccessLog.log(method, path, 431, start, requestId, null);
+            return new Http10Outcome(null, false);
+        }
+        RequestTarget unusual = null;
+        if (RequestTarget.isUnusual(prologue.method() == Method.CONNECT, rawPath)) {
+            unusual = RequestTarget.of(method, rawPath);
+            if (unusual.refusal() != null) {
+                boolean keepAlive = exchange.send(unusual.refusal(), requestId, !unusual.closes());
+                AccessLog.log(method, rawPath, unusual.refusal().status(), start, requestId, null);
+                return new Http10Outcome(null, keepAlive);
+            }
+            path = UriPath.create(unusual.rawPath()).path();
+        }
+        String host = unusual == null ? headers.first(HeaderNames.HOST).orElse(null) : unusual.authority();
+        Optional<WorkerSlot> slot = router.route(host, path);
+        LoadedWorker worker = slot.map(WorkerSlot::current).orElse(null);
+        if (worker == null) {
+            Response notServed = notServed(slot, path);
+            boolean keepAlive = exchange.send(notServed, requestId, true);
+            AccessLog.log(method, path, notServed.status(), start, requestId, null);
+            return new Http10Outcome(null, keepAlive);
+        }
+        Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
+                Duration.ofMillis(worker.config().limits().timeoutMs()));
+        InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
+        Request request = HttpMessages.toRequest(method, unusual == null ? headers : HttpMessages.withHost(headers, host),
+                body, unusual == null ? rawPath : unusual.rawPath(), prologue.query().rawValue(), "http", host);
+        Response result = call(pipeline, worker, request, connection);
+        BodyFailure failure = connection.bodyFailure();
+        if (failure != null) {
+            result = answerTo(failure, connection, requestId);
+            if (result == null) {
+                responded(pipeline);
+                AccessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
+                return new Http10Outcome(pipeline, false);
+            }
+        }
+        int status = result.status();
+        boolean keepAlive = false;
+        try {
+            keepAlive = exchange.send(result, requestId, failure == null);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "[" + worker.name() + "] sending the response of request " + requestId + " failed", e);
+        } finally {
+            responded(pipeline);
+        }
+        AccessLog.log(method, path, status, start, requestId, pipeline);
+        return new Http10Outcome(pipeline, keepAlive);
+    }
+
+    private String tooManyHeaderBytes(int headerBytes) {
+        return "Request headers are " + headerBytes + " bytes, more than the " + settings.maxHeaderBytes() + " allowed\n";
+    }
+
+    private static Response notServed(Optional<WorkerSlot> slot, String path) {
+        return slot.isEmpty() ? Response.text(404, "No worker serves " + path)
+                : Response.text(503, "Worker \"" + slot.get().name() + "\" is not loaded");
+    }
+
+    // After the response (or instead of it): un-awaited async work is cancelled, waitUntil work gets its grace.
+    private void responded(Pipeline pipeline) {
+        if (pipeline.responseSent(timer, settings.waitUntilGrace())) {
+            lingering.removeIf(p -> !p.hasRunningBackgroundWork());
+            lingering.add(pipeline);
+        }
+    }
+
+    // The client's error, in one log line and never a stack trace; null when the client is gone (no answer).
+    private Response answerTo(BodyFailure failure, ClientTimeouts.Connection connection, String requestId) {
+        String client = "client " + connection.remote();
+        return switch (failure) {
+            // ClientTimeouts logged the drop.
+            case TIMED_OUT -> Response.text(408, "Request Timeout: the request body stopped arriving for "
+                    + settings.readTimeout().toMillis() + " ms (request id " + requestId + ")\n");
+            case TOO_LARGE -> {
+                LOG.log(Level.INFO, "request " + requestId + ": the chunked body of " + client + " grew past --max-body ("
+                        + settings.maxBodyBytes() + " bytes); answered 413 and closed the connection");
+                yield Response.text(413, "Request Entity Too Large: the request body is larger than the "
+                        + settings.maxBodyBytes() + " bytes allowed (request id " + requestId + ")\n");
+            }
+            case MALFORMED -> {
+                LOG.log(Level.INFO, "request " + requestId + ": the request body of " + client + " is malformed ("
+                        + connection.bodyFailureDetail() + "); answered 400 and closed the connection");
+                yield Response.text(400, "Bad Request: the request body's chunked encoding is malformed (request id "
+                        + requestId + ")\n");
+            }
+            case GONE -> {
+                LOG.log(Level.INFO, "request " + requestId + ": " + client + " closed the connection after "
+                        + connection.bodyBytes() + " bytes of its request body");
+                yield null;
+            }
+        };
+    }
+
     // The header block as sent: "name: value\r\n" per value.
-    private static int headerBytes(ServerRequest request) {
+    private static int headerBytes(ServerRequestHeaders headers) {
         int bytes = 0;
-        for (Header header : request.headers()) {
+        for (Header header : headers) {
             int name = header.name().length() + 4;
             if (header.valueCount() == 1) {
                 bytes += name + header.get().length();
@@ -240,9 +424,9 @@ public final class IngressServer implements AutoCloseable {
             return Response.text(504, "Gateway Timeout: the request ran past its deadline (request id "
                     + pipeline.requestId() + ")\n");
         } catch (Throwable e) {
-            if (connection.bodyTimedOut()) {
-                // The client stopped sending the body; ClientTimeouts logged it, serve answers 408.
-                return Response.empty(408);
+            if (connection.bodyFailure() != null) {
+                // The client's body failed (see answerTo): serve answers it, with no stack trace.
+                return Response.empty(400);
             }
             LOG.log(Level.ERROR, "[" + worker.name() + "] request " + pipeline.requestId() + " failed", e);
             return Response.text(500, "Internal Server Error (request id " + pipeline.requestId() + ")\n");

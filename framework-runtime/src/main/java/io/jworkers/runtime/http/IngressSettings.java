@@ -25,9 +25,11 @@ import java.time.Duration;
  *     as Cloudflare
  * @param shutdownGrace how long in-flight requests and {@code waitUntil} work get to finish on
  *     shutdown (SIGTERM); default 30 s
+ * @param maxConnections the most connections open at once; more wait in the accept queue until one
+ *     closes; default half the process's open-file limit, at most 10,000 (see {@link ConnectionLimits})
  */
 public record IngressSettings(String host, int port, long maxBodyBytes, int maxHeaderBytes, int maxRequestLineBytes,
-        Duration readTimeout, Duration idleTimeout, Duration waitUntilGrace, Duration shutdownGrace) {
+        Duration readTimeout, Duration idleTimeout, Duration waitUntilGrace, Duration shutdownGrace, int maxConnections) {
 
     /** Default largest request body: large enough for uploads, bounded. */
     public static final long DEFAULT_MAX_BODY_BYTES = 100L * 1024 * 1024;
@@ -41,12 +43,15 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
     /**
      * Checks the settings.
      *
-     * @throws IllegalArgumentException if a timeout is not positive
+     * @throws IllegalArgumentException if a timeout or the connection bound is not positive
      */
     public IngressSettings {
         if (readTimeout.isNegative() || readTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("client timeouts must be positive, got read " + readTimeout
                     + " and idle " + idleTimeout);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("the connection bound must be positive, got " + maxConnections);
         }
     }
 
@@ -59,7 +64,7 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public static IngressSettings defaults(String host, int port) {
         return new IngressSettings(host, port, DEFAULT_MAX_BODY_BYTES, 16 * 1024, 4 * 1024, DEFAULT_READ_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(30));
+                DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(30), ConnectionLimits.publicDefault());
     }
 
     /**
@@ -70,7 +75,7 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public IngressSettings withMaxBodyBytes(long bytes) {
         return new IngressSettings(host, port, bytes, maxHeaderBytes, maxRequestLineBytes, readTimeout, idleTimeout,
-                waitUntilGrace, shutdownGrace);
+                waitUntilGrace, shutdownGrace, maxConnections);
     }
 
     /**
@@ -82,7 +87,7 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public IngressSettings withClientTimeouts(Duration read, Duration idle) {
         return new IngressSettings(host, port, maxBodyBytes, maxHeaderBytes, maxRequestLineBytes, read, idle,
-                waitUntilGrace, shutdownGrace);
+                waitUntilGrace, shutdownGrace, maxConnections);
     }
 
     /**
@@ -94,6 +99,17 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public IngressSettings withGrace(Duration waitUntil, Duration shutdown) {
         return new IngressSettings(host, port, maxBodyBytes, maxHeaderBytes, maxRequestLineBytes, readTimeout,
-                idleTimeout, waitUntil, shutdown);
+                idleTimeout, waitUntil, shutdown, maxConnections);
+    }
+
+    /**
+     * These settings with another connection bound.
+     *
+     * @param connections the most connections open at once
+     * @return the new settings
+     */
+    public IngressSettings withMaxConnections(int connections) {
+        return new IngressSettings(host, port, maxBodyBytes, maxHeaderBytes, maxRequestLineBytes, readTimeout,
+                idleTimeout, waitUntilGrace, shutdownGrace, connections);
     }
 }

@@ -29,7 +29,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.time.Duration;
+import io.jworkers.runtime.http.ConnectionLimits;
+import io.jworkers.runtime.http.GuardedListener;
+import io.jworkers.runtime.http.IngressSettings;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
@@ -64,30 +69,51 @@ public final class AdminServer implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final WebServer server;
+    private final GuardedListener listener;
     private final ServeHost serve;
     private final AdminToken token;
 
     /** Test hook: where an upload is written instead of its scratch file (a test points it at /dev/full). */
     volatile UnaryOperator<Path> uploadFile = UnaryOperator.identity();
 
-    private AdminServer(String host, int port, ServeHost serve, AdminToken token) {
+    private AdminServer(String host, int port, ServeHost serve, AdminToken token, Duration readTimeout,
+            Duration idleTimeout) {
         this.serve = serve;
         this.token = token;
         long maxUpload = serve.limits().maxUploadBytes();
+        // The admin listener is guarded as the public one (read and idle timeouts, a connection
+        // bound, accept errors outlasted), with a bound of its own: a flood here must not take the
+        // file descriptors of the public listener.
+        this.listener = new GuardedListener("admin listener", host, port, "--admin-port", ConnectionLimits.adminDefault(),
+                readTimeout, idleTimeout, "jworkers.admin");
         // Helidon refuses a Content-Length over the limit before routing, and a chunked body as
         // soon as a chunk passes it; both answer with our JSON error (UploadLimitHandler).
         DirectHandler tooLarge = new UploadLimitHandler(maxUpload);
-        this.server = WebServer.builder()
-                .host(host)
-                .port(port)
+        this.server = listener.configure(WebServer.builder())
                 .maxPayloadSize(maxUpload)
                 .directHandlers(DirectHandlers.builder()
                         .addHandler(DirectHandler.EventType.BAD_REQUEST, tooLarge)
                         .addHandler(DirectHandler.EventType.OTHER, tooLarge)
                         .build())
                 .shutdownHook(false)
-                .routing(this::routes)
+                .routing(routing -> {
+                    routing.addFilter(listener.filter());
+                    routes(routing);
+                })
                 .build();
+    }
+
+    /**
+     * Starts the admin listener with the default client timeouts.
+     *
+     * @param host the address, {@code 127.0.0.1} by default
+     * @param port the port, 0 for a free one
+     * @param serve the host it administers
+     * @param token the bearer token
+     * @return the running server
+     */
+    public static AdminServer start(String host, int port, ServeHost serve, String token) {
+        return start(host, port, serve, token, IngressSettings.DEFAULT_READ_TIMEOUT, IngressSettings.DEFAULT_IDLE_TIMEOUT);
     }
 
     /**
@@ -97,15 +123,30 @@ public final class AdminServer implements AutoCloseable {
      * @param port the port, 0 for a free one
      * @param serve the host it administers
      * @param token the bearer token
+     * @param readTimeout the public listener's {@code --read-timeout}
+     * @param idleTimeout the public listener's {@code --idle-timeout}
      * @return the running server
      */
-    public static AdminServer start(String host, int port, ServeHost serve, String token) {
-        AdminServer admin = new AdminServer(host, port, serve, new AdminToken(token));
-        admin.server.start();
-        if (!admin.server.isRunning()) {
-            throw io.jworkers.runtime.http.ListenFailure.of(host, port, "--admin-port");
+    public static AdminServer start(String host, int port, ServeHost serve, String token, Duration readTimeout,
+            Duration idleTimeout) {
+        AdminServer admin = new AdminServer(host, port, serve, new AdminToken(token), readTimeout, idleTimeout);
+        try {
+            admin.listener.start(admin.server);
+        } catch (RuntimeException e) {
+            admin.listener.close();
+            throw e;
         }
         return admin;
+    }
+
+    /**
+     * What to do if the listener stops accepting connections while it should not; see
+     * {@link GuardedListener#whenFails}.
+     *
+     * @param action takes a sentence that says which listener stopped and why
+     */
+    public void whenListenerFails(Consumer<String> action) {
+        listener.whenFails(action);
     }
 
     /**
@@ -217,11 +258,10 @@ public final class AdminServer implements AutoCloseable {
         return answer;
     }
 
-    private static String secretValue(ServerRequest request) throws IOException {
+    private String secretValue(ServerRequest request) throws IOException {
         byte[] bytes;
-        try (InputStream body = request.content().inputStream()) {
-            bytes = body.readNBytes(MAX_SECRET_REQUEST_BYTES + 1);
-        }
+        // Not closed: closing Helidon's entity stream would read the rest of a body refused as too large.
+        bytes = listener.body(request).readNBytes(MAX_SECRET_REQUEST_BYTES + 1);
         if (bytes.length > MAX_SECRET_REQUEST_BYTES) {
             throw new DeployRejectedException(413, "The secret is more than " + MAX_SECRET_REQUEST_BYTES + " bytes; a secret"
                     + " may have at most 65536 bytes (64 KiB). Keep larger data in a file or a store the worker reads.");
@@ -236,7 +276,8 @@ public final class AdminServer implements AutoCloseable {
         boolean takeRoutes = AdminParams.flag(request, "take-routes");
         Path scratch = Files.createTempFile(serve.store().scratch(), "upload", ".zip");
         try {
-            DeployUpload upload = DeployUpload.read(request, uploadFile.apply(scratch), serve.limits().maxUploadBytes());
+            DeployUpload upload = DeployUpload.read(request, listener.body(request), uploadFile.apply(scratch),
+                    serve.limits().maxUploadBytes());
             return serve.deploy(worker, environment, upload.bundle(), new DeployOptions(message, upload.secrets(), takeRoutes));
         } catch (IOException e) {
             if (NoSpaceLeftException.isDiskFull(e)) {
@@ -287,6 +328,6 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        listener.close();
     }
 }

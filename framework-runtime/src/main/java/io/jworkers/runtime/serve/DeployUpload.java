@@ -46,17 +46,17 @@ final class DeployUpload {
      * than the limit of it (413 whether or not the body is chunked; 507 when the disk is full).
      *
      * @param request the deploy request
+     * @param body its body (timed by the listener)
      * @param file where the bundle goes; the caller deletes it
      * @param maxBundleBytes the largest bundle accepted
      * @return the upload
      * @throws DeployRejectedException 400 for a malformed secrets part, 413, 507
      * @throws IOException if the body cannot be read
      */
-    static DeployUpload read(ServerRequest request, Path file, long maxBundleBytes) throws IOException {
+    static DeployUpload read(ServerRequest request, InputStream body, Path file, long maxBundleBytes) throws IOException {
         long secretsBytes = secretsLength(request);
-        // Not closed on purpose: closing Helidon's entity stream reads the rest of the body, and after
-        // a refusal the rest is what must not be read. The 413 closes the connection instead.
-        InputStream body = request.content().inputStream();
+        // The body is not closed on purpose: closing Helidon's entity stream reads the rest of the body,
+        // and after a refusal the rest is what must not be read. The 413 closes the connection instead.
         Map<String, String> secrets = secretsBytes == 0 ? Map.of() : parse(body.readNBytes((int) secretsBytes), secretsBytes);
         OptionalLong zipLength = request.headers().contentLength().isPresent()
                 ? OptionalLong.of(request.headers().contentLength().getAsLong() - secretsBytes) : OptionalLong.empty();

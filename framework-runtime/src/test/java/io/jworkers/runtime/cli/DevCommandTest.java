@@ -230,6 +230,27 @@ class DevCommandTest {
     }
 
     @Test
+    void maxConnectionsTakesAPositiveNumberAndDefaultsToHalfTheOpenFileLimit() {
+        Result dev = run(List.of("dev", "--max-connections", "0"));
+        assertEquals(2, dev.code());
+        assertTrue(dev.err().startsWith("jworkers dev: --max-connections must be a number from 1 to 1000000, got \"0\"\n"),
+                dev.err());
+        Result serve = run(List.of("serve", "--state", dir.toString(), "--max-connections", "many"));
+        assertEquals(2, serve.code());
+        assertTrue(serve.err().startsWith("jworkers serve: --max-connections must be a number from 1 to 1000000, got \"many\"\n"),
+                serve.err());
+        List<CommandLine.Option> options = List.of(new CommandLine.Option("--max-connections", null, "N", ""));
+        IngressSettings defaults = IngressSettings.defaults("127.0.0.1", 0);
+        assertEquals(500, DevCommand.maxConnections("dev", CommandLine.parse("dev", options,
+                List.of("--max-connections", "500")), defaults).maxConnections());
+        long fileLimit = io.jworkers.runtime.http.ConnectionLimits.fileDescriptorLimit().orElseThrow();
+        assertEquals(Math.min(10_000, fileLimit / 2), DevCommand.maxConnections("dev", CommandLine.parse("dev", options,
+                List.of()), defaults).maxConnections());
+        assertTrue(run(List.of("dev", "--help")).out().contains("--max-connections N"));
+        assertTrue(run(List.of("serve", "--help")).out().contains("--max-connections N"));
+    }
+
+    @Test
     void everyCommandExplainsItselfWithHelp() {
         Result dev = run(List.of("dev", "--help"));
         assertEquals(0, dev.code());

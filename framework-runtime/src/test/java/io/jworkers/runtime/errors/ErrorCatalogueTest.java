@@ -21,7 +21,9 @@ import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.serve.AdminHooks;
 import io.jworkers.runtime.serve.AdminServer;
 import io.jworkers.runtime.serve.ServeHost;
+import io.jworkers.runtime.testing.FailingAcceptProvider;
 import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.ForkedHost;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.WorkerDirs;
 import io.jworkers.runtime.testing.ZipBytes;
@@ -243,6 +245,22 @@ class ErrorCatalogueTest {
             assertTrue(deployed.isEmpty(), deployed);
             return body(Http.get("http://127.0.0.1:" + serveIngress.port() + "/other"));
         });
+        CASES.put("JW-HTTP-505", () -> codeAndBody(exchange(runtime.port(), "GET /notes HTTP/2.5\r\nHost: x\r\n\r\n")));
+        CASES.put("JW-HTTP-400-TARGET", () -> codeAndBody(exchange(runtime.port(), "GET notes HTTP/1.1\r\nHost: x\r\n\r\n")));
+        CASES.put("JW-HTTP-501", () -> codeAndBody(exchange(runtime.port(),
+                "CONNECT x.example:443 HTTP/1.1\r\nHost: x.example:443\r\n\r\n")));
+        CASES.put("JW-HTTP-400-BODY", () -> codeAndBody(exchange(runtime.port(), "POST /body-used HTTP/1.1\r\nHost: x\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")));
+        // A chunk of 1 MiB + 1 byte is announced: past --max-body before its bytes are read.
+        CASES.put("JW-HTTP-413-CHUNKED", () -> codeAndBody(exchange(runtime.port(), "POST /body-used HTTP/1.1\r\nHost: x\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n100001\r\n" + "x".repeat(16))));
+        CASES.put("JW-HTTP-400-HTTP10", () -> codeAndBody(exchange(runtime.port(), "POST /body-used HTTP/1.0\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")));
+    }
+
+    // "413 Request Entity Too Large: the request body is..." from a raw response: the code and the body.
+    private static String codeAndBody(String response) {
+        return statusLine(response).split(" ")[1] + " " + response.substring(response.indexOf("\r\n\r\n") + 4);
     }
 
     private static void cli() {
@@ -288,6 +306,19 @@ class ErrorCatalogueTest {
                 throw new UncheckedIOException(e);
             }
         }, "Not reloaded"));
+        CASES.put("JW-CLI-LISTENER-FAILED", () -> {
+            // In a process of its own, whose third accept() fails with an Error (1: the listener's own
+            // start-up connection, 2: the GET, 3: the socket).
+            try (ForkedHost host = ForkedHost.dev(List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+                    "-Djava.nio.channels.spi.SelectorProvider=" + FailingAcceptProvider.class.getName(),
+                    "-Djworkers.test.failAcceptAt=3"), List.of("-c", hello("listenerfailed", "hello", "").toString()))) {
+                assertEquals(200, Http.get(host.url() + "/").statusCode());
+                new Socket("127.0.0.1", java.net.URI.create(host.url()).getPort()).close();
+                assertEquals(70, host.waitForExit(30), "exit code");
+                return host.output().stream().filter(line -> line.startsWith("jworkers dev: the public listener"))
+                        .findFirst().orElse("no such line: " + host.output());
+            }
+        });
     }
 
     /**

@@ -129,7 +129,33 @@ public final class ForkedHost implements AutoCloseable {
         return start(command, SERVING);
     }
 
-    private static List<String> javaCommand(List<String> jvmOptions) {
+    /**
+     * Starts {@code jworkers serve} as {@link #serve(List, Path, Path)} does, in a shell that
+     * first lowers the process's open-file limit ({@code ulimit -n}), as a container or a
+     * service manager may.
+     *
+     * @param fileLimit the open-file limit
+     * @param state the state folder
+     * @param tokenFile the admin token's file
+     * @param serveArguments more arguments of {@code serve}, e.g. {@code --max-connections 1000}
+     * @return the running host
+     */
+    public static ForkedHost serveWithFileLimit(int fileLimit, Path state, Path tokenFile, String... serveArguments) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + fileLimit + " && exec \"$@\"", "bash"));
+        command.addAll(javaCommand(List.of()));
+        command.addAll(List.of("serve", "--state", state.toString(), "--ip", "127.0.0.1", "--port", "0",
+                "--admin-port", "0", "--token-file", tokenFile.toString()));
+        command.addAll(List.of(serveArguments));
+        return start(command, SERVING);
+    }
+
+    /**
+     * The command that runs the CLI in a new JVM with the test's classpath.
+     *
+     * @param jvmOptions JVM options
+     * @return {@code java ... -cp ... io.jworkers.runtime.cli.Main}, to which the CLI's arguments are added
+     */
+    public static List<String> javaCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
