@@ -40,6 +40,20 @@ enum BodyFailure {
     }
 
     /**
+     * The status that answers it: 408, 413, 400, or 0 for a client that is gone (no answer).
+     *
+     * @return the status
+     */
+    int status() {
+        return switch (this) {
+            case TIMED_OUT -> 408;
+            case TOO_LARGE -> 413;
+            case MALFORMED -> 400;
+            case GONE -> 0;
+        };
+    }
+
+    /**
      * What the worker's read throws: an {@link IOException} that says what happened.
      *
      * @param cause what Helidon threw

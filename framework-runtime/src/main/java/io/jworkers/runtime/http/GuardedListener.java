@@ -15,6 +15,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.OptionalInt;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -173,6 +174,19 @@ public final class GuardedListener implements AutoCloseable {
      */
     public InputStream body(ServerRequest request) {
         return new TimedBodyStream(request.content().inputStream(), timeouts.connectionOf(request.remotePeer().address()));
+    }
+
+    /**
+     * Whether the body of the request being served failed as the client's doing, and the status
+     * that answers it: 408 (it stopped arriving), 413 (a chunked body over the limit), 400 (malformed
+     * chunks) or 0 (the client is gone: no answer).
+     *
+     * @param request the request
+     * @return the status, or empty when its body did not fail
+     */
+    public OptionalInt bodyFailure(ServerRequest request) {
+        BodyFailure failure = timeouts.connectionOf(request.remotePeer().address()).bodyFailure();
+        return failure == null ? OptionalInt.empty() : OptionalInt.of(failure.status());
     }
 
     /**

@@ -9,6 +9,8 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.DirectHandlers;
 import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UploadTooLargeException;
+import java.io.UncheckedIOException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -28,6 +30,7 @@ import io.jworkers.runtime.deploy.VersionInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -261,7 +264,11 @@ public final class AdminServer implements AutoCloseable {
     private String secretValue(ServerRequest request) throws IOException {
         byte[] bytes;
         // Not closed: closing Helidon's entity stream would read the rest of a body refused as too large.
-        bytes = listener.body(request).readNBytes(MAX_SECRET_REQUEST_BYTES + 1);
+        try {
+            bytes = listener.body(request).readNBytes(MAX_SECRET_REQUEST_BYTES + 1);
+        } catch (IOException e) {
+            throw bodyFailed(request, e);
+        }
         if (bytes.length > MAX_SECRET_REQUEST_BYTES) {
             throw new DeployRejectedException(413, "The secret is more than " + MAX_SECRET_REQUEST_BYTES + " bytes; a secret"
                     + " may have at most 65536 bytes (64 KiB). Keep larger data in a file or a store the worker reads.");
@@ -276,18 +283,39 @@ public final class AdminServer implements AutoCloseable {
         boolean takeRoutes = AdminParams.flag(request, "take-routes");
         Path scratch = Files.createTempFile(serve.store().scratch(), "upload", ".zip");
         try {
-            DeployUpload upload = DeployUpload.read(request, listener.body(request), uploadFile.apply(scratch),
-                    serve.limits().maxUploadBytes());
-            return serve.deploy(worker, environment, upload.bundle(), new DeployOptions(message, upload.secrets(), takeRoutes));
-        } catch (IOException e) {
-            if (NoSpaceLeftException.isDiskFull(e)) {
-                throw new DeployRejectedException(507, new NoSpaceLeftException("receiving the bundle",
-                        serve.store().scratch(), e).getMessage());
+            DeployUpload upload;
+            try {
+                upload = DeployUpload.read(request, listener.body(request), uploadFile.apply(scratch),
+                        serve.limits().maxUploadBytes());
+            } catch (IOException | UncheckedIOException e) {
+                throw bodyFailed(request, e);
             }
-            throw e;
+            return serve.deploy(worker, environment, upload.bundle(), new DeployOptions(message, upload.secrets(), takeRoutes));
         } finally {
             Files.deleteIfExists(scratch);
         }
+    }
+
+    // A body that failed to arrive is the client's doing: answered as such (or not at all, for a
+    // client that is gone), never as the host's 500 with a stack trace.
+    private RuntimeException bodyFailed(ServerRequest request, Exception e) {
+        OptionalInt status = listener.bodyFailure(request);
+        if (status.isEmpty()) {
+            if (e instanceof IOException io && NoSpaceLeftException.isDiskFull(io)) {
+                return new DeployRejectedException(507, new NoSpaceLeftException("receiving the bundle",
+                        serve.store().scratch(), io).getMessage());
+            }
+            return e instanceof RuntimeException runtime ? runtime : new UncheckedIOException((IOException) e);
+        }
+        Throwable read = e instanceof UncheckedIOException unchecked && unchecked.getCause() != null ? unchecked.getCause() : e;
+        LOG.log(Level.INFO, "admin request body failed: " + LogText.oneLine(String.valueOf(read.getMessage())));
+        return switch (status.getAsInt()) {
+            case 0 -> new CloseConnectionException("the client is gone");
+            case 413 -> DeployRejectedException.closing(413, new UploadTooLargeException(serve.limits().maxUploadBytes())
+                    .getMessage());
+            default -> DeployRejectedException.closing(status.getAsInt(), "The request body failed: "
+                    + LogText.oneLine(String.valueOf(read.getMessage())));
+        };
     }
 
     private interface Action {
@@ -300,12 +328,13 @@ public final class AdminServer implements AutoCloseable {
             response.header("content-type", "application/json");
             response.send(JSON.writeValueAsBytes(result));
         } catch (DeployRejectedException e) {
-            if (e.status() == 413) {
+            if (e.closesConnection()) {
                 // The rest of the body may still be coming: close instead of reading it (Helidon keeps a
                 // connection open after a response that says Connection: close, unless told like this).
                 response.header(HeaderValues.CONNECTION_CLOSE);
                 error(response, e.status(), e.getMessage());
-                throw new CloseConnectionException("a body over the limit: the connection is closed after the 413");
+                throw new CloseConnectionException("a request body not read to its end: the connection is closed after the "
+                        + e.status());
             }
             error(response, e.status(), e.getMessage());
         } catch (DeploymentException e) {

@@ -2,7 +2,6 @@ package io.jworkers.runtime.serve;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
 import io.jworkers.runtime.bundle.BundleUpload;
 import io.jworkers.runtime.bundle.NoSpaceLeftException;
@@ -64,12 +63,6 @@ final class DeployUpload {
             BundleUpload.receive(body, zipLength, file, maxBundleBytes);
         } catch (UploadTooLargeException e) {
             throw new DeployRejectedException(413, e.getMessage());
-        } catch (RequestException e) {
-            // Helidon's own count of a chunked body, at the chunk that goes over (maxPayloadSize).
-            if (e.status().code() == 413) {
-                throw new DeployRejectedException(413, new UploadTooLargeException(maxBundleBytes).getMessage());
-            }
-            throw e;
         } catch (NoSpaceLeftException e) {
             throw new DeployRejectedException(507, e.getMessage());
         }

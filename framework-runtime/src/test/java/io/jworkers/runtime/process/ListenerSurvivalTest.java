@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ListenerSurvivalTest {
 
     private static final int FILE_LIMIT = 200;
-    private static final String TOKEN = "flood-token";
+    private static final String TOKEN = "flood-token-for-tests";
 
     @TempDir
     Path dir;

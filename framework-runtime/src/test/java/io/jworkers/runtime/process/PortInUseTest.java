@@ -65,7 +65,9 @@ class PortInUseTest {
     }
 
     private List<String> serve(String... ports) throws IOException {
-        Path token = Files.writeString(dir.resolve("token"), "port-token\n");
+        // Owner-only, as a token file should be (else serve warns about it on standard error too).
+        Path token = Files.writeString(dir.resolve("token"), "port-token-for-tests\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         List<String> arguments = new ArrayList<>(List.of("serve", "--state", dir.resolve("state").toString(), "--ip",
                 "127.0.0.1", "--admin-ip", "127.0.0.1", "--token-file", token.toString()));
         arguments.addAll(List.of(ports));

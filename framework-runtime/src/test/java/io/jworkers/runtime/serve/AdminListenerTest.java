@@ -68,6 +68,31 @@ class AdminListenerTest {
     }
 
     @Test
+    void anUploadThatStopsArrivingGets408AndAMalformedOne400WithoutAStackTrace() throws IOException {
+        String deploy = "POST /v1/workers/hello/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n";
+        try (Socket stalled = RawHttp.connect(admin.port())) {
+            RawHttp.send(stalled, deploy + "Content-Length: 1000\r\n\r\nPK\u0003\u0004 only a few bytes");
+            String response = RawHttp.readUntilClosed(stalled);
+            assertEquals("HTTP/1.1 408 Request Timeout", statusLine(response));
+            assertTrue(body(response).startsWith("{\"error\":\"The request body failed: the client stopped sending the"
+                    + " request body after "), response);
+        }
+        try (Socket malformed = RawHttp.connect(admin.port())) {
+            RawHttp.send(malformed, deploy + "Transfer-Encoding: chunked\r\n\r\n4\r\nPK\u0003\u0004\r\nzz\r\n");
+            String response = RawHttp.readUntilClosed(malformed);
+            assertEquals("HTTP/1.1 400 Bad Request", statusLine(response));
+            assertTrue(body(response).startsWith("{\"error\":\"The request body failed: the request body's chunked"
+                    + " encoding is malformed after 4 bytes"), response);
+        }
+        try (Socket secret = RawHttp.connect(admin.port())) {
+            RawHttp.send(secret, "PUT /v1/workers/hello/secrets/KEY HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Length: 100\r\n\r\nhalf a sec");
+            assertEquals("HTTP/1.1 408 Request Timeout", statusLine(RawHttp.readUntilClosed(secret)));
+        }
+        assertTrue(serve.store().workers().isEmpty(), "nothing was deployed");
+    }
+
+    @Test
     void aClientThatStallsInItsHeadersIsDropped() throws IOException {
         try (Socket stalled = RawHttp.connect(admin.port())) {
             RawHttp.send(stalled, "GET /v1/services HTTP/1.1\r\nHost: x\r\n");
