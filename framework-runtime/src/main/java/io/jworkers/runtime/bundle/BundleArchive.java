@@ -22,7 +22,7 @@ import java.util.zip.ZipEntry;
 
 /**
  * Reads an uploaded bundle zip once and unpacks it, the way it will be loaded: what the deploy
- * checks, what the trial load loads, what the store keeps and what the hash covers are the files
+ * checks, what the host loads before the commit, what the store keeps and what the hash covers are the files
  * written here, and nothing reads the zip again.
  *
  * <p>The zip's structure is checked first ({@link ZipDirectory}: headers that agree, no data outside

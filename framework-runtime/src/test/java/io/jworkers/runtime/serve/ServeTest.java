@@ -97,6 +97,9 @@ class ServeTest {
         assertTrue(Http.get(url() + "/").body().startsWith("hello from v2 at /"));
 
         String versions = cli("", "versions", "hello").out();
+        List<String> rows = versions.lines().filter(line -> !line.startsWith("(")).toList();
+        assertEquals(1, rows.stream().map(row -> row.indexOf(row.contains("SHA256") ? "SHA256" : row.split(" +")[
+                row.contains("*") ? 3 : 2])).distinct().count(), "the SHA256 column is aligned: " + versions);
         assertTrue(versions.matches("(?s)VERSION +CREATED +SHA256 +MESSAGE\\n1 +\\S+ +[0-9a-f]{12} +first release\\n"
                 + "2 \\* +\\S+ +[0-9a-f]{12} +second\\n\\(\\* = current in production\\)\\n"), versions);
 
@@ -151,15 +154,22 @@ class ServeTest {
     @Test
     void servicesShowsEachWorkerWithItsBoundServices() {
         assertEquals(0, cli("", "deploy", "-c", hello("v1", "v1", "").toString()).code());
+        Path multi = WorkerDirs.config(work, "multi", """
+                { "name": "multi", "classpath": [%s], "main": "io.fixture.twoentries.FirstWorker" }
+                """.formatted(json(Fixtures.classes("twoentries"))));
+        assertEquals(0, cli("", "deploy", "-c", multi.toString()).code());
         Path front = WorkerDirs.config(work, "front", """
-                { "name": "front", "classpath": [%s], "vars": { "WHO": "front" }, "services": [{ "binding": "HELLO", "service": "hello" }] }
+                { "name": "front", "classpath": [%s], "vars": { "WHO": "front" }, "services": [{ "binding": "HELLO", "service": "hello" },
+                  { "binding": "SECOND", "service": "multi", "entrypoint": "SecondWorker" }] }
                 """.formatted(json(Fixtures.classes("hello"))));
         assertEquals(0, cli("", "deploy", "-c", front.toString()).code());
         assertEquals("""
                 front (production)  version 1  running  private
                   env.HELLO (hello)  Worker  production [connected]
+                  env.SECOND (multi#SecondWorker)  Worker  production [connected]
                 hello (production)  version 1  running  routes /*
-                """, cli("", "services").out());
+                multi (production)  version 1  running  private
+                """, cli("", "services").out(), "a named entrypoint is shown as dev shows it: (service#Entrypoint)");
     }
 
     @Test
@@ -236,6 +246,12 @@ class ServeTest {
         assertEquals(1, noTarget.code());
         assertEquals("jworkers promote: Worker \"hello\" has no version in qa to take its settings (routes, bindings, vars) "
                 + "from; deploy it there once with: jworkers deploy -c CONFIG --env qa\n", noTarget.err());
+        assertEquals(0, cli("", "deploy", "-c", WorkerDirs.config(work, "only-prod", """
+                { "name": "only-prod", "classpath": [%s], "vars": { "WHO": "p" } }
+                """.formatted(json(Fixtures.classes("hello")))).toString()).code());
+        Result notInSource = cli("", "promote", "only-prod", "--from", "staging");
+        assertEquals("jworkers promote: Worker \"only-prod\" is not deployed in staging. Deployed workers: hello\n",
+                notInSource.err(), "the workers of the environment named, not production's");
         Result noFrom = cli("", "promote", "hello");
         assertEquals(2, noFrom.code());
         assertTrue(noFrom.err().startsWith("jworkers promote: from which environment? pass --from ENV"), noFrom.err());
