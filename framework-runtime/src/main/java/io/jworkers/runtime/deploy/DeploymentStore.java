@@ -1,10 +1,7 @@
 package io.jworkers.runtime.deploy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.jworkers.runtime.deploy.VersionRecords.Index;
+
 import io.jworkers.runtime.bundle.BundleArchive;
 import io.jworkers.runtime.bundle.BundleHash;
 import io.jworkers.runtime.bundle.BundleLimits;
@@ -21,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,20 +44,10 @@ public final class DeploymentStore {
 
     private static final System.Logger LOG = System.getLogger("jworkers.store");
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-
-    /** An environment's commit point: the current version, and the highest version ever committed. */
-    record Index(Integer current, int latest) {
-    }
-
     private final StateLayout layout;
     private final DurableFiles files;
     private final SecretSets secretSets;
+    private final VersionRecords records;
     private final Object lock = new Object();
 
     /**
@@ -85,6 +71,7 @@ public final class DeploymentStore {
         this.layout = new StateLayout(root);
         this.files = new DurableFiles(root);
         this.secretSets = new SecretSets(files);
+        this.records = new VersionRecords(layout, files);
     }
 
     /**
@@ -101,7 +88,7 @@ public final class DeploymentStore {
         try {
             Files.createDirectories(root);
             DeploymentStore store = new DeploymentStore(root);
-            new StateRecovery(store.layout, store::readIndex, store::readVersion).run();
+            new StateRecovery(store.layout, store.records).run();
             return store;
         } catch (IOException e) {
             throw new DeploymentException("Cannot open the state folder " + root + ": " + e, e);
@@ -180,12 +167,12 @@ public final class DeploymentStore {
     public List<VersionInfo> versions(String worker, String environment) {
         checkNames(worker, environment);
         synchronized (lock) {
-            int latest = readIndexQuietly(worker, environment).map(Index::latest)
-                    .orElseGet(() -> highestVersionFile(worker, environment));
+            int latest = records.indexQuietly(worker, environment).map(Index::latest)
+                    .orElseGet(() -> records.highestNumber(worker, environment));
             List<VersionInfo> versions = new ArrayList<>();
             for (int number = 1; number <= latest; number++) {
                 try {
-                    readVersion(worker, environment, number).ifPresent(versions::add);
+                    records.version(worker, environment, number).ifPresent(versions::add);
                 } catch (DamagedStateException e) {
                     // problems() reports it; the listing shows what can be read.
                 }
@@ -205,14 +192,14 @@ public final class DeploymentStore {
     public Optional<Deployment> current(String worker, String environment) {
         checkNames(worker, environment);
         synchronized (lock) {
-            Optional<Index> index = readIndex(worker, environment);
+            Optional<Index> index = records.index(worker, environment);
             if (index.isEmpty()) {
                 if (Files.exists(layout.environment(worker, environment).resolve(StateLayout.LEGACY_INDEX))) {
                     throw new DamagedStateException("\"" + worker + "\" in " + environment + " was deployed by an earlier"
                             + " jworkers, whose state layout this one does not read (" + layout.environment(worker, environment)
                             + "). Deploy it again; then delete that folder's deployments.json and versions/.");
                 }
-                int highest = highestVersionFile(worker, environment);
+                int highest = records.highestNumber(worker, environment);
                 if (highest > 0) {
                     throw new DamagedStateException("The index " + layout.index(worker, environment) + " is missing, but"
                             + " versions up to " + highest + " are there (kept). Deploy again to make a new current version,"
@@ -239,8 +226,8 @@ public final class DeploymentStore {
     public Optional<Integer> currentNumber(String worker, String environment) {
         checkNames(worker, environment);
         synchronized (lock) {
-            Optional<Index> index = readIndex(worker, environment);
-            if (index.isEmpty() && highestVersionFile(worker, environment) > 0) {
+            Optional<Index> index = records.index(worker, environment);
+            if (index.isEmpty() && records.highestNumber(worker, environment) > 0) {
                 current(worker, environment); // throws, saying what is missing
             }
             return index.map(Index::current);
@@ -259,8 +246,8 @@ public final class DeploymentStore {
     public Optional<Deployment> deployment(String worker, String environment, int number) {
         checkNames(worker, environment);
         synchronized (lock) {
-            int latest = readIndex(worker, environment).map(Index::latest).orElse(0);
-            if (number < 1 || number > latest || readVersion(worker, environment, number).isEmpty()) {
+            int latest = records.index(worker, environment).map(Index::latest).orElse(0);
+            if (number < 1 || number > latest || records.version(worker, environment, number).isEmpty()) {
                 return Optional.empty();
             }
             return Optional.of(deploymentLocked(worker, environment, number, false));
@@ -269,7 +256,7 @@ public final class DeploymentStore {
 
     private Deployment deploymentLocked(String worker, String environment, int number, boolean current) {
         String which = (current ? "the current version " : "version ") + number + " of \"" + worker + "\" in " + environment;
-        VersionInfo info = readVersion(worker, environment, number).orElseThrow(() -> new DamagedStateException(
+        VersionInfo info = records.version(worker, environment, number).orElseThrow(() -> new DamagedStateException(
                 "The record of " + which + " is missing (" + layout.version(worker, environment, number) + "). Deploy again,"
                         + " or roll back to another version: jworkers versions " + worker + flag(environment)));
         Path bundle = layout.bundle(info.sha256());
@@ -379,8 +366,8 @@ public final class DeploymentStore {
 
     private VersionInfo addVersionLocked(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
         {
-            Optional<Index> index = readIndexQuietly(worker, environment);
-            int number = Math.max(index.map(Index::latest).orElse(0), highestVersionFile(worker, environment)) + 1;
+            Optional<Index> index = records.indexQuietly(worker, environment);
+            int number = Math.max(index.map(Index::latest).orElse(0), records.highestNumber(worker, environment)) + 1;
             Map<String, String> secrets = new TreeMap<>(baseSecrets(worker, environment, index));
             draft.secretChanges().forEach((name, value) -> {
                 if (value == null) {
@@ -397,7 +384,7 @@ public final class DeploymentStore {
             try {
                 if (first) {
                     // An index before the first version file: a version file without an index is damage, never a crash.
-                    writeIndex(worker, environment, new Index(null, 0));
+                    records.writeIndex(worker, environment, new Index(null, 0), n -> step("index-written", n));
                 }
                 files.createDirs(layout.versions(worker, environment), false);
                 if (draft.staged() != null && Files.isDirectory(bundle) && !intact(bundle, info.sha256())) {
@@ -413,11 +400,11 @@ public final class DeploymentStore {
                     throw new DamagedStateException("The bundle " + bundle + " is missing; deploy the worker again");
                 }
                 secretSets.write(layout.versionSecrets(worker, environment, number), secrets);
-                files.replace(layout.version(worker, environment, number), JSON.writeValueAsBytes(info), false);
+                records.writeVersion(worker, environment, info);
                 step("staged", number);
                 check.accept(deploymentLocked(worker, environment, number, false));
                 step("loaded", number);
-                writeIndex(worker, environment, new Index(number, number));
+                records.writeIndex(worker, environment, new Index(number, number), n -> step("index-written", n));
                 step("committed", number);
             } catch (IOException | RuntimeException e) {
                 // Not committed: remove what this change wrote. (A simulated crash throws an Error and skips this.)
@@ -458,7 +445,7 @@ public final class DeploymentStore {
                 LOG.log(Level.WARNING, "[" + worker + "] " + e.getMessage() + "; the new version starts from an older set");
             }
         }
-        for (int number = highestVersionFile(worker, environment); number > 0; number--) {
+        for (int number = records.highestNumber(worker, environment); number > 0; number--) {
             try {
                 Optional<Map<String, String>> set = secretSets.read(layout.versionSecrets(worker, environment, number));
                 if (set.isPresent()) {
@@ -493,13 +480,13 @@ public final class DeploymentStore {
     public VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check) {
         checkNames(worker, environment);
         synchronized (lock) {
-            Index index = readIndex(worker, environment).orElseThrow(() -> new DeploymentException("Worker \"" + worker
+            Index index = records.index(worker, environment).orElseThrow(() -> new DeploymentException("Worker \"" + worker
                     + "\" has no deployments in environment \"" + environment + "\""));
             Deployment target = deployment(worker, environment, number).orElseThrow(() -> new DeploymentException(
                     "Worker \"" + worker + "\" has no version " + number + " in " + environment));
             check.accept(target);
             try {
-                writeIndex(worker, environment, new Index(number, index.latest()));
+                records.writeIndex(worker, environment, new Index(number, index.latest()), n -> step("index-written", n));
             } catch (IOException e) {
                 throw new DeploymentException("Rollback of \"" + worker + "\" in " + environment + " failed: " + e, e);
             }
@@ -597,67 +584,13 @@ public final class DeploymentStore {
         }
     }
 
-    private void writeIndex(String worker, String environment, Index index) throws IOException {
-        files.createDirs(layout.environment(worker, environment), false);
-        byte[] bytes = JSON.writeValueAsBytes(index);
-        if (index.current() != null) {
-            step("index-written", index.current());
-        }
-        files.replace(layout.index(worker, environment), bytes, false);
-    }
-
-    Optional<Index> readIndex(String worker, String environment) {
-        Path file = layout.index(worker, environment);
-        try {
-            Optional<byte[]> bytes = DurableFiles.read(file);
-            if (bytes.isEmpty()) {
-                return Optional.empty();
-            }
-            Index index = JSON.readValue(bytes.get(), Index.class);
-            if (index.latest() < 0 || index.current() != null && (index.current() < 1 || index.current() > index.latest())) {
-                throw new IOException("current " + index.current() + " is not between 1 and latest " + index.latest());
-            }
-            return Optional.of(index);
-        } catch (IOException e) {
-            throw new DamagedStateException("The index " + file + " is damaged (" + firstLine(e.getMessage()) + ")."
-                    + " Deploy again to make a new current version (the versions are kept), or restore it from a backup.");
-        }
-    }
-
-    private Optional<Index> readIndexQuietly(String worker, String environment) {
-        try {
-            return readIndex(worker, environment);
-        } catch (DamagedStateException e) {
-            return Optional.empty();
-        }
-    }
-
-    Optional<VersionInfo> readVersion(String worker, String environment, int number) {
-        Path file = layout.version(worker, environment, number);
-        try {
-            Optional<byte[]> bytes = DurableFiles.read(file);
-            return bytes.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(bytes.get(), VersionInfo.class));
-        } catch (IOException e) {
-            throw new DamagedStateException("The record of version " + number + " of \"" + worker + "\" in " + environment
-                    + " (" + file + ") is damaged (" + firstLine(e.getMessage()) + "). Restore it from a backup, or deploy again.");
-        }
-    }
-
-    private int highestVersionFile(String worker, String environment) {
-        int highest = 0;
-        for (String name : namesIn(layout.versions(worker, environment))) {
-            highest = Math.max(highest, StateLayout.versionNumber(name));
-        }
-        return highest;
-    }
-
     // Whether any version record of any worker names this bundle (or a record cannot be read: then keep it).
     private boolean referenced(String sha256) {
-        return StateRecovery.referencedBundles(layout, this::readVersion).map(set -> set.contains(sha256)).orElse(true);
+        return StateRecovery.referencedBundles(layout, records).map(set -> set.contains(sha256)).orElse(true);
     }
 
     private void collectBundles() throws IOException {
-        Optional<Set<String>> referenced = StateRecovery.referencedBundles(layout, this::readVersion);
+        Optional<Set<String>> referenced = StateRecovery.referencedBundles(layout, records);
         if (referenced.isEmpty()) {
             return;
         }
@@ -691,14 +624,6 @@ public final class DeploymentStore {
         }
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
-
     private static String flag(String environment) {
         return environment.equals("production") ? "" : " --env " + environment;
     }
@@ -714,17 +639,5 @@ public final class DeploymentStore {
         if (environment == null || !NameRules.ENVIRONMENT_NAME.matcher(environment).matches()) {
             throw new DeploymentException("Invalid environment name \"" + environment + "\": " + NameRules.ENVIRONMENT_NAME_RULE);
         }
-    }
-
-    /** Reads an index; a {@link DamagedStateException} when it is damaged. */
-    @FunctionalInterface
-    interface IndexReader {
-        Optional<Index> read(String worker, String environment);
-    }
-
-    /** Reads a version record; a {@link DamagedStateException} when it is damaged. */
-    @FunctionalInterface
-    interface VersionReader {
-        Optional<VersionInfo> read(String worker, String environment, int number);
     }
 }

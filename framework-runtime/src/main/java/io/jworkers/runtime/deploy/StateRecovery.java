@@ -24,14 +24,12 @@ final class StateRecovery {
 
     private final StateLayout layout;
     private final DurableFiles files;
-    private final DeploymentStore.IndexReader indexes;
-    private final DeploymentStore.VersionReader versions;
+    private final VersionRecords records;
 
-    StateRecovery(StateLayout layout, DeploymentStore.IndexReader indexes, DeploymentStore.VersionReader versions) {
+    StateRecovery(StateLayout layout, VersionRecords records) {
         this.layout = layout;
         this.files = new DurableFiles(layout.root());
-        this.indexes = indexes;
-        this.versions = versions;
+        this.records = records;
     }
 
     void run() throws IOException {
@@ -64,9 +62,9 @@ final class StateRecovery {
         Path versionsDir = layout.versions(worker, environment);
         deleteTempFiles(environmentDir);
         deleteTempFiles(versionsDir);
-        Optional<DeploymentStore.Index> index;
+        Optional<VersionRecords.Index> index;
         try {
-            index = indexes.read(worker, environment);
+            index = records.index(worker, environment);
         } catch (DamagedStateException e) {
             LOG.log(Level.ERROR, "[" + worker + "] " + e.getMessage());
             return; // keep everything: a deploy repairs it
@@ -119,7 +117,7 @@ final class StateRecovery {
     }
 
     private void collectBundles() throws IOException {
-        Optional<Set<String>> referenced = referencedBundles(layout, versions);
+        Optional<Set<String>> referenced = referencedBundles(layout, records);
         if (referenced.isEmpty()) {
             LOG.log(Level.WARNING, "unused bundles are kept in " + layout.bundles() + " while a version record is damaged");
             return;
@@ -134,7 +132,7 @@ final class StateRecovery {
     /**
      * The hashes of the bundles that some version record names, or empty when a record cannot be read.
      */
-    static Optional<Set<String>> referencedBundles(StateLayout layout, DeploymentStore.VersionReader versions) {
+    static Optional<Set<String>> referencedBundles(StateLayout layout, VersionRecords records) {
         Set<String> hashes = new HashSet<>();
         try {
             for (String worker : DurableFiles.list(layout.workers())) {
@@ -142,7 +140,7 @@ final class StateRecovery {
                     for (String name : DurableFiles.list(layout.versions(worker, environment))) {
                         int number = StateLayout.versionNumber(name);
                         if (number > 0) {
-                            versions.read(worker, environment, number).ifPresent(info -> hashes.add(info.sha256()));
+                            records.version(worker, environment, number).ifPresent(info -> hashes.add(info.sha256()));
                         }
                     }
                 }

@@ -8,7 +8,6 @@ import io.jworkers.runtime.bundle.NoSpaceLeftException;
 import io.jworkers.runtime.bundle.UploadTooLargeException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -20,7 +20,6 @@ import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.StateProblem;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
-import io.jworkers.runtime.http.RouteTable;
 import io.jworkers.runtime.http.WorkerRouter;
 import io.jworkers.runtime.loader.WorkerLoadException;
 import io.jworkers.runtime.worker.LoadedWorker;
@@ -37,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * The workers of {@code jworkers serve}: every environment's current version from the
@@ -56,12 +54,16 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     // Why a worker environment (by slot name) is not running, with what to do.
     private final Map<String, String> broken = new ConcurrentHashMap<>();
     private final BundleLimits limits;
+    private final DeployedWorkers deployed;
+    private final RouteAssignment routeAssignment;
     private volatile EnvironmentRoutes routes = EnvironmentRoutes.NONE;
 
     private ServeHost(DeploymentStore store, WorkerHost host, BundleLimits limits) {
         this.store = store;
         this.host = host;
         this.limits = limits;
+        this.deployed = new DeployedWorkers(store);
+        this.routeAssignment = new RouteAssignment(deployed, host);
     }
 
     /**
@@ -99,13 +101,13 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         try {
             Optional<Deployment> current = store.current(worker, environment);
             if (current.isPresent()) {
-                host.load(loadConfig(current.get()), current.get().secrets(), environment, versionOf(current.get().info(), environment));
+                host.load(DeployedWorkers.load(current.get()), current.get().secrets(), environment, versionOf(current.get().info(), environment));
             }
         } catch (DamagedStateException e) {
             markBroken(slot, worker, e.getMessage());
         } catch (ConfigException | WorkerLoadException | DeploymentException e) {
             int number = store.versions(worker, environment).stream().mapToInt(VersionInfo::number).max().orElse(0);
-            markBroken(slot, worker, "version " + currentNumber(worker, environment).orElse(number) + " of " + environment
+            markBroken(slot, worker, "version " + deployed.currentNumber(worker, environment).orElse(number) + " of " + environment
                     + " does not load: " + e.getMessage() + ". Deploy a fixed version, or roll back: jworkers rollback "
                     + worker + flag(environment));
         }
@@ -177,7 +179,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             WorkerConfig config = stagedConfig(staged, worker);
             BundleClasspath.checkLoaded(staged, config.classpath());
             checkBindingTargets(config, environment);
-            Map<String, Instant> taken = routesTaken(config, environment, options.takeRoutes());
+            Map<String, Instant> taken = routeAssignment.taken(config, environment, options.takeRoutes());
             return commit(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(), taken),
                     options.message() == null ? "deployed" : options.message());
         } catch (BundleException e) {
@@ -201,7 +203,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         VersionInfo target = version == null ? previousVersion(worker, environment, current) : store.versions(worker, environment)
                 .stream().filter(v -> v.number() == version).findFirst()
                 .orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" has no version " + version
-                        + " in " + environment + "; it has " + numbers(worker, environment) + ". See jworkers versions "
+                        + " in " + environment + "; it has " + deployed.numbers(worker, environment) + ". See jworkers versions "
                         + worker + flag(environment)));
         LoadedWorker[] prepared = new LoadedWorker[1];
         try {
@@ -241,7 +243,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         Deployment currentSource = currentOrReject(worker, from);
         int number = version != null ? version : currentSource.info().number();
         Deployment source = read(() -> store.deployment(worker, from, number)).orElseThrow(() -> new DeployRejectedException(404,
-                "Worker \"" + worker + "\" has no version " + number + " in " + from + "; it has " + numbers(worker, from)
+                "Worker \"" + worker + "\" has no version " + number + " in " + from + "; it has " + deployed.numbers(worker, from)
                         + ". See jworkers versions " + worker + flag(from)));
         Deployment settings = read(() -> store.current(worker, to)).orElseThrow(() -> new DeployRejectedException(409,
                 "Worker \"" + worker + "\" has no version in " + to + " to take its settings (routes, bindings, vars) from; "
@@ -279,7 +281,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         if (current.isEmpty()) {
             if (!create) {
                 throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
-                        + ", so it has no secrets to set. Deployed workers: " + deployedList(environment) + ". To set a"
+                        + ", so it has no secrets to set. Deployed workers: " + deployed.listIn(environment) + ". To set a"
                         + " secret before the first deploy, pass --create; or deploy with --secrets-file FILE.");
             }
             read(() -> {
@@ -320,7 +322,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             throw new DeployRejectedException(404, "Worker \"" + worker + "\" has no secret " + key + " in " + environment
                     + "; it has: " + names(current.get().secrets()));
         }
-        if (currentConfig(worker, environment).map(config -> config.requiredSecrets().contains(key)).orElse(false)) {
+        if (deployed.currentConfig(worker, environment).map(config -> config.requiredSecrets().contains(key)).orElse(false)) {
             throw new DeployRejectedException(409, "Cannot delete secret " + key + " of \"" + worker + "\" in " + environment
                     + ": its current version " + current.get().info().number() + " requires it (\"secrets\": { \"required\" })."
                     + " Deploy a version that does not require it first.");
@@ -343,7 +345,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     public synchronized void delete(String worker, String environment) {
         if (!store.environments(worker).contains(environment) && store.pendingSecretNames(worker, environment).isEmpty()) {
             throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
-                    + ". Deployed workers: " + deployedList(environment));
+                    + ". Deployed workers: " + deployed.listIn(environment));
         }
         List<String> callers = new ArrayList<>();
         for (String other : store.workers()) {
@@ -351,8 +353,8 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                 if (other.equals(worker) && otherEnvironment.equals(environment)) {
                     continue;
                 }
-                currentConfig(other, otherEnvironment).ifPresent(config -> config.services().stream()
-                        .filter(binding -> binding.service().equals(worker) && targetEnvironment(binding).equals(environment))
+                deployed.currentConfig(other, otherEnvironment).ifPresent(config -> config.services().stream()
+                        .filter(binding -> binding.service().equals(worker) && DeployedWorkers.targetEnvironment(binding).equals(environment))
                         .forEach(binding -> callers.add(other + " (" + otherEnvironment + ", binding " + binding.binding() + ")")));
             }
         }
@@ -401,14 +403,14 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private LoadedWorker prepare(Deployment candidate, String environment) {
         WorkerConfig config;
         try {
-            config = loadConfig(candidate);
+            config = DeployedWorkers.load(candidate);
         } catch (ConfigException e) {
             throw new DeployRejectedException(400, "The bundle's config is not valid: " + e.getMessage());
         }
         List<String> absent = config.requiredSecrets().stream()
                 .filter(secret -> candidate.secrets().get(secret).isEmpty()).sorted().toList();
         if (!absent.isEmpty()) {
-            boolean first = currentNumber(config.name(), environment).isEmpty();
+            boolean first = deployed.currentNumber(config.name(), environment).isEmpty();
             throw new DeployRejectedException(409, "Deploy of \"" + config.name() + "\" refused: it requires secret"
                     + (absent.size() == 1 ? " " : "s ") + String.join(", ", absent) + ", not set in " + environment
                     + ". Set it with: jworkers secret put " + config.name() + " " + absent.get(0) + flag(environment)
@@ -448,7 +450,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private void checkBindingTargets(WorkerConfig config, String environment) {
         List<String> missing = new ArrayList<>();
         for (ServiceBindingConfig binding : config.services()) {
-            String target = targetEnvironment(binding);
+            String target = DeployedWorkers.targetEnvironment(binding);
             boolean self = binding.service().equals(config.name()) && target.equals(environment);
             if (!self && !store.environments(binding.service()).contains(target)) {
                 missing.add("binding " + binding.binding() + " targets worker \"" + binding.service() + "\" in "
@@ -457,81 +459,12 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         }
         if (!missing.isEmpty()) {
             throw new DeployRejectedException(409, "Deploy of \"" + config.name() + "\" refused: " + String.join("; ", missing)
-                    + ". Deployed workers: " + deployedList(environment) + ". Deploy the targets first.");
+                    + ". Deployed workers: " + deployed.listIn(environment) + ". Deploy the targets first.");
         }
-    }
-
-    // The routes the new version serves although others declare them: those its current version
-    // took and still declares, and with --take-routes those another worker serves now. Without
-    // the flag, a route another worker serves refuses the deploy, naming that worker.
-    private Map<String, Instant> routesTaken(WorkerConfig config, String environment, boolean take) {
-        String worker = config.name();
-        Map<String, Instant> taken = new TreeMap<>();
-        currentInfo(worker, environment).ifPresent(info -> info.routesTaken().forEach((route, when) -> {
-            if (config.routes().contains(route)) {
-                taken.put(route, when);
-            }
-        }));
-        RouteOwners owners = owners(environment);
-        Map<String, String> conflicts = new TreeMap<>();
-        for (String route : config.routes()) {
-            owners.owner(route).filter(owner -> !owner.equals(worker)).ifPresent(owner -> conflicts.put(route, owner));
-        }
-        if (conflicts.isEmpty()) {
-            return taken;
-        }
-        if (!take) {
-            StringBuilder list = new StringBuilder();
-            conflicts.forEach((route, owner) -> list.append(list.isEmpty() ? "" : ", ").append(route).append(" (served by \"")
-                    .append(owner).append("\")"));
-            throw new DeployRejectedException(409, "Deploy of \"" + worker + "\" refused: "
-                    + (conflicts.size() == 1 ? "its route " : "its routes ") + list + " in " + environment
-                    + (conflicts.size() == 1 ? " belongs" : " belong") + " to another worker. Remove "
-                    + (conflicts.size() == 1 ? "it" : "them") + " from this config or from the other worker's, delete that"
-                    + " worker (jworkers delete NAME" + flag(environment) + "), or pass --take-routes to move "
-                    + (conflicts.size() == 1 ? "it" : "them") + " to \"" + worker + "\".");
-        }
-        Instant now = Instant.now();
-        conflicts.keySet().forEach(route -> taken.put(route, now));
-        conflicts.forEach((route, owner) -> LOG.log(Level.INFO, "[" + worker + "] takes route " + route + " in "
-                + environment + " from " + owner));
-        return taken;
-    }
-
-    private RouteOwners owners(String environment) {
-        List<RouteOwners.Claim> claims = new ArrayList<>();
-        for (String worker : store.workers()) {
-            if (!store.environments(worker).contains(environment)) {
-                continue;
-            }
-            Optional<Deployment> current = currentQuietly(worker, environment);
-            Optional<WorkerConfig> config = current.flatMap(this::configQuietly);
-            if (config.isPresent()) {
-                claims.add(new RouteOwners.Claim(worker, config.get().routes(), current.get().info().routesTaken()));
-            }
-        }
-        return RouteOwners.of(claims);
     }
 
     private void reroute() {
-        Map<String, List<RouteTable.Route>> tables = new TreeMap<>();
-        tables.put(WorkerHost.PRODUCTION, new ArrayList<>());
-        for (String environment : allEnvironments()) {
-            List<RouteTable.Route> table = tables.computeIfAbsent(environment, e -> new ArrayList<>());
-            owners(environment).all().forEach((route, worker) -> table.add(
-                    new RouteTable.Route(route, host.slot(WorkerHost.slotName(worker, environment)))));
-        }
-        Map<String, RouteTable> previews = new TreeMap<>();
-        tables.forEach((environment, table) -> {
-            if (!environment.equals(WorkerHost.PRODUCTION)) {
-                previews.put(environment, RouteTable.of(table));
-            }
-        });
-        routes = new EnvironmentRoutes(RouteTable.of(tables.get(WorkerHost.PRODUCTION)), previews);
-    }
-
-    private List<String> allEnvironments() {
-        return store.workers().stream().flatMap(worker -> store.environments(worker).stream()).distinct().sorted().toList();
+        routes = routeAssignment.routes();
     }
 
     private VersionInfo previousVersion(String worker, String environment, int current) {
@@ -551,12 +484,12 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             throw new DeployRejectedException(409, e.getMessage());
         }
         return current.orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in "
-                + environment + ". Deployed workers: " + deployedList(environment)));
+                + environment + ". Deployed workers: " + deployed.listIn(environment)));
     }
 
     private Deployment currentOrReject(String worker, String environment) {
         return read(() -> store.current(worker, environment)).orElseThrow(() -> new DeployRejectedException(404,
-                "Worker \"" + worker + "\" is not deployed in " + environment + ". Deployed workers: " + deployedList(environment)));
+                "Worker \"" + worker + "\" is not deployed in " + environment + ". Deployed workers: " + deployed.listIn(environment)));
     }
 
     /** A store read whose refusal (a bad name, damaged files) is the admin client's problem, not the host's. */
@@ -570,49 +503,9 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         }
     }
 
-    private Optional<Integer> currentNumber(String worker, String environment) {
-        try {
-            return store.currentNumber(worker, environment);
-        } catch (DamagedStateException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Optional<VersionInfo> currentInfo(String worker, String environment) {
-        return currentQuietly(worker, environment).map(Deployment::info);
-    }
-
-    private Optional<Deployment> currentQuietly(String worker, String environment) {
-        try {
-            return store.current(worker, environment);
-        } catch (DamagedStateException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Optional<WorkerConfig> currentConfig(String worker, String environment) {
-        return currentQuietly(worker, environment).flatMap(this::configQuietly);
-    }
-
-    private Optional<WorkerConfig> configQuietly(Deployment deployment) {
-        try {
-            return Optional.of(loadConfig(deployment));
-        } catch (ConfigException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static WorkerConfig loadConfig(Deployment deployment) {
-        return ConfigLoader.load(deployment.configFile(), null);
-    }
-
     private static WorkerVersion versionOf(VersionInfo info, String environment) {
         return new WorkerVersion(environment + "/" + info.number(), info.number(), environment,
                 info.message() == null ? "" : info.message(), info.createdAt(), info.sha256());
-    }
-
-    private static String targetEnvironment(ServiceBindingConfig binding) {
-        return binding.environment() == null ? WorkerHost.PRODUCTION : binding.environment();
     }
 
     private static void closeQuietly(LoadedWorker worker) {
@@ -627,15 +520,6 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     private static String names(Secrets secrets) {
         return secrets.names().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(secrets.names()));
-    }
-
-    private String deployedList(String environment) {
-        List<String> names = store.workers().stream().filter(w -> store.environments(w).contains(environment)).toList();
-        return names.isEmpty() ? "none in " + environment : String.join(", ", names);
-    }
-
-    private List<Integer> numbers(String worker, String environment) {
-        return store.versions(worker, environment).stream().map(VersionInfo::number).toList();
     }
 
     @Override
@@ -656,7 +540,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             for (String environment : store.environments(worker)) {
                 String slot = WorkerHost.slotName(worker, environment);
                 Optional<LoadedWorker> loaded = host.worker(slot);
-                int number = currentNumber(worker, environment).orElse(0);
+                int number = deployed.currentNumber(worker, environment).orElse(0);
                 Optional<Deployment> current = Optional.empty();
                 String problem = broken.get(slot);
                 try {
@@ -664,19 +548,19 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                 } catch (DamagedStateException e) {
                     problem = e.getMessage();
                 }
-                Optional<WorkerConfig> config = current.flatMap(this::configQuietly);
+                Optional<WorkerConfig> config = current.flatMap(DeployedWorkers::config);
                 if (current.isPresent() && config.isEmpty() && problem == null) {
                     problem = "the config of version " + number + " cannot be read; deploy again";
                 }
                 if (current.isEmpty() && problem == null) {
                     continue; // a secret waits for a first deploy: nothing to show yet
                 }
-                RouteOwners routeOwners = owners.computeIfAbsent(environment, this::owners);
+                RouteOwners routeOwners = owners.computeIfAbsent(environment, routeAssignment::owners);
                 List<ServiceView.Route> routeViews = config.map(c -> c.routes().stream()
                         .map(route -> new ServiceView.Route(route, routeOwners.owner(route).orElse(worker))).toList())
                         .orElse(List.of());
                 List<ServiceView.Binding> bindings = config.map(c -> c.services().stream()
-                        .map(binding -> new ServiceView.Binding(binding.binding(), binding.service(), targetEnvironment(binding),
+                        .map(binding -> new ServiceView.Binding(binding.binding(), binding.service(), DeployedWorkers.targetEnvironment(binding),
                                 binding.entrypoint(), host.worker(WorkerHost.slotName(binding.service(), binding.environment())).isPresent()))
                         .toList()).orElse(List.of());
                 views.add(new ServiceView(worker, environment, number, loaded.isPresent() && problem == null,
