@@ -90,8 +90,9 @@ final class ServeCommand {
         });
         ingress.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
         admin.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
-        int broken = serve.problems().size();
-        out.println(serve.services().size() + " worker environments deployed" + (broken == 0 ? ""
+        List<io.jworkers.runtime.serve.ServiceView> services = serve.services();
+        long broken = services.stream().filter(service -> service.problem() != null).count();
+        out.println(services.size() + " worker environments deployed" + (broken == 0 ? ""
                 : ", " + broken + " not running (logged above; jworkers services shows why; a deploy repairs it)"));
         out.println("Serving on http://" + settings.host() + ":" + ingress.port() + "; admin API on http://"
                 + adminIp + ":" + admin.port());

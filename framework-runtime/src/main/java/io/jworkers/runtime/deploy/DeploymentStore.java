@@ -197,7 +197,8 @@ public final class DeploymentStore {
                 if (Files.exists(layout.environment(worker, environment).resolve(StateLayout.LEGACY_INDEX))) {
                     throw new DamagedStateException("\"" + worker + "\" in " + environment + " was deployed by an earlier"
                             + " jworkers, whose state layout this one does not read (" + layout.environment(worker, environment)
-                            + "). Deploy it again; then delete that folder's deployments.json and versions/.");
+                            + "). Deploy it again; then delete that folder's deployments.json and the numbered folders in"
+                            + " versions/ (not the N.json files).");
                 }
                 int highest = records.highestNumber(worker, environment);
                 if (highest > 0) {
@@ -269,7 +270,11 @@ public final class DeploymentStore {
         } catch (IOException e) {
             throw new DamagedStateException("The bundle of " + which + " cannot be read (" + e + "). Deploy again.");
         }
-        Map<String, String> secrets = secretSets.read(layout.versionSecrets(worker, environment, number)).orElse(Map.of());
+        Path secretsFile = layout.versionSecrets(worker, environment, number);
+        // Every version has a secrets file, even an empty one: a missing file is damage, not "no secrets".
+        Map<String, String> secrets = secretSets.read(secretsFile).orElseThrow(() -> new DamagedStateException(
+                "The secrets file of " + which + " is missing (" + secretsFile + "). Set the secrets again (jworkers"
+                        + " secret put, or deploy with --secrets-file), or restore the file from a backup."));
         return new Deployment(info, bundle, config, Secrets.of(secrets));
     }
 
@@ -365,90 +370,98 @@ public final class DeploymentStore {
     }
 
     private VersionInfo addVersionLocked(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
-        {
-            Optional<Index> index = records.indexQuietly(worker, environment);
-            int number = Math.max(index.map(Index::latest).orElse(0), records.highestNumber(worker, environment)) + 1;
-            Map<String, String> secrets = new TreeMap<>(baseSecrets(worker, environment, index));
-            draft.secretChanges().forEach((name, value) -> {
-                if (value == null) {
-                    secrets.remove(name);
-                } else {
-                    secrets.put(name, value);
-                }
-            });
-            SecretSets.checkCount(secrets);
-            VersionInfo info = new VersionInfo(number, Instant.now(), draft.message(), draft.bundleHash(), draft.routesTaken());
-            Path bundle = layout.bundle(info.sha256());
-            boolean movedBundle = false;
-            boolean first = number == 1 && !Files.exists(layout.index(worker, environment));
-            try {
-                if (first) {
-                    // An index before the first version file: a version file without an index is damage, never a crash.
-                    records.writeIndex(worker, environment, new Index(null, 0), n -> step("index-written", n));
-                }
-                files.createDirs(layout.versions(worker, environment), false);
-                if (draft.staged() != null && Files.isDirectory(bundle) && !intact(bundle, info.sha256())) {
-                    // The copy on disk was damaged: the fresh upload replaces it (what ran from it was broken anyway).
-                    LOG.log(Level.WARNING, "the stored bundle " + bundle + " was damaged; replaced by the one deployed now");
-                    DurableFiles.moveAtomically(bundle, layout.staging().resolve("damaged-" + UUID.randomUUID()));
-                }
-                if (draft.staged() != null && !Files.isDirectory(bundle)) {
-                    files.createDirs(layout.bundles(), false);
-                    DurableFiles.moveAtomically(draft.staged().folder(), bundle);
-                    movedBundle = true;
-                } else if (!Files.isDirectory(bundle)) {
-                    throw new DamagedStateException("The bundle " + bundle + " is missing; deploy the worker again");
-                }
-                secretSets.write(layout.versionSecrets(worker, environment, number), secrets);
-                records.writeVersion(worker, environment, info);
-                step("staged", number);
-                check.accept(deploymentLocked(worker, environment, number, false));
-                step("loaded", number);
-                records.writeIndex(worker, environment, new Index(number, number), n -> step("index-written", n));
-                step("committed", number);
-            } catch (IOException | RuntimeException e) {
-                // Not committed: remove what this change wrote. (A simulated crash throws an Error and skips this.)
-                DurableFiles.deleteQuietly(layout.version(worker, environment, number));
-                DurableFiles.deleteQuietly(layout.versionSecrets(worker, environment, number));
-                if (first) {
-                    DurableFiles.deleteQuietly(layout.environment(worker, environment));
-                    deleteIfEmptyQuietly(layout.workers().resolve(worker));
-                    deleteIfEmptyQuietly(layout.secrets(worker, environment));
-                    deleteIfEmptyQuietly(layout.secrets().resolve(worker));
-                }
-                if (movedBundle && !referenced(info.sha256())) {
-                    DurableFiles.deleteQuietly(bundle);
-                }
-                if (e instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (e instanceof IOException io && NoSpaceLeftException.isDiskFull(io)) {
-                    throw new NoSpaceLeftException("storing version " + number + " of " + worker, layout.root(), io);
-                }
-                throw new DeploymentException("Storing version " + number + " of \"" + worker + "\" in " + environment
-                        + " failed: " + e, e);
+        Optional<Index> index = records.indexQuietly(worker, environment);
+        int number = Math.max(index.map(Index::latest).orElse(0), records.highestNumber(worker, environment)) + 1;
+        Map<String, String> secrets = new TreeMap<>(baseSecrets(worker, environment, index));
+        draft.secretChanges().forEach((name, value) -> {
+            if (value == null) {
+                secrets.remove(name);
+            } else {
+                secrets.put(name, value);
             }
-            if (index.map(Index::current).isEmpty()) {
-                DurableFiles.deleteQuietly(layout.pendingSecrets(worker, environment));
+        });
+        SecretSets.checkCount(secrets);
+        VersionInfo info = new VersionInfo(number, Instant.now(), draft.message(), draft.bundleHash(), draft.routesTaken());
+        Path bundle = layout.bundle(info.sha256());
+        boolean movedBundle = false;
+        boolean first = number == 1 && !Files.exists(layout.index(worker, environment));
+        try {
+            if (first) {
+                // An index before the first version file: a version file without an index is damage, never a crash.
+                records.writeIndex(worker, environment, new Index(null, 0), n -> step("index-written", n));
             }
-            return info;
+            if (draft.staged() != null && Files.isDirectory(bundle) && !intact(bundle, info.sha256())) {
+                // The copy on disk was damaged: the fresh upload replaces it (what ran from it was broken anyway).
+                LOG.log(Level.WARNING, "the stored bundle " + bundle + " was damaged; replaced by the one deployed now");
+                DurableFiles.moveAtomically(bundle, layout.staging().resolve("damaged-" + UUID.randomUUID()));
+            }
+            if (draft.staged() != null && !Files.isDirectory(bundle)) {
+                files.createDirs(layout.bundles(), false);
+                DurableFiles.moveAtomically(draft.staged().folder(), bundle);
+                movedBundle = true;
+            } else if (!Files.isDirectory(bundle)) {
+                throw new DamagedStateException("The bundle " + bundle + " is missing; deploy the worker again");
+            }
+            secretSets.write(layout.versionSecrets(worker, environment, number), secrets);
+            records.writeVersion(worker, environment, info);
+            step("staged", number);
+            check.accept(deploymentLocked(worker, environment, number, false));
+            step("loaded", number);
+            records.writeIndex(worker, environment, new Index(number, number), n -> step("index-written", n));
+            step("committed", number);
+        } catch (IOException | RuntimeException e) {
+            // Not committed: remove what this change wrote, and only that. (A simulated crash throws an
+            // Error and skips this; the next start's recovery does the same.)
+            DurableFiles.deleteQuietly(layout.version(worker, environment, number));
+            DurableFiles.deleteQuietly(layout.versionSecrets(worker, environment, number));
+            if (first) {
+                DurableFiles.deleteQuietly(layout.index(worker, environment));
+                deleteIfEmptyQuietly(layout.versions(worker, environment));
+                deleteIfEmptyQuietly(layout.environment(worker, environment));
+                deleteIfEmptyQuietly(layout.workers().resolve(worker));
+                deleteIfEmptyQuietly(layout.secrets(worker, environment));
+                deleteIfEmptyQuietly(layout.secrets().resolve(worker));
+            }
+            if (movedBundle && !referenced(info.sha256())) {
+                DurableFiles.deleteQuietly(bundle);
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (NoSpaceLeftException.isDiskFull((IOException) e)) {
+                throw new NoSpaceLeftException("storing version " + number + " of " + worker, layout.root(), (IOException) e);
+            }
+            throw new DeploymentException("Storing version " + number + " of \"" + worker + "\" in " + environment
+                    + " failed: " + e, e);
         }
+        if (index.map(Index::current).isEmpty()) {
+            DurableFiles.deleteQuietly(layout.pendingSecrets(worker, environment));
+        }
+        return info;
     }
 
-    // The secrets a new version starts from: the current version's, else the newest readable
-    // version's (an index was lost), else those set before the first deploy.
+    // The secrets a new version starts from: the current version's; if they cannot be read, none
+    // (a required secret then refuses the change, saying which: never an older set that may hold a
+    // secret deleted since). Without a current version: when an index was lost, the newest readable
+    // version's, else those set before the first deploy.
     private Map<String, String> baseSecrets(String worker, String environment, Optional<Index> index) {
         if (index.isPresent() && index.get().current() != null) {
+            int current = index.get().current();
             try {
-                return secretSets.read(layout.versionSecrets(worker, environment, index.get().current())).orElse(Map.of());
+                return secretSets.read(layout.versionSecrets(worker, environment, current)).orElseThrow(() ->
+                        new DamagedStateException("the secrets file of version " + current + " is missing"));
             } catch (DamagedStateException e) {
-                LOG.log(Level.WARNING, "[" + worker + "] " + e.getMessage() + "; the new version starts from an older set");
+                LOG.log(Level.WARNING, "[" + worker + "] " + e.getMessage() + "; the new version starts with no secrets"
+                        + " but those it is given");
+                return Map.of();
             }
         }
         for (int number = records.highestNumber(worker, environment); number > 0; number--) {
             try {
                 Optional<Map<String, String>> set = secretSets.read(layout.versionSecrets(worker, environment, number));
                 if (set.isPresent()) {
+                    LOG.log(Level.WARNING, "[" + worker + "] the index of " + environment + " is lost: the new version starts"
+                            + " with the secrets of version " + number + ", the newest that can be read");
                     return set.get();
                 }
             } catch (DamagedStateException e) {
@@ -495,7 +508,8 @@ public final class DeploymentStore {
     }
 
     /**
-     * Deletes a worker environment: its versions, its secrets and the bundles no other version uses.
+     * Deletes a worker environment: its versions and its secrets. Its bundles stay until {@link
+     * #collectUnusedBundles()} runs, since a version being drained may still load classes from them.
      *
      * @param worker the worker
      * @param environment the environment
@@ -507,20 +521,21 @@ public final class DeploymentStore {
             Path environmentDir = layout.environment(worker, environment);
             try {
                 files.createDirs(layout.staging(), false);
-                // One rename removes it (the commit); what follows only frees space, and open() finishes it after a crash.
-                Path trash = layout.staging().resolve("deleted-" + UUID.randomUUID());
-                if (Files.isDirectory(environmentDir)) {
-                    DurableFiles.moveAtomically(environmentDir, trash);
-                }
+                // Two renames into staging/ (which the next start empties): the secrets first, so that a crash
+                // between them leaves a worker whose secrets are missing (reported; delete it again), never
+                // secrets of a worker that is gone. The worker's folder going is the commit.
                 Path secretsTrash = layout.staging().resolve("deleted-secrets-" + UUID.randomUUID());
                 if (Files.isDirectory(layout.secrets(worker, environment))) {
                     DurableFiles.moveAtomically(layout.secrets(worker, environment), secretsTrash);
+                }
+                Path trash = layout.staging().resolve("deleted-" + UUID.randomUUID());
+                if (Files.isDirectory(environmentDir)) {
+                    DurableFiles.moveAtomically(environmentDir, trash);
                 }
                 DurableFiles.deleteTree(trash);
                 DurableFiles.deleteTree(secretsTrash);
                 deleteIfEmpty(layout.workers().resolve(worker));
                 deleteIfEmpty(layout.secrets().resolve(worker));
-                collectBundles();
             } catch (IOException e) {
                 throw new DeploymentException("Deleting \"" + worker + "\" in " + environment + " failed: " + e, e);
             }
@@ -589,14 +604,16 @@ public final class DeploymentStore {
         return StateRecovery.referencedBundles(layout, records).map(set -> set.contains(sha256)).orElse(true);
     }
 
-    private void collectBundles() throws IOException {
-        Optional<Set<String>> referenced = StateRecovery.referencedBundles(layout, records);
-        if (referenced.isEmpty()) {
-            return;
-        }
-        for (String hash : DurableFiles.list(layout.bundles())) {
-            if (!referenced.get().contains(hash)) {
-                DurableFiles.deleteTree(layout.bundle(hash));
+    /**
+     * Deletes the bundles that no version names any more (after a delete, once what ran from them
+     * has drained). Nothing is deleted while a version record cannot be read.
+     */
+    public void collectUnusedBundles() {
+        synchronized (lock) {
+            try {
+                StateRecovery.collectBundles(layout, records);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "unused bundles were not deleted: " + e);
             }
         }
     }

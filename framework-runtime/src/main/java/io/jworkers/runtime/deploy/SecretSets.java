@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
 import io.jworkers.runtime.config.NameRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,9 @@ final class SecretSets {
             files.createDirs(file.getParent(), true);
             files.replace(file, JSON.writeValueAsBytes(new TreeMap<>(secrets)), true);
         } catch (IOException e) {
+            if (NoSpaceLeftException.isDiskFull(e)) {
+                throw new NoSpaceLeftException("writing a secrets file", file.getParent(), e);
+            }
             throw new DeploymentException("Cannot write the secrets file " + file + ": " + e.getClass().getSimpleName()
                     + " " + e.getMessage());
         }

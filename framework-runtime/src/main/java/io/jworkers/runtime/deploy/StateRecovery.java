@@ -46,15 +46,23 @@ final class StateRecovery {
                 LOG.log(Level.WARNING, "ignoring " + workerDir + ": not a worker folder jworkers made");
                 continue;
             }
-            for (String environment : DurableFiles.list(workerDir)) {
-                if (Files.isDirectory(workerDir.resolve(environment)) && NameRules.ENVIRONMENT_NAME.matcher(environment).matches()) {
-                    recoverEnvironment(worker, environment);
+            try {
+                for (String environment : DurableFiles.list(workerDir)) {
+                    if (Files.isDirectory(workerDir.resolve(environment))
+                            && NameRules.ENVIRONMENT_NAME.matcher(environment).matches()) {
+                        recoverEnvironment(worker, environment);
+                    }
                 }
+                deleteIfEmpty(workerDir);
+            } catch (IOException e) {
+                // One worker's folder that cannot be read or cleaned (a restore as another user...) must
+                // not stop the host: its files stay as they are, and reading it reports the problem.
+                LOG.log(Level.ERROR, "[" + worker + "] its state files cannot be checked (" + e + "); they are left as"
+                        + " they are. Fix the folder's owner or permissions, then restart or deploy again.");
             }
-            deleteIfEmpty(workerDir);
         }
         recoverSecrets();
-        collectBundles();
+        collectBundles(layout, records);
     }
 
     private void recoverEnvironment(String worker, String environment) throws IOException {
@@ -70,9 +78,8 @@ final class StateRecovery {
             return; // keep everything: a deploy repairs it
         }
         if (index.isEmpty()) {
-            if (DurableFiles.list(versionsDir).isEmpty() && !Files.exists(environmentDir.resolve(StateLayout.LEGACY_INDEX))) {
-                DurableFiles.deleteTree(environmentDir); // nothing was ever committed here
-            }
+            deleteIfEmpty(versionsDir); // nothing was ever committed here (an earlier layout's files are kept)
+            deleteIfEmpty(environmentDir);
             return;
         }
         int latest = index.get().latest();
@@ -85,7 +92,10 @@ final class StateRecovery {
             }
         }
         if (index.get().current() == null && latest == 0) {
-            DurableFiles.deleteTree(environmentDir); // a first deploy that never committed
+            // A first deploy that never committed: its index goes, and the folders if nothing else is in them.
+            Files.deleteIfExists(layout.index(worker, environment));
+            deleteIfEmpty(versionsDir);
+            deleteIfEmpty(environmentDir);
         }
     }
 
@@ -95,28 +105,36 @@ final class StateRecovery {
             if (!Files.isDirectory(workerDir)) {
                 continue;
             }
-            for (String environment : DurableFiles.list(workerDir)) {
-                Path dir = workerDir.resolve(environment);
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                deleteTempFiles(dir);
-                if (!Files.isDirectory(layout.environment(worker, environment))) {
-                    // Its worker environment is gone (a delete that a crash interrupted): only
-                    // secrets set before a first deploy belong to nothing else.
-                    for (String name : DurableFiles.list(dir)) {
-                        if (StateLayout.versionNumber(name) > 0) {
-                            Files.deleteIfExists(dir.resolve(name));
-                        }
-                    }
-                }
-                deleteIfEmpty(dir);
+            try {
+                recoverSecretsOf(worker, workerDir);
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "[" + worker + "] its secret files cannot be checked (" + e + "); they are left as"
+                        + " they are. Fix the folder's owner or permissions.");
             }
-            deleteIfEmpty(workerDir);
         }
     }
 
-    private void collectBundles() throws IOException {
+    private void recoverSecretsOf(String worker, Path workerDir) throws IOException {
+        for (String environment : DurableFiles.list(workerDir)) {
+            Path dir = workerDir.resolve(environment);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            deleteTempFiles(dir);
+            Path environmentDir = layout.environment(worker, environment);
+            boolean versions = DurableFiles.list(dir).stream().anyMatch(name -> StateLayout.versionNumber(name) > 0);
+            if (versions && !Files.isDirectory(environmentDir)) {
+                // Secrets are never returned by the API: these files may be their only copy. Kept, said once.
+                LOG.log(Level.WARNING, "[" + worker + "] secrets of " + environment + " are kept in " + dir + ", but "
+                        + environmentDir + " is gone; delete them if nothing needs them");
+            }
+            deleteIfEmpty(dir);
+        }
+        deleteIfEmpty(workerDir);
+    }
+
+    /** Deletes the bundles no version record names; none while a record cannot be read. */
+    static void collectBundles(StateLayout layout, VersionRecords records) throws IOException {
         Optional<Set<String>> referenced = referencedBundles(layout, records);
         if (referenced.isEmpty()) {
             LOG.log(Level.WARNING, "unused bundles are kept in " + layout.bundles() + " while a version record is damaged");

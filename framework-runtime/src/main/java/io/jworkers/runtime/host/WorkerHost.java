@@ -193,10 +193,24 @@ public final class WorkerHost implements AutoCloseable {
      * @param environment its environment, {@code null} or {@code production} for production
      */
     public void unload(String name, String environment) {
+        unload(name, environment, () -> { });
+    }
+
+    /**
+     * Disconnects a worker of an environment as {@link #unload(String, String)} does, and runs
+     * {@code afterClose} once the version has drained and closed (at once when none was loaded).
+     *
+     * @param name the worker
+     * @param environment its environment, {@code null} or {@code production} for production
+     * @param afterClose what to do once nothing runs the version any more (on a background thread)
+     */
+    public void unload(String name, String environment, Runnable afterClose) {
         WorkerSlot slot = slots.get(targetSlot(name, environment));
         LoadedWorker previous = slot == null ? null : slot.swap(null);
         if (previous != null) {
-            retire(previous);
+            retire(previous, afterClose);
+        } else {
+            afterClose.run();
         }
     }
 
@@ -223,6 +237,10 @@ public final class WorkerHost implements AutoCloseable {
     }
 
     private void retire(LoadedWorker previous) {
+        retire(previous, () -> { });
+    }
+
+    private void retire(LoadedWorker previous, Runnable afterClose) {
         long epoch = requests.advance();
         Thread.ofVirtual().name("jworkers-retire-" + previous.name()).start(() -> {
             if (!requests.awaitBefore(epoch, drainTimeout)) {
@@ -230,6 +248,7 @@ public final class WorkerHost implements AutoCloseable {
                         + drainTimeout.toSeconds() + " s; closing it anyway");
             }
             previous.close();
+            afterClose.run();
         });
     }
 

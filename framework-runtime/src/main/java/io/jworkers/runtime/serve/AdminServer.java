@@ -17,7 +17,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.jworkers.runtime.host.WorkerHost;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -336,6 +335,10 @@ public final class AdminServer implements AutoCloseable {
                         + e.status());
             }
             error(response, e.status(), e.getMessage());
+        } catch (CloseConnectionException e) {
+            throw e; // a client that is gone gets no answer
+        } catch (DamagedStateException e) {
+            error(response, 409, e.getMessage());
         } catch (DeploymentException e) {
             error(response, 400, e.getMessage());
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,10 @@
 package io.jworkers.runtime.serve;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -60,19 +64,32 @@ public final class AdminTokenFile {
     }
 
     // Whether this call made the file (false: another process made it first, and its token counts).
+    // The token is written and forced under a temp name, then linked to the final name, which fails
+    // if that exists: no process ever reads a half-written token file.
     private static boolean create(Path file, String token) throws IOException {
         Path folder = file.toAbsolutePath().getParent();
         Files.createDirectories(folder);
+        Path temp = folder.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             if (Files.getFileAttributeView(folder, PosixFileAttributeView.class) != null) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } else {
-                Files.createFile(file);
+                Files.createFile(temp);
             }
-        } catch (FileAlreadyExistsException raced) {
-            return false;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            try {
+                Files.createLink(file, temp);
+            } catch (FileAlreadyExistsException raced) {
+                return false;
+            } catch (UnsupportedOperationException noLinks) {
+                Files.move(temp, file); // no hard links here: a move that refuses an existing target
+            }
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-        return true;
     }
 }

@@ -4,7 +4,6 @@ import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.http.RouteTable;
-import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +17,6 @@ import java.util.TreeMap;
  * and the route tables the public listener uses.
  */
 final class RouteAssignment {
-
-    private static final System.Logger LOG = System.getLogger("jworkers.host");
 
     private final DeployedWorkers deployed;
     private final WorkerHost host;
@@ -43,16 +40,25 @@ final class RouteAssignment {
     }
 
     /**
-     * The routes a new version serves although other workers declare them: those its current
-     * version took and still declares, and with {@code take} those another worker serves now.
+     * The routes a new version takes: those its current version took and it still declares (with
+     * when they were taken), and with {@code take} those another worker serves now.
+     *
+     * @param taken every route the version serves although other workers may declare it, with when it was taken
+     * @param movedFrom the routes it takes now from another worker, with that worker
+     */
+    record Taking(Map<String, Instant> taken, Map<String, String> movedFrom) {
+    }
+
+    /**
+     * What a new version takes (see {@link Taking}).
      *
      * @param config the new version's config
      * @param environment its environment
      * @param take whether the deploy may take routes ({@code --take-routes})
-     * @return the routes taken, with when
+     * @return the routes taken
      * @throws DeployRejectedException (409) without {@code take}, when another worker serves a route, naming it
      */
-    Map<String, Instant> taken(WorkerConfig config, String environment, boolean take) {
+    Taking taking(WorkerConfig config, String environment, boolean take) {
         String worker = config.name();
         Map<String, Instant> taken = new TreeMap<>();
         deployed.current(worker, environment).ifPresent(current -> current.info().routesTaken().forEach((route, when) -> {
@@ -60,35 +66,58 @@ final class RouteAssignment {
                 taken.put(route, when);
             }
         }));
+        Map<String, String> conflicts = conflicts(config, environment);
+        if (!conflicts.isEmpty() && !take) {
+            throw refusal(worker, environment, conflicts, "Deploy of \"" + worker + "\" refused: ",
+                    "Remove them from this config or from the other worker's, delete that worker (jworkers delete NAME"
+                            + flag(environment) + "), or pass --take-routes to move them to \"" + worker + "\".");
+        }
+        Instant now = Instant.now();
+        conflicts.keySet().forEach(route -> taken.put(route, now));
+        return new Taking(taken, conflicts);
+    }
+
+    /**
+     * Refuses a rollback to a version that declares a route another worker serves now: a rollback
+     * never moves a route (a deploy with {@code --take-routes} does).
+     *
+     * @param config the config of the version rolled back to
+     * @param number its number
+     * @param environment its environment
+     * @throws DeployRejectedException (409) naming the routes and the workers that serve them
+     */
+    void checkRollback(WorkerConfig config, int number, String environment) {
+        Map<String, String> conflicts = conflicts(config, environment);
+        if (!conflicts.isEmpty()) {
+            throw refusal(config.name(), environment, conflicts, "Rollback of \"" + config.name() + "\" to version " + number
+                    + " refused: ", "A rollback never moves a route: deploy \"" + config.name() + "\" with --take-routes, or"
+                    + " remove them from the other worker first.");
+        }
+    }
+
+    // The routes a config declares that another worker serves now, with that worker.
+    private Map<String, String> conflicts(WorkerConfig config, String environment) {
         RouteOwners owners = owners(environment);
         Map<String, String> conflicts = new TreeMap<>();
         for (String route : config.routes()) {
-            owners.owner(route).filter(owner -> !owner.equals(worker)).ifPresent(owner -> conflicts.put(route, owner));
+            owners.owner(route).filter(owner -> !owner.equals(config.name())).ifPresent(owner -> conflicts.put(route, owner));
         }
-        if (conflicts.isEmpty()) {
-            return taken;
-        }
-        if (!take) {
-            throw refusal(worker, environment, conflicts);
-        }
-        Instant now = Instant.now();
-        conflicts.forEach((route, owner) -> {
-            taken.put(route, now);
-            LOG.log(Level.INFO, "[" + worker + "] takes route " + route + " in " + environment + " from " + owner);
-        });
-        return taken;
+        return conflicts;
     }
 
-    private static DeployRejectedException refusal(String worker, String environment, Map<String, String> conflicts) {
+    private static DeployRejectedException refusal(String worker, String environment, Map<String, String> conflicts,
+            String refused, String whatToDo) {
         boolean one = conflicts.size() == 1;
         StringBuilder list = new StringBuilder();
         conflicts.forEach((route, owner) -> list.append(list.isEmpty() ? "" : ", ").append(route).append(" (served by \"")
                 .append(owner).append("\")"));
-        String flag = environment.equals(WorkerHost.PRODUCTION) ? "" : " --env " + environment;
-        return new DeployRejectedException(409, "Deploy of \"" + worker + "\" refused: " + (one ? "its route " : "its routes ")
-                + list + " in " + environment + (one ? " belongs" : " belong") + " to another worker. Remove "
-                + (one ? "it" : "them") + " from this config or from the other worker's, delete that worker (jworkers delete NAME"
-                + flag + "), or pass --take-routes to move " + (one ? "it" : "them") + " to \"" + worker + "\".");
+        return new DeployRejectedException(409, refused + (one ? "its route " : "its routes ") + list + " in " + environment
+                + (one ? " belongs" : " belong") + " to another worker. "
+                + (one ? whatToDo.replace(" them ", " it ").replace("them.", "it.") : whatToDo));
+    }
+
+    private static String flag(String environment) {
+        return environment.equals(WorkerHost.PRODUCTION) ? "" : " --env " + environment;
     }
 
     /** The route tables of every environment, as the current versions say. */

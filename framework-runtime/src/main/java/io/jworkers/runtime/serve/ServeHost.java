@@ -100,17 +100,36 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         String slot = WorkerHost.slotName(worker, environment);
         try {
             Optional<Deployment> current = store.current(worker, environment);
-            if (current.isPresent()) {
-                host.load(DeployedWorkers.load(current.get()), current.get().secrets(), environment, versionOf(current.get().info(), environment));
+            if (current.isEmpty()) {
+                return;
+            }
+            WorkerConfig config = DeployedWorkers.load(current.get());
+            List<String> absent = absentSecrets(config, current.get().secrets());
+            if (!absent.isEmpty()) {
+                markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " requires secret "
+                        + String.join(", ", absent) + ", which its secrets do not have. Set it with: jworkers secret put "
+                        + worker + " " + absent.get(0) + flag(environment));
+                return;
+            }
+            try {
+                host.load(config, current.get().secrets(), environment, versionOf(current.get().info(), environment));
+            } catch (WorkerLoadException e) {
+                markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " does not load: "
+                        + inBundleTerms(config, e) + ". Deploy a fixed version, or roll back: jworkers rollback " + worker
+                        + flag(environment));
             }
         } catch (DamagedStateException e) {
             markBroken(slot, worker, e.getMessage());
-        } catch (ConfigException | WorkerLoadException | DeploymentException e) {
-            int number = store.versions(worker, environment).stream().mapToInt(VersionInfo::number).max().orElse(0);
-            markBroken(slot, worker, "version " + deployed.currentNumber(worker, environment).orElse(number) + " of " + environment
-                    + " does not load: " + e.getMessage() + ". Deploy a fixed version, or roll back: jworkers rollback "
-                    + worker + flag(environment));
+        } catch (RuntimeException | LinkageError e) {
+            // Whatever one worker does wrong, the others start.
+            String number = deployed.currentNumber(worker, environment).map(String::valueOf).orElse("?");
+            markBroken(slot, worker, "version " + number + " of " + environment + " does not load: " + e.getMessage()
+                    + ". Deploy a fixed version, or roll back: jworkers rollback " + worker + flag(environment));
         }
+    }
+
+    private static List<String> absentSecrets(WorkerConfig config, Secrets secrets) {
+        return config.requiredSecrets().stream().filter(secret -> secrets.get(secret).isEmpty()).sorted().toList();
     }
 
     private void markBroken(String slot, String worker, String why) {
@@ -179,9 +198,12 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             WorkerConfig config = stagedConfig(staged, worker);
             BundleClasspath.checkLoaded(staged, config.classpath());
             checkBindingTargets(config, environment);
-            Map<String, Instant> taken = routeAssignment.taken(config, environment, options.takeRoutes());
-            return commit(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(), taken),
-                    options.message() == null ? "deployed" : options.message());
+            RouteAssignment.Taking taking = routeAssignment.taking(config, environment, options.takeRoutes());
+            VersionInfo version = commit(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(),
+                    taking.taken()), options.message() == null ? "deployed" : options.message());
+            taking.movedFrom().forEach((route, owner) -> LOG.log(Level.INFO, "[" + worker + "] took route " + route + " in "
+                    + environment + " from " + owner));
+            return version;
         } catch (BundleException e) {
             throw new DeployRejectedException(400, e.getMessage());
         } finally {
@@ -207,13 +229,17 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                         + worker + flag(environment)));
         LoadedWorker[] prepared = new LoadedWorker[1];
         try {
-            store.makeCurrent(worker, environment, target.number(), candidate -> prepared[0] = prepare(candidate, environment));
-        } catch (DeploymentException e) {
-            closeQuietly(prepared[0]);
-            throw new DeployRejectedException(409, e.getMessage());
+            store.makeCurrent(worker, environment, target.number(), candidate -> {
+                // What held when that version was deployed may not hold now: its targets and routes are checked again.
+                DeployedWorkers.config(candidate).ifPresent(config -> {
+                    checkBindingTargets(config, environment);
+                    routeAssignment.checkRollback(config, target.number(), environment);
+                });
+                prepared[0] = prepare(candidate, environment);
+            });
         } catch (RuntimeException e) {
             closeQuietly(prepared[0]);
-            throw e;
+            throw e instanceof DeploymentException ? new DeployRejectedException(409, e.getMessage()) : rejection(e);
         }
         activate(worker, environment, prepared[0], target, "rolled back from version " + current);
         return target;
@@ -369,7 +395,8 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         } catch (DeploymentException e) {
             throw new DeployRejectedException(500, e.getMessage());
         }
-        host.unload(worker, environment);
+        // Its bundles go once the requests still running on it have drained: they may load classes yet.
+        host.unload(worker, environment, store::collectUnusedBundles);
         broken.remove(WorkerHost.slotName(worker, environment));
         reroute();
         LOG.log(Level.INFO, "[" + worker + "] deleted from " + environment);
@@ -381,21 +408,29 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         VersionInfo version;
         try {
             version = store.addVersion(worker, environment, draft, candidate -> prepared[0] = prepare(candidate, environment));
-        } catch (DeployRejectedException e) {
-            closeQuietly(prepared[0]);
-            throw e;
-        } catch (DeploymentException e) {
-            closeQuietly(prepared[0]);
-            throw new DeployRejectedException(e instanceof DamagedStateException ? 409 : 400, e.getMessage());
-        } catch (NoSpaceLeftException e) {
-            closeQuietly(prepared[0]);
-            throw new DeployRejectedException(507, e.getMessage());
         } catch (RuntimeException e) {
             closeQuietly(prepared[0]);
-            throw e;
+            throw rejection(e);
         }
         activate(worker, environment, prepared[0], version, what);
         return version;
+    }
+
+    // What the admin client is told about a refused or failed change.
+    private static RuntimeException rejection(RuntimeException e) {
+        if (e instanceof DeployRejectedException) {
+            return e;
+        }
+        if (e instanceof DamagedStateException) {
+            return new DeployRejectedException(409, e.getMessage());
+        }
+        if (e instanceof DeploymentException) {
+            return new DeployRejectedException(400, e.getMessage());
+        }
+        if (e instanceof NoSpaceLeftException) {
+            return new DeployRejectedException(507, e.getMessage());
+        }
+        return e;
     }
 
     // Everything a candidate version must pass before its commit: a valid config, its required
@@ -407,8 +442,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         } catch (ConfigException e) {
             throw new DeployRejectedException(400, "The bundle's config is not valid: " + e.getMessage());
         }
-        List<String> absent = config.requiredSecrets().stream()
-                .filter(secret -> candidate.secrets().get(secret).isEmpty()).sorted().toList();
+        List<String> absent = absentSecrets(config, candidate.secrets());
         if (!absent.isEmpty()) {
             boolean first = deployed.currentNumber(config.name(), environment).isEmpty();
             throw new DeployRejectedException(409, "Deploy of \"" + config.name() + "\" refused: it requires secret"
@@ -419,11 +453,15 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         try {
             return host.prepare(config, candidate.secrets(), versionOf(candidate.info(), environment));
         } catch (WorkerLoadException e) {
-            // The store's paths mean nothing to the deployer: name the bundle's parts instead.
             throw new DeployRejectedException(400, "Deploy of \"" + config.name() + "\" refused, its classes do not load: "
-                    + e.getMessage().replace(" (" + config.file() + ")", "")
-                            .replace(config.file().getParent() + java.io.File.separator, "bundle:"));
+                    + inBundleTerms(config, e));
         }
+    }
+
+    // The store's paths mean nothing to the deployer: name the bundle's parts instead.
+    private static String inBundleTerms(WorkerConfig config, WorkerLoadException e) {
+        return e.getMessage().replace(" (" + config.file() + ")", "")
+                .replace(config.file().getParent() + java.io.File.separator, "bundle:");
     }
 
     private void activate(String worker, String environment, LoadedWorker prepared, VersionInfo version, String what) {

@@ -52,6 +52,7 @@ public final class WorkerFactory {
      */
     public LoadedWorker load(WorkerConfig config, Env env, WorkerThreads threads) {
         WorkerClassLoader loader = new WorkerClassLoader(config.name(), config.classpath(), apiLoader);
+        List<WorkerEntrypoint> started = new ArrayList<>();
         try {
             List<String> found = EntrypointManifest.entrypointClasses(loader)
                     .orElseGet(() -> EntrypointScanner.concreteEntrypoints(config.classpath()));
@@ -88,12 +89,33 @@ public final class WorkerFactory {
                     start(config, entrypoint.instance());
                     return null;
                 });
+                started.add(entrypoint.instance());
             }
             return new LoadedWorker(config, loader, defaultEntrypoint, entrypoints, env, threads);
+        } catch (LinkageError e) {
+            // A static initialiser that throws, a class missing from the bundle: the worker's fault, not the host's.
+            abandon(loader, started, threads);
+            throw new WorkerLoadException(where(config) + "a class of the worker does not load or initialise: " + e, e);
         } catch (RuntimeException | Error e) {
-            closeQuietly(loader);
+            abandon(loader, started, threads);
             throw e;
         }
+    }
+
+    // A version that failed half-way: what started stops, its threads are interrupted, its loader closes.
+    private static void abandon(WorkerClassLoader loader, List<WorkerEntrypoint> started, WorkerThreads threads) {
+        for (WorkerEntrypoint instance : started) {
+            try {
+                withContextLoader(loader, () -> {
+                    HostBridge.stop(instance);
+                    return null;
+                });
+            } catch (RuntimeException | Error ignored) {
+                // It failed to start its neighbour already; its stop() failing too changes nothing.
+            }
+        }
+        threads.interruptAll();
+        closeQuietly(loader);
     }
 
     /**

@@ -502,6 +502,8 @@ class DeploymentStoreTest {
 
         store.delete("api", "staging");
         store.delete("api", "preview");
+        assertTrue(Files.isDirectory(state.resolve("bundles").resolve(own.sha256())), "kept until what ran from it drained");
+        store.collectUnusedBundles();
 
         assertEquals(List.of("production"), store.environments("api"));
         assertEquals(List.of(), store.versions("api", "staging"));
@@ -510,6 +512,17 @@ class DeploymentStoreTest {
         assertFalse(Files.exists(state.resolve("bundles").resolve(own.sha256())));
         assertFalse(Files.exists(state.resolve("secrets/api/staging")));
         assertEquals(1, deploy("api", "staging", "again", null).number(), "a deleted environment starts again at 1");
+    }
+
+    @Test
+    void secrets_whose_worker_folder_is_gone_are_kept_not_deleted_at_open() throws Exception {
+        deploy("api", "production", "one", null, Map.of("TOKEN", VALUE));
+        DurableFiles.deleteTree(state.resolve("workers/api"));   // removed by hand, or a partial restore
+
+        store = DeploymentStore.open(state);
+
+        assertEquals(Map.of("TOKEN", VALUE), new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                state.resolve("secrets/api/production/1.json").toFile(), Map.class), "these files may be the only copy");
     }
 
     // ------------------------------------------------------------------ persistence

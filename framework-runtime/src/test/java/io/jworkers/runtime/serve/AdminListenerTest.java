@@ -89,6 +89,11 @@ class AdminListenerTest {
                     + "\r\nContent-Length: 100\r\n\r\nhalf a sec");
             assertEquals("HTTP/1.1 408 Request Timeout", statusLine(RawHttp.readUntilClosed(secret)));
         }
+        try (Socket gone = RawHttp.connect(admin.port())) {
+            RawHttp.send(gone, deploy + "Content-Length: 100000\r\n\r\nPK\u0003\u0004 ten bytes");
+            gone.shutdownOutput();
+            assertEquals("", RawHttp.readUntilClosed(gone), "a client that is gone gets no answer");
+        }
         assertTrue(serve.store().workers().isEmpty(), "nothing was deployed");
     }
 

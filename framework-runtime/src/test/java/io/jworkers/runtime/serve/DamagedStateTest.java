@@ -76,6 +76,12 @@ class DamagedStateTest {
                 deleteTree(state.resolve("bundles").resolve(hash).resolve("classpath"));
             }
         },
+        SECRETS_GONE("The secrets file of the current version 1 of \"alpha\" in production is missing (<state>/secrets/alpha/production/1.json).") {
+            @Override
+            void apply(Path state, String hash) throws IOException {
+                Files.delete(state.resolve("secrets/alpha/production/1.json"));
+            }
+        },
         SECRETS_NOT_JSON("The secrets file <state>/secrets/alpha/production/1.json is not a JSON object of strings") {
             @Override
             void apply(Path state, String hash) throws IOException {
@@ -160,6 +166,26 @@ class DamagedStateTest {
     }
 
     @Test
+    void aVersionWhoseSecretsLackARequiredOneIsNotStartedWithoutIt() throws Exception {
+        Path needs = WorkerDirs.config(work, "needs", """
+                { "name": "needs", "classpath": [%s], "routes": ["/n/*"], "vars": { "WHO": "needs" },
+                  "secrets": { "required": ["KEY"] } }
+                """.formatted(json(Fixtures.classes("hello"))));
+        try (ServeHarness host = ServeHarness.start(state, work)) {
+            ok(host.cli("value", "secret", "put", "needs", "KEY", "--create"));
+            ok(host.cli("", "deploy", "-c", needs.toString()));
+        }
+        Files.writeString(state.resolve("secrets/needs/production/1.json"), "{}"); // edited by hand
+        try (ServeHarness host = ServeHarness.start(state, work)) {
+            assertEquals(503, Http.get(host.url() + "/n/").statusCode(), "its route is known, its worker not running");
+            assertEquals("""
+                    needs (production)  version 1  NOT RUNNING  routes /n/*
+                      problem: version 1 of production requires secret KEY, which its secrets do not have. Set it with: jworkers secret put needs KEY
+                    """, host.cli("", "services").out());
+        }
+    }
+
+    @Test
     void aStateFolderOfAnEarlierLayoutIsNamedAsSuchNotLostNorDeleted() throws Exception {
         Path old = state.resolve("workers/legacy/production");
         Files.createDirectories(old.resolve("versions/1/bundle"));
@@ -168,7 +194,15 @@ class DamagedStateTest {
             String services = host.cli("", "services").out();
             assertTrue(services.startsWith("legacy (production)  version ?  NOT RUNNING\n  problem: \"legacy\" in production was"
                     + " deployed by an earlier jworkers, whose state layout this one does not read (" + old + "). Deploy it"
-                    + " again; then delete that folder's deployments.json and versions/."), services);
+                    + " again; then delete that folder's deployments.json and the numbered folders in versions/ (not the N.json"
+                    + " files)."), services);
+            Path needsSecret = WorkerDirs.config(work, "legacy-needs", """
+                    { "name": "legacy", "classpath": [%s], "routes": ["/l/*"], "vars": { "WHO": "legacy" },
+                      "secrets": { "required": ["NOT_SET"] } }
+                    """.formatted(json(Fixtures.classes("hello"))));
+            assertEquals(1, host.cli("", "deploy", "-c", needsSecret.toString()).code());
+            assertTrue(Files.exists(old.resolve("deployments.json")) && Files.isDirectory(old.resolve("versions/1/bundle")),
+                    "a refused first deploy removes only what it wrote");
             ok(host.cli("", "deploy", "-c", hello("legacy", "/l/*").toString()));
             assertTrue(Http.get(host.url() + "/l/").body().startsWith("hello from legacy at /l/"));
         }

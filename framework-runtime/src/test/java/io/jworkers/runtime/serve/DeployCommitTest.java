@@ -91,4 +91,56 @@ class DeployCommitTest {
             assertEquals(stops + 1, property("starter.stops"));
         }
     }
+
+    @Test
+    void aClassInitialiserThatThrowsIsARefusedDeployAndABrokenWorkerAtStartNeverAStoppedHost() throws Exception {
+        Path config = WorkerDirs.config(work, "static", """
+                { "name": "static", "classpath": [%s], "routes": ["/s/*"], "vars": { "WHO": "one" } }
+                """.formatted(json(Fixtures.classes("staticfail"))));
+        Path other = starter("other", "");
+        try (ServeHarness host = ServeHarness.start(state, work)) {
+            assertEquals(0, host.cli("", "deploy", "-c", config.toString()).code());
+            assertEquals(0, host.cli("", "deploy", "-c", other.toString()).code());
+            Set<String> before = stateFiles();
+            System.setProperty("staticfail.boom", "on");
+            try {
+                ServeHarness.Cli refused = host.cli("", "deploy", "-c", config.toString(), "-m", "again");
+                assertEquals(1, refused.code());
+                assertTrue(refused.err().startsWith("jworkers deploy: Deploy of \"static\" refused, its classes do not load:"
+                        + " worker \"static\": a class of the worker does not load or initialise:"
+                        + " java.lang.ExceptionInInitializerError"), refused.err());
+                assertEquals(before, stateFiles(), "the refused deploy left nothing behind");
+            } finally {
+                System.clearProperty("staticfail.boom");
+            }
+        }
+        System.setProperty("staticfail.boom", "on");
+        try (ServeHarness restarted = ServeHarness.start(state, work)) {
+            assertEquals("other started 1 time(s)", Http.get(restarted.url() + "/").body(), "the other worker serves");
+            String services = restarted.cli("", "services").out();
+            assertTrue(services.contains("static (production)  version 1  NOT RUNNING  routes /s/*\n  problem: version 1 of"
+                    + " production does not load: worker \"static\": a class of the worker does not load or initialise:"
+                    + " java.lang.ExceptionInInitializerError. Deploy a fixed version, or roll back: jworkers rollback static\n"),
+                    services);
+        } finally {
+            System.clearProperty("staticfail.boom");
+        }
+    }
+
+    @Test
+    void aVersionWhoseSecondEntrypointFailsToStartStopsTheFirstAgain() throws Exception {
+        Path config = WorkerDirs.config(work, "half", """
+                { "name": "half", "classpath": [%s], "main": "io.fixture.halfstart.FirstWorker" }
+                """.formatted(json(Fixtures.classes("halfstart"))));
+        try (ServeHarness host = ServeHarness.start(state, work)) {
+            int starts = property("halfstart.starts");
+            int stops = property("halfstart.stops");
+            ServeHarness.Cli refused = host.cli("", "deploy", "-c", config.toString());
+            assertEquals(1, refused.code());
+            assertTrue(refused.err().contains("io.fixture.halfstart.SecondWorker.start() threw java.lang.IllegalStateException:"
+                    + " the second entrypoint cannot start"), refused.err());
+            assertEquals(starts + 1, property("halfstart.starts"), "the first entrypoint had started");
+            assertEquals(stops + 1, property("halfstart.stops"), "and it was stopped again");
+        }
+    }
 }

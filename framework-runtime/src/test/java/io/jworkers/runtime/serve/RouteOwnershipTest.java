@@ -2,16 +2,21 @@ package io.jworkers.runtime.serve;
 
 import static io.jworkers.runtime.testing.WorkerDirs.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.LogCapture;
 import io.jworkers.runtime.testing.ServeHarness;
 import io.jworkers.runtime.testing.WorkerDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +106,61 @@ class RouteOwnershipTest {
 
         ok(host.cli("", "deploy", "-c", hello("alpha", "\"/*\", \"/a\"", "").toString(), "--take-routes"));
         assertEquals("hello from alpha", who("/"), "and --take-routes moves it back");
+    }
+
+    @Test
+    void aRollbackNeverTakesARouteNorBindsToAWorkerThatIsGone() throws Exception {
+        ok(host.cli("", "deploy", "-c", hello("alpha", "\"/api/*\"", "").toString()));
+        ok(host.cli("", "deploy", "-c", hello("alpha", "\"/a/*\"", "").toString()));
+        ok(host.cli("", "deploy", "-c", hello("beta", "\"/api/*\"", "").toString()));
+        Set<String> before = stateFiles();
+        ServeHarness.Cli route = host.cli("", "rollback", "alpha");
+        assertEquals(1, route.code());
+        assertEquals("jworkers rollback: Rollback of \"alpha\" to version 1 refused: its route /api/* (served by \"beta\") in"
+                + " production belongs to another worker. A rollback never moves a route: deploy \"alpha\" with --take-routes,"
+                + " or remove it from the other worker first.\n", route.err());
+        assertEquals(before, stateFiles());
+        assertEquals("hello from beta", who("/api/x"));
+
+        ok(host.cli("", "deploy", "-c", hello("back", "", "").toString()));
+        ok(host.cli("", "deploy", "-c", hello("front", "\"/f/*\"", ", \"services\": [{ \"binding\": \"BACK\", \"service\": \"back\" }]").toString()));
+        ok(host.cli("", "deploy", "-c", hello("front", "\"/f/*\"", "").toString()));
+        ok(host.cli("", "delete", "back"));
+        ServeHarness.Cli bound = host.cli("", "rollback", "front");
+        assertEquals("jworkers rollback: Deploy of \"front\" refused: binding BACK targets worker \"back\" in production, which"
+                + " is not deployed. Deployed workers: alpha, beta, front. Deploy the targets first.\n", bound.err());
+    }
+
+    @Test
+    void aRefusedTakeTakesNothingAndLogsNothing() throws Exception {
+        ok(host.cli("", "deploy", "-c", hello("alpha", "\"/*\"", "").toString()));
+        try (LogCapture log = LogCapture.of("jworkers")) {
+            ServeHarness.Cli refused = host.cli("", "deploy", "-c", hello("beta", "\"/*\"",
+                    ", \"secrets\": { \"required\": [\"MISSING\"] }").toString(), "--take-routes");
+            assertEquals(1, refused.code());
+            assertEquals(List.of(), log.messagesWith("route"), "no route was taken");
+            ok(host.cli("", "deploy", "-c", hello("beta", "\"/*\"", "").toString(), "--take-routes"));
+            assertEquals(List.of("[beta] took route /* in production from alpha"), log.messagesWith("took route"));
+        }
+        assertEquals("hello from beta", who("/"));
+    }
+
+    @Test
+    void aDeletedWorkerFinishesTheRequestsItIsServingBeforeItsBundleGoes() throws Exception {
+        ok(host.cli("", "deploy", "-c", hello("slowpoke", "\"/*\"", "").toString()));
+        String bundle = host.serve().store().current("slowpoke", "production").orElseThrow().info().sha256();
+        CompletableFuture<java.net.http.HttpResponse<String>> slow = CompletableFuture.supplyAsync(
+                () -> Http.get(host.url() + "/slow?ms=1500"));
+        Thread.sleep(300); // the request is in the worker
+        ok(host.cli("", "delete", "slowpoke"));
+        java.net.http.HttpResponse<String> finished = slow.get(30, TimeUnit.SECONDS);
+        assertEquals(200, finished.statusCode());
+        assertEquals("late hello from slowpoke", finished.body(), "a class loaded after the delete still loads");
+        Path folder = state.resolve("bundles").resolve(bundle);
+        for (int i = 0; i < 200 && Files.exists(folder); i++) {
+            Thread.sleep(50); // the bundle goes once the version has drained and closed
+        }
+        assertFalse(Files.exists(folder), "the deleted worker's bundle is collected");
     }
 
     @Test
