@@ -9,18 +9,15 @@ import io.jworkers.runtime.build.BuildFailedException;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.Await;
 import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.Printed;
 import io.jworkers.runtime.testing.WorkerDirs;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +39,8 @@ class DevBuildTest {
     @TempDir
     Path dir;
     private Path worker;
-    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    private final Printed printed = new Printed();
+    private final PrintStream out = printed.stream();
 
     @BeforeEach
     void sources() throws IOException {
@@ -75,10 +72,10 @@ class DevBuildTest {
         try (DevServer server = start(config(COMPILE.formatted(Fixtures.apiLocation())))) {
             assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"));
             String javaHome = System.getProperty("java.home");
-            assertTrue(printed().startsWith("building hello: echo \"JAVA_HOME=$JAVA_HOME\";"), printed());
-            assertTrue(printed().contains("\n  JAVA_HOME=" + javaHome + "\n  javac=" + Path.of(javaHome, "bin", "javac") + "\n"),
-                    printed());
-            assertTrue(printed().matches("(?s).*\\nbuilt hello \\(\\d+\\.\\d s\\)\\n"), printed());
+            assertTrue(printed.text().startsWith("building hello: echo \"JAVA_HOME=$JAVA_HOME\";"), printed.text());
+            assertTrue(printed.text().contains("\n  JAVA_HOME=" + javaHome + "\n  javac=" + Path.of(javaHome, "bin", "javac") + "\n"),
+                    printed.text());
+            assertTrue(printed.text().matches("(?s).*\\nbuilt hello \\(\\d+\\.\\d s\\)\\n"), printed.text());
         }
     }
 
@@ -88,12 +85,12 @@ class DevBuildTest {
             server.watchForChanges(out);
             editGreeting("howdy from ");
 
-            assertTrue(awaitBody(server, "howdy").startsWith("howdy from dev"));
+            assertTrue(Await.body(server.url() + "/", "howdy").startsWith("howdy from dev"));
             Thread.sleep(3 * DevServer.QUIET_PERIOD.toMillis()); // nothing else may follow
-            assertEquals(2, count("building hello: "), printed());
-            assertEquals(1, count("Reloaded hello "), printed());
-            assertFalse(printed().contains("Not reloaded"), printed());
-            assertFalse(printed().contains("Not rebuilt"), printed());
+            assertEquals(2, printed.count("building hello: "), printed.text());
+            assertEquals(1, printed.count("Reloaded hello "), printed.text());
+            assertFalse(printed.text().contains("Not reloaded"), printed.text());
+            assertFalse(printed.text().contains("Not rebuilt"), printed.text());
         }
     }
 
@@ -105,18 +102,18 @@ class DevBuildTest {
             String good = Files.readString(source);
             Files.writeString(source, good.replace("public final class", "public final klass"));
 
-            await(() -> printed().contains("Not rebuilt"));
-            assertTrue(printed().contains("Not rebuilt hello: the build of \"hello\" failed with exit code 1: "
+            Await.until(() -> printed.text().contains("Not rebuilt"));
+            assertTrue(printed.text().contains("Not rebuilt hello: the build of \"hello\" failed with exit code 1: "
                     + COMPILE.formatted(Fixtures.apiLocation()) + " (in " + worker + ")"
-                    + "; the running version stays: fix the error and save again\n"), printed());
+                    + "; the running version stays: fix the error and save again\n"), printed.text());
             Thread.sleep(3 * DevServer.QUIET_PERIOD.toMillis());
-            assertFalse(printed().contains("Not reloaded"), "the failed build deleted the classes: nothing reloads from that");
+            assertFalse(printed.text().contains("Not reloaded"), "the failed build deleted the classes: nothing reloads from that");
             assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"), "the running version serves");
 
             Files.writeString(source, good.replace("\"hello from \"", "\"fixed from \""));
-            assertTrue(awaitBody(server, "fixed").startsWith("fixed from dev"));
-            assertEquals(1, count("Reloaded hello "), printed());
-            assertFalse(printed().contains("Not reloaded"), printed());
+            assertTrue(Await.body(server.url() + "/", "fixed").startsWith("fixed from dev"));
+            assertEquals(1, printed.count("Reloaded hello "), printed.text());
+            assertFalse(printed.text().contains("Not reloaded"), printed.text());
         }
     }
 
@@ -126,7 +123,7 @@ class DevBuildTest {
         BuildFailedException e = assertThrows(BuildFailedException.class, () -> start(config));
         assertEquals("the build of \"hello\" failed with exit code 3: echo compiling; echo 'error: boom' >&2; exit 3 (in "
                 + worker + "); its last lines:\n  compiling\n  error: boom", e.getMessage());
-        assertEquals("building hello: echo compiling; echo 'error: boom' >&2; exit 3\n  compiling\n  error: boom\n", printed());
+        assertEquals("building hello: echo compiling; echo 'error: boom' >&2; exit 3\n  compiling\n  error: boom\n", printed.text());
     }
 
     @Test
@@ -146,39 +143,11 @@ class DevBuildTest {
         assertTrue(e.getMessage().startsWith(broken + ":1:32: unknown field \"comand\" in \"build\" (did you mean \"command\"?)"),
                 e.getMessage());
         assertFalse(Files.exists(worker.resolve("built-marker")), "no build ran");
-        assertEquals("", printed());
+        assertEquals("", printed.text());
     }
 
     private void editGreeting(String greeting) throws IOException {
         Path source = worker.resolve("src/io/fixture/hello/HelloWorker.java");
         Files.writeString(source, Files.readString(source).replace("\"hello from \"", "\"" + greeting + "\""));
-    }
-
-    private String printed() {
-        return printed.toString(StandardCharsets.UTF_8);
-    }
-
-    private int count(String text) {
-        Matcher matcher = Pattern.compile(Pattern.quote(text)).matcher(printed());
-        int count = 0;
-        while (matcher.find()) {
-            count++;
-        }
-        return count;
-    }
-
-    private static String awaitBody(DevServer server, String prefix) throws InterruptedException {
-        String body = "";
-        for (int i = 0; i < 1500 && !body.startsWith(prefix); i++) {
-            Thread.sleep(20);
-            body = Http.get(server.url() + "/").body();
-        }
-        return body;
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 1500 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(20);
-        }
     }
 }

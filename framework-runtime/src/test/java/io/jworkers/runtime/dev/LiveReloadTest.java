@@ -7,21 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.bridge.EntrypointRules;
 import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.Await;
 import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.Printed;
 import io.jworkers.runtime.testing.WorkerDirs;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -39,8 +36,8 @@ class LiveReloadTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    private final Printed printed = new Printed();
+    private final PrintStream out = printed.stream();
 
     @Test
     void aRecompiledClassIsServedByANewVersionAndABrokenOneLeavesTheRunningVersion() throws Exception {
@@ -52,16 +49,16 @@ class LiveReloadTest {
             assertTrue(Http.get(server.url() + "/version").body().startsWith("production/1 1 production [] 0 "));
 
             recompileWithGreeting(classes, "howdy from ");
-            String body = awaitBody(server, "howdy");
+            String body = Await.body(server.url() + "/", "howdy");
             assertTrue(body.startsWith("howdy from dev"), body);
             assertTrue(Http.get(server.url() + "/version").body().startsWith("production/2 2 production [] 0 "),
                     "each reload is a new version");
-            assertTrue(printed().matches("(?s)Reloaded hello \\(\\d+ ms\\): its classes changed\\n.*"), printed());
+            assertTrue(printed.text().matches("(?s)Reloaded hello \\(\\d+ ms\\): its classes changed\\n.*"), printed.text());
 
             Files.write(classes.resolve(HELLO), new byte[] {1, 2, 3});
-            await(() -> printed().contains("Not reloaded"));
-            assertTrue(printed().contains("Not reloaded hello: "), printed());
-            assertTrue(printed().contains("(the running version stays; fix it and build again)"));
+            Await.until(() -> printed.text().contains("Not reloaded"));
+            assertTrue(printed.text().contains("Not reloaded hello: "), printed.text());
+            assertTrue(printed.text().contains("(the running version stays; fix it and build again)"));
             assertEquals(200, Http.get(server.url() + "/").statusCode());
             assertTrue(Http.get(server.url() + "/").body().startsWith("howdy from dev"), "the running version still serves");
         }
@@ -84,10 +81,10 @@ class LiveReloadTest {
             assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"), "the running version serves meanwhile");
             copy(rebuilt, classes, HELLO);
 
-            assertTrue(awaitBody(server, "howdy").startsWith("howdy from dev"));
+            assertTrue(Await.body(server.url() + "/", "howdy").startsWith("howdy from dev"));
             Thread.sleep(BUILD_STEP_MS); // nothing else may follow
-            assertEquals(1, count("Reloaded hello "), printed());
-            assertFalse(printed().contains("Not reloaded"), printed());
+            assertEquals(1, printed.count("Reloaded hello "), printed.text());
+            assertFalse(printed.text().contains("Not reloaded"), printed.text());
             assertTrue(Http.get(server.url() + "/version").body().startsWith("production/2 2 "), "one reload, one new version");
         }
     }
@@ -110,10 +107,10 @@ class LiveReloadTest {
             Thread.sleep(BUILD_STEP_MS);
             copy(rebuilt, classes, HELLO);
 
-            assertTrue(awaitBody(server, "howdy").startsWith("howdy from dev"));
+            assertTrue(Await.body(server.url() + "/", "howdy").startsWith("howdy from dev"));
             Thread.sleep(BUILD_STEP_MS);
-            assertEquals(1, count("Reloaded hello "), printed());
-            assertFalse(printed().contains("Not reloaded"), printed());
+            assertEquals(1, printed.count("Reloaded hello "), printed.text());
+            assertFalse(printed.text().contains("Not reloaded"), printed.text());
         }
     }
 
@@ -124,14 +121,14 @@ class LiveReloadTest {
             server.watchForChanges(out, Duration.ofSeconds(1));
 
             Files.delete(classes.resolve(HELLO));
-            await(() -> printed().contains("Not reloaded"));
+            Await.until(() -> printed.text().contains("Not reloaded"));
             Thread.sleep(1000 + BUILD_STEP_MS); // a second settle limit: no second message
-            assertEquals(1, count("Not reloaded hello: "), printed());
-            assertTrue(printed().startsWith("Not reloaded hello: its classpath still lacks " + HELLO + ", 1 s after it last"
-                    + " changed, and loading it anyway failed: worker \"hello\" ("), printed());
-            assertTrue(printed().contains("no entrypoint found"), printed());
-            assertTrue(printed().endsWith(". (the running version stays; fix it and build again)\n"), printed());
-            assertEquals(0, count("Reloaded hello "), printed());
+            assertEquals(1, printed.count("Not reloaded hello: "), printed.text());
+            assertTrue(printed.text().startsWith("Not reloaded hello: its classpath still lacks " + HELLO + ", 1 s after it last"
+                    + " changed, and loading it anyway failed: worker \"hello\" ("), printed.text());
+            assertTrue(printed.text().contains("no entrypoint found"), printed.text());
+            assertTrue(printed.text().endsWith(". (the running version stays; fix it and build again)\n"), printed.text());
+            assertEquals(0, printed.count("Reloaded hello "), printed.text());
             assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"), "the running version still serves");
         }
     }
@@ -150,43 +147,15 @@ class LiveReloadTest {
             copy(rebuilt, classes, LATE);
             copy(rebuilt, classes, HELLO);
 
-            assertTrue(awaitBody(server, "howdy").startsWith("howdy from dev"));
-            assertEquals(1, count("Reloaded hello "), printed());
-            assertFalse(printed().contains("Not reloaded"), printed());
+            assertTrue(Await.body(server.url() + "/", "howdy").startsWith("howdy from dev"));
+            assertEquals(1, printed.count("Reloaded hello "), printed.text());
+            assertFalse(printed.text().contains("Not reloaded"), printed.text());
         }
     }
 
     private Path helloConfig(Path classes) {
         return WorkerDirs.config(dir, "hello", "{ \"name\": \"hello\", \"classpath\": [%s], \"vars\": { \"WHO\": \"dev\" } }"
                 .formatted(json(classes)));
-    }
-
-    private String printed() {
-        return printed.toString(StandardCharsets.UTF_8);
-    }
-
-    private int count(String text) {
-        Matcher matcher = Pattern.compile(Pattern.quote(text)).matcher(printed());
-        int count = 0;
-        while (matcher.find()) {
-            count++;
-        }
-        return count;
-    }
-
-    private static String awaitBody(DevServer server, String prefix) throws InterruptedException {
-        String body = "";
-        for (int i = 0; i < 1000 && !body.startsWith(prefix); i++) {
-            Thread.sleep(20);
-            body = Http.get(server.url() + "/").body();
-        }
-        return body;
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(20);
-        }
     }
 
     private static Path copyOf(Path from, Path to) throws IOException {

@@ -4,6 +4,7 @@ import static io.jworkers.runtime.testing.WorkerDirs.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jworkers.runtime.testing.Await;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.ServeHarness;
@@ -85,9 +86,7 @@ class DeployCommitTest {
             assertEquals(0, host.cli("", "deploy", "-c", starter("v2", "").toString()).code());
             assertEquals("v2 started 1 time(s)", Http.get(host.url() + "/").body());
             assertEquals(starts + 2, property("starter.starts"));
-            for (int i = 0; i < 100 && property("starter.stops") == stops; i++) {
-                Thread.sleep(50); // the replaced version stops once its requests have drained
-            }
+            Await.until(() -> property("starter.stops") != stops); // the replaced version stops once drained
             assertEquals(stops + 1, property("starter.stops"));
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jworkers.runtime.testing.Await;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.LogCapture;
@@ -157,9 +158,7 @@ class RouteOwnershipTest {
         assertEquals(200, finished.statusCode());
         assertEquals("late hello from slowpoke", finished.body(), "a class loaded after the delete still loads");
         Path folder = state.resolve("bundles").resolve(bundle);
-        for (int i = 0; i < 200 && Files.exists(folder); i++) {
-            Thread.sleep(50); // the bundle goes once the version has drained and closed
-        }
+        Await.until(() -> !Files.exists(folder)); // the bundle goes once the version has drained and closed
         assertFalse(Files.exists(folder), "the deleted worker's bundle is collected");
     }
 
