@@ -251,6 +251,12 @@ final class AdminCommands {
             if (!service.path("problem").isMissingNode() && !service.path("problem").isNull()) {
                 out.printf("  problem: %s%n", service.path("problem").asText());
             }
+            List<String> threads = new ArrayList<>();
+            service.path("lingeringThreads").forEach(thread -> threads.add(thread.asText()));
+            if (!threads.isEmpty()) {
+                out.printf("  %d thread%s left by replaced versions, which keep them in memory: %s%n", threads.size(),
+                        threads.size() == 1 ? "" : "s", String.join(", ", threads.stream().distinct().toList()));
+            }
             for (JsonNode binding : service.path("bindings")) {
                 String entrypoint = binding.path("entrypoint").isTextual() ? "#" + binding.path("entrypoint").asText() : "";
                 out.printf("  env.%s (%s%s)  Worker  %s [%s]%n", binding.path("name").asText(), binding.path("service").asText(),

@@ -4,6 +4,7 @@ import io.jworkers.runtime.build.BuildFailedException;
 import io.jworkers.runtime.config.ConfigException;
 import io.jworkers.runtime.config.Spelling;
 import io.jworkers.runtime.loader.WorkerLoadException;
+import io.jworkers.runtime.unload.CommonPoolThreads;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -50,6 +51,8 @@ public final class Main {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // First: the JDK reads the common pool's thread factory once, when something first uses the pool.
+        CommonPoolThreads.install();
         LogSetup.install();
         WorkerOutput.install();
         // Exit explicitly: after a graceful stop on SIGTERM the process must end with 0, not 143.

@@ -31,26 +31,24 @@ final class WorkerOutput extends OutputStream {
 
     @Override
     public void write(int b) {
-        prefixIfLineStart();
-        target.write(b);
-        atLineStart.set(b == '\n');
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
+    // Each line goes out with its prefix in one write: the output of other threads (the log
+    // handler's, on standard error) cannot land between a prefix and its line.
     @Override
     public void write(byte[] bytes, int offset, int length) {
         int start = offset;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
             if (bytes[i] == '\n') {
-                prefixIfLineStart();
-                target.write(bytes, start, i + 1 - start);
+                writeSegment(bytes, start, i + 1 - start);
                 atLineStart.set(Boolean.TRUE);
                 start = i + 1;
             }
         }
         if (start < end) {
-            prefixIfLineStart();
-            target.write(bytes, start, end - start);
+            writeSegment(bytes, start, end - start);
             atLineStart.set(Boolean.FALSE);
         }
     }
@@ -60,13 +58,16 @@ final class WorkerOutput extends OutputStream {
         target.flush();
     }
 
-    private void prefixIfLineStart() {
-        if (atLineStart.get()) {
-            String worker = CallFrame.currentWorkerName();
-            if (worker != null) {
-                byte[] prefix = ("[" + worker + "] ").getBytes(StandardCharsets.UTF_8);
-                target.write(prefix, 0, prefix.length);
-            }
+    private void writeSegment(byte[] bytes, int offset, int length) {
+        String worker = atLineStart.get() ? CallFrame.currentWorkerName() : null;
+        if (worker == null) {
+            target.write(bytes, offset, length);
+            return;
         }
+        byte[] prefix = ("[" + worker + "] ").getBytes(StandardCharsets.UTF_8);
+        byte[] line = new byte[prefix.length + length];
+        System.arraycopy(prefix, 0, line, 0, prefix.length);
+        System.arraycopy(bytes, offset, line, prefix.length, length);
+        target.write(line, 0, line.length);
     }
 }

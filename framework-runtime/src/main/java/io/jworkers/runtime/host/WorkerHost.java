@@ -10,6 +10,7 @@ import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.loader.ApiOnlyClassLoader;
 import io.jworkers.runtime.rpc.RpcTarget;
+import io.jworkers.runtime.unload.HostJvm;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerFactory;
 import io.jworkers.runtime.worker.WorkerSlot;
@@ -37,7 +38,10 @@ public final class WorkerHost implements AutoCloseable {
     private final Map<String, WorkerSlot> slots = new ConcurrentHashMap<>();
     // Versions loaded per slot without deploy metadata (dev), to number them.
     private final Map<String, Integer> loads = new ConcurrentHashMap<>();
-    private final WorkerFactory factory = new WorkerFactory(new ApiOnlyClassLoader());
+    /** How long a replaced version's own threads may take to end after its {@code stop()}, before a warning. */
+    static final Duration THREAD_GRACE = Duration.ofSeconds(2);
+
+    private final WorkerFactory factory = new WorkerFactory(ApiOnlyClassLoader.shared());
     private final RequestEpochs requests = new RequestEpochs();
     private final Duration drainTimeout;
     private final boolean environments;
@@ -61,6 +65,7 @@ public final class WorkerHost implements AutoCloseable {
     public WorkerHost(Duration drainTimeout, boolean environments) {
         this.drainTimeout = drainTimeout;
         this.environments = environments;
+        HostJvm.prepare();
     }
 
     private String targetSlot(String worker, String environment) {
@@ -249,6 +254,11 @@ public final class WorkerHost implements AutoCloseable {
             }
             previous.close();
             afterClose.run();
+            try {
+                previous.releaseThreads(THREAD_GRACE);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "[" + previous.name() + "] looking for threads it left failed: " + e);
+            }
         });
     }
 

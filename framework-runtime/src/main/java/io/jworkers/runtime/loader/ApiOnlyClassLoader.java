@@ -23,7 +23,20 @@ public final class ApiOnlyClassLoader extends ClassLoader {
         registerAsParallelCapable();
     }
 
+    private static final ApiOnlyClassLoader SHARED = new ApiOnlyClassLoader();
+
     private final ClassLoader host;
+
+    /**
+     * The loader every host of this process uses: it holds no state of its own, and it is the
+     * context class loader the host gives the JDK's shared threads (the common pool's), so that
+     * no worker code sees host classes through them.
+     *
+     * @return the shared loader
+     */
+    public static ApiOnlyClassLoader shared() {
+        return SHARED;
+    }
 
     /** Creates the loader over the class loader that holds {@code io.jworkers.api}. */
     public ApiOnlyClassLoader() {

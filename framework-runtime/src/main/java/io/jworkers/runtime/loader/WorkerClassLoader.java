@@ -18,6 +18,8 @@ public final class WorkerClassLoader extends URLClassLoader {
 
     private final String workerName;
     private final List<Path> classpath;
+    private final java.util.Map<String, Class<?>> helpers = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean retired;
 
     /**
      * Creates the loader.
@@ -48,6 +50,47 @@ public final class WorkerClassLoader extends URLClassLoader {
      */
     public List<Path> classpath() {
         return classpath;
+    }
+
+    /**
+     * A copy of a host class defined in this loader, for the few JDK calls that check who calls
+     * them (e.g. {@code DriverManager.deregisterDriver} accepts only code that sees the driver's
+     * class). The class must use nothing but the JDK; it is defined once per loader.
+     *
+     * @param hostClass a top-level class of the runtime, its bytes read from the host's jar
+     * @return the copy, defined by this loader
+     * @throws IllegalStateException if the class file cannot be read
+     */
+    public Class<?> helper(Class<?> hostClass) {
+        return helpers.computeIfAbsent(hostClass.getName(), name -> {
+            String resource = name.substring(name.lastIndexOf('.') + 1) + ".class";
+            try (java.io.InputStream in = hostClass.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("The class file of " + name + " is not in the host's jar");
+                }
+                byte[] bytes = in.readAllBytes();
+                return defineClass(name, bytes, 0, bytes.length);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("Reading the class file of " + name + " failed: " + e, e);
+            }
+        });
+    }
+
+    /**
+     * Marks the loader as belonging to a version that was unloaded: what still holds it (a thread
+     * its code started, say) keeps a replaced version in memory.
+     */
+    public void retire() {
+        retired = true;
+    }
+
+    /**
+     * Whether the version of this loader was unloaded.
+     *
+     * @return {@code true} after {@link #retire()}
+     */
+    public boolean retired() {
+        return retired;
     }
 
     private static URL[] toUrls(List<Path> classpath) {

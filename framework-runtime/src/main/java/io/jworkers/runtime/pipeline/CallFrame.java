@@ -46,13 +46,14 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
     }
 
     /**
-     * The name of the worker whose call runs on this thread, without building its frame.
+     * The name of the worker whose call runs on this thread, without building its frame, or
+     * whose class initialisers, constructor, {@code start()} or {@code stop()} run on it.
      *
-     * @return the name, or {@code null} outside any call
+     * @return the name, or {@code null} outside any worker code
      */
     public static String currentWorkerName() {
         CallScope scope = CallScope.onThisThread();
-        return scope == null ? null : scope.workerName();
+        return scope == null ? WorkerLifecycle.current() : scope.workerName();
     }
 
     /**

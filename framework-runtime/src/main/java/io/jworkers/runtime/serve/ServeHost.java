@@ -22,6 +22,7 @@ import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.http.WorkerRouter;
 import io.jworkers.runtime.loader.WorkerLoadException;
+import io.jworkers.runtime.unload.LingeringThreads;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.io.IOException;
@@ -574,6 +575,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     public List<ServiceView> services() {
         List<ServiceView> views = new ArrayList<>();
         Map<String, RouteOwners> owners = new TreeMap<>();
+        Map<String, List<String>> lingering = LingeringThreads.holdingReplacedVersions();
         for (String worker : store.workers()) {
             for (String environment : store.environments(worker)) {
                 String slot = WorkerHost.slotName(worker, environment);
@@ -602,7 +604,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                                 binding.entrypoint(), host.worker(WorkerHost.slotName(binding.service(), binding.environment())).isPresent()))
                         .toList()).orElse(List.of());
                 views.add(new ServiceView(worker, environment, number, loaded.isPresent() && problem == null,
-                        problem, routeViews, bindings));
+                        problem, routeViews, bindings, lingering.getOrDefault(worker, List.of())));
             }
         }
         return views;

@@ -12,9 +12,11 @@ import java.util.List;
  * @param problem why it is not running and what to do, or {@code null} when it runs
  * @param routes its public routes (none: private), each with the worker that serves it
  * @param bindings its service bindings
+ * @param lingeringThreads the platform threads that replaced versions of this worker started and
+ *     did not stop, which keep those versions in memory (any environment; empty when none)
  */
 public record ServiceView(String worker, String environment, int version, boolean running, String problem,
-        List<Route> routes, List<Binding> bindings) {
+        List<Route> routes, List<Binding> bindings, List<String> lingeringThreads) {
 
     /**
      * A route the worker declares.

@@ -5,7 +5,10 @@ import io.jworkers.api.WorkerEntrypoint;
 import io.jworkers.bridge.HostBridge;
 import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.loader.WorkerClassLoader;
+import io.jworkers.runtime.pipeline.WorkerLifecycle;
 import io.jworkers.runtime.pipeline.WorkerThreads;
+import io.jworkers.runtime.unload.Leftovers;
+import io.jworkers.runtime.unload.LingeringThreads;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -111,12 +114,28 @@ public final class LoadedWorker implements AutoCloseable {
     }
 
     /**
-     * Calls each entrypoint's {@code stop()} with the worker's context class loader, interrupts
-     * the threads its code started through the framework, then closes its loader. A failing
-     * {@code stop()} is logged; the rest happens regardless.
+     * Unloads the version: each entrypoint's {@code stop()} runs with the worker's context class
+     * loader, the threads its code started through the framework are interrupted, what it left in
+     * JVM-wide registries is removed ({@link Leftovers}: JDBC drivers, logging handlers, …), and its
+     * loader closes. A failing {@code stop()} is logged; the rest happens regardless.
      */
     @Override
     public void close() {
+        WorkerLifecycle.run(name(), this::stopEntrypoints);
+        int interrupted = threads.interruptAll();
+        if (interrupted > 0) {
+            LOG.log(Level.INFO, "[" + name() + "] interrupted " + interrupted + " threads it had started, as it unloads");
+        }
+        Leftovers.remove(loader);
+        loader.retire();
+        try {
+            loader.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "[" + name() + "] closing its class loader failed", e);
+        }
+    }
+
+    private void stopEntrypoints() {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
@@ -131,15 +150,16 @@ public final class LoadedWorker implements AutoCloseable {
         } finally {
             thread.setContextClassLoader(previous);
         }
-        int interrupted = threads.interruptAll();
-        if (interrupted > 0) {
-            LOG.log(Level.INFO, "[" + name() + "] interrupted " + interrupted + " threads it had started, as it unloads");
-        }
-        try {
-            loader.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "[" + name() + "] closing its class loader failed", e);
-        }
+    }
+
+    /**
+     * After {@link #close()}: frees the JDK's threads that picked up this version's loader and warns
+     * about its own platform threads still running after {@code grace} ({@link LingeringThreads}).
+     *
+     * @param grace how long its threads may take to end
+     */
+    public void releaseThreads(java.time.Duration grace) {
+        LingeringThreads.release(loader, grace);
     }
 
     @Override

@@ -10,7 +10,10 @@ import io.jworkers.runtime.loader.ApiOnlyClassLoader;
 import io.jworkers.runtime.loader.EntrypointScanner;
 import io.jworkers.runtime.loader.WorkerClassLoader;
 import io.jworkers.runtime.loader.WorkerLoadException;
+import io.jworkers.runtime.pipeline.WorkerLifecycle;
 import io.jworkers.runtime.pipeline.WorkerThreads;
+import io.jworkers.runtime.unload.JdbcDrivers;
+import io.jworkers.runtime.unload.Leftovers;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,9 +54,17 @@ public final class WorkerFactory {
      * @throws WorkerLoadException if an entrypoint cannot be found, checked, created or started
      */
     public LoadedWorker load(WorkerConfig config, Env env, WorkerThreads threads) {
+        return WorkerLifecycle.run(config.name(), () -> loadAsWorker(config, env, threads));
+    }
+
+    private LoadedWorker loadAsWorker(WorkerConfig config, Env env, WorkerThreads threads) {
         WorkerClassLoader loader = new WorkerClassLoader(config.name(), config.classpath(), apiLoader);
         List<WorkerEntrypoint> started = new ArrayList<>();
         try {
+            withContextLoader(loader, () -> {
+                JdbcDrivers.register(loader);
+                return null;
+            });
             List<String> found = EntrypointManifest.entrypointClasses(loader)
                     .orElseGet(() -> EntrypointScanner.concreteEntrypoints(config.classpath()));
             List<Class<? extends WorkerEntrypoint>> classes = new ArrayList<>();
@@ -115,6 +126,8 @@ public final class WorkerFactory {
             }
         }
         threads.interruptAll();
+        Leftovers.remove(loader);
+        loader.retire();
         closeQuietly(loader);
     }
 
@@ -134,6 +147,11 @@ public final class WorkerFactory {
      * @throws WorkerLoadException if the class is not a valid entrypoint, or its constructor or {@code start()} fails
      */
     public LoadedWorker adopt(WorkerConfig config, Class<? extends WorkerEntrypoint> type, Env env, WorkerThreads threads) {
+        return WorkerLifecycle.run(config.name(), () -> adoptAsWorker(config, type, env, threads));
+    }
+
+    private LoadedWorker adoptAsWorker(WorkerConfig config, Class<? extends WorkerEntrypoint> type, Env env,
+            WorkerThreads threads) {
         WorkerClassLoader loader = new WorkerClassLoader(config.name(), List.of(), apiLoader);
         try {
             EntrypointValidator.violation(type).ifPresent(message -> {

@@ -110,7 +110,7 @@ class ForkedHostTest {
             assertEquals(0, host.waitForExit(30));
             List<String> output = host.output();
             assertTrue(output.contains("[hasher] slow request started"), "worker output carries its name: " + output);
-            assertTrue(output.contains("hasher stopped"), output.toString());
+            assertTrue(output.contains("[hasher] hasher stopped"), "stop() output carries its name too: " + output);
             assertTrue(output.stream().anyMatch(l -> l.contains("INFO  ingress GET /slow 200 ")), output.toString());
             assertTrue(output.stream().anyMatch(l -> l.startsWith("jworkers dev: stopping")), output.toString());
         }
