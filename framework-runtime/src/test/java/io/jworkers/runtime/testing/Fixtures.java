@@ -43,7 +43,18 @@ public final class Fixtures {
      * @return the folder of its classes
      */
     public static Path classes(String fixture, Path... classpath) {
-        return COMPILED.computeIfAbsent(fixture, name -> compile(name, List.of(classpath)));
+        return classes(fixture, List.of(classpath));
+    }
+
+    /**
+     * Compiles a fixture once per test run, against libraries such as {@link FixtureLibs#jars}.
+     *
+     * @param fixture the folder name under {@code src/test/fixtures}
+     * @param classpath extra jars or folders it compiles against (besides the API)
+     * @return the folder of its classes
+     */
+    public static Path classes(String fixture, List<Path> classpath) {
+        return COMPILED.computeIfAbsent(fixture, name -> compile(name, List.copyOf(classpath)));
     }
 
     /**
