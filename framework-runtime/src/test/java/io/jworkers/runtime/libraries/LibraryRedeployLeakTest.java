@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,16 @@ class LibraryRedeployLeakTest {
     @TempDir
     Path work;
 
+    // A JDK thread left holding a worker's loader would fail later tests in this JVM that look for such
+    // threads (UnloadLeakTest): give it back the loader the JDK gives the common pool's threads.
+    @AfterEach
+    void resetJdkThreads() {
+        Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("ForkJoinPool.commonPool"))
+                .filter(thread -> thread.getContextClassLoader() instanceof WorkerClassLoader)
+                .forEach(thread -> thread.setContextClassLoader(ClassLoader.getSystemClassLoader()));
+    }
+
     @Test
     void tenRedeploysOfWorkersUsingLibrariesLeaveOneLoaderPerWorker() throws Exception {
         Map<String, List<Path>> bundles = new LinkedHashMap<>();
@@ -48,8 +59,7 @@ class LibraryRedeployLeakTest {
             bundles.put(worker, List.of(LibraryWorkers.bundle(work, worker, List.of("/" + worker), "v1"),
                     LibraryWorkers.bundle(work, worker, List.of("/" + worker), "v2")));
         }
-        List<WeakReference<ClassLoader>> retired = new ArrayList<>();
-        List<Retired> retiring = new ArrayList<>();
+        List<Retired> retired = new ArrayList<>();
         Map<String, List<WeakReference<ClassLoader>>> every = new LinkedHashMap<>();
         try (ServeHarness harness = ServeHarness.start(state, work)) {
             ServeHost serve = harness.serve();
@@ -61,9 +71,7 @@ class LibraryRedeployLeakTest {
             for (int i = 1; i <= REDEPLOYS; i++) {
                 String version = i % 2 == 1 ? "v2" : "v1";
                 for (String worker : WORKERS) {
-                    WeakReference<ClassLoader> replaced = new WeakReference<>(loader(serve, worker));
-                    retired.add(replaced);
-                    retiring.add(new Retired(worker, replaced));
+                    retired.add(new Retired(worker, new WeakReference<>(loader(serve, worker))));
                     serve.deploy(worker, WorkerHost.PRODUCTION, bundles.get(worker).get(i % 2), DeployOptions.message("redeploy " + i));
                     every.get(worker).add(new WeakReference<>(loader(serve, worker)));
                     assertEquals(expected(worker, version), call(harness, worker), "after redeploy " + i);
@@ -71,10 +79,10 @@ class LibraryRedeployLeakTest {
             }
 
             // Replaced versions close on a background thread once their requests drained: GC after that.
-            List<Retired> closing = retiring;
-            Await.until(() -> closing.stream().allMatch(Retired::closed));
-            assertEquals(List.of(), closing.stream().filter(r -> !r.closed()).map(Retired::worker).toList(), "not unloaded");
-            int alive = LibraryWorkers.aliveAfterGc(retired);
+            Await.until(() -> retired.stream().allMatch(Retired::closed));
+            assertEquals(List.of(), retired.stream().filter(r -> !r.closed()).map(Retired::worker).toList(), "not unloaded");
+            List<WeakReference<ClassLoader>> replaced = retired.stream().map(Retired::loader).toList();
+            int alive = LibraryWorkers.aliveAfterGc(replaced);
             Map<String, Integer> livePerWorker = new LinkedHashMap<>();
             every.forEach((worker, loaders) -> livePerWorker.put(worker,
                     (int) loaders.stream().filter(reference -> reference.get() != null).count()));
@@ -87,7 +95,7 @@ class LibraryRedeployLeakTest {
                     + " threads with a worker's context class loader %s%n", retired.size(), alive, livePerWorker, threads);
             assertEquals(REDEPLOYS * WORKERS.size(), retired.size());
             assertEquals(0, alive, "every replaced version's class loader must be collectable; reachable: "
-                    + LibraryWorkers.names(retired) + "; threads with a worker's context class loader: " + threads + dump);
+                    + LibraryWorkers.names(replaced) + "; threads with a worker's context class loader: " + threads + dump);
             assertEquals(Map.of("kitchen", 1, "delayer", 1), livePerWorker, "only the current version of each stays loaded");
             String last = REDEPLOYS % 2 == 1 ? "v2" : "v1";
             for (String worker : WORKERS) {
