@@ -50,6 +50,9 @@ class IdeConfigurationsTest {
 
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final String MAIN = "io.jworkers.runtime.cli.Main";
+    // What the host jar's manifest gives the JVM: the IDE runs the same paths (framework-runtime/pom.xml).
+    private static final List<String> JAR_MANIFEST_OPTIONS = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED");
     private static final JsonMapper JSONC = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA).build();
 
@@ -74,6 +77,8 @@ class IdeConfigurationsTest {
                     option.getAttribute("name").equals("MakeProject") && option.getAttribute("enabled").equals("true")),
                     file + ": needs the before-launch task Build Project (MakeProject), which also compiles the examples");
             checkArguments(file.toString(), Arrays.asList(options.getOrDefault("PROGRAM_PARAMETERS", "").split(" +")));
+            assertEquals(JAR_MANIFEST_OPTIONS, Arrays.asList(options.getOrDefault("VM_PARAMETERS", "").split(" +")),
+                    file + ": VM options as the host jar's manifest (Add-Opens, Enable-Native-Access)");
             assertFalse(Files.readString(file).contains("JWORKERS_ADMIN_TOKEN"), file + ": an admin token in the environment"
                     + " is readable by every worker (System.getenv()); pass --token-file");
         }
@@ -100,6 +105,8 @@ class IdeConfigurationsTest {
             List<String> args = new ArrayList<>();
             configuration.path("args").forEach(arg -> args.add(arg.asText()));
             checkArguments(name, args);
+            assertEquals(JAR_MANIFEST_OPTIONS, Arrays.asList(configuration.path("vmArgs").asText().split(" +")),
+                    name + ": vmArgs as the host jar's manifest (Add-Opens, Enable-Native-Access)");
             assertTrue(configuration.path("env").path("JWORKERS_ADMIN_TOKEN").isMissingNode(), name + ": an admin token in"
                     + " the environment is readable by every worker (System.getenv()); pass --token-file");
 

@@ -62,6 +62,9 @@ class LingeringThreadsTest {
             assertEquals(2, Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("poller")).count(),
                     "the host did not stop either poller: one of each version");
             assertEquals("200 lingering", call(harness), "the host keeps serving");
+            ServeHarness.Cli services = harness.cli("", "services");
+            assertTrue(services.out().startsWith("lingerer (production)  version 2  running  routes /*\n"
+                    + "  1 thread left by replaced versions, which keep them in memory: poller\n"), services.out());
         }
     }
 
