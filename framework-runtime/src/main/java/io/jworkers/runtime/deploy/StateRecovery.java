@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What {@link DeploymentStore#open} does before anything is read: it finishes or undoes the
+ * What {@link FolderStore#open} does before anything is read: it finishes or undoes the
  * change a crash interrupted. The staging folder and temp files go; a version written but never
  * committed (numbered above its index's {@code latest}) goes with its secrets; an environment
  * whose first deploy never committed goes; bundles that no version names go. Nothing that may be

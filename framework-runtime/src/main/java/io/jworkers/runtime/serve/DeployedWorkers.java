@@ -6,7 +6,7 @@ import io.jworkers.runtime.config.ServiceBindingConfig;
 import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
-import io.jworkers.runtime.deploy.DeploymentStore;
+import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
 import java.util.List;
@@ -15,14 +15,14 @@ import java.util.Optional;
 /**
  * What is deployed, as the host's checks and views ask about it: the store's current versions and
  * their configs, where a worker whose files are damaged simply has none (its damage is reported
- * elsewhere, see {@link DeploymentStore#problems()}), so that one broken worker never stops a
+ * elsewhere, see {@link StateStore#problems()}), so that one broken worker never stops a
  * question about the others.
  */
 final class DeployedWorkers {
 
-    private final DeploymentStore store;
+    private final StateStore store;
 
-    DeployedWorkers(DeploymentStore store) {
+    DeployedWorkers(StateStore store) {
         this.store = store;
     }
 

@@ -15,7 +15,8 @@ import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
-import io.jworkers.runtime.deploy.DeploymentStore;
+import io.jworkers.runtime.deploy.FolderStore;
+import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.StateProblem;
 import io.jworkers.runtime.deploy.VersionInfo;
@@ -40,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The workers of {@code jworkers serve}: every environment's current version from the
- * {@link DeploymentStore}, loaded at start, and the changes the admin API asks for. Every change
+ * {@link StateStore}, loaded at start, and the changes the admin API asks for. Every change
  * (deploy, promote, rollback, secret) is checked completely — config, bindings, secrets, routes,
  * and the version really loaded and started — before it is committed, so a refused change changes
  * nothing; the loaded version then takes over atomically. One damaged worker never stops the
@@ -50,7 +51,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("jworkers.host");
 
-    private final DeploymentStore store;
+    private final StateStore store;
     private final WorkerHost host;
     // Why a worker environment (by slot name) is not running, with what to do.
     private final Map<String, String> broken = new ConcurrentHashMap<>();
@@ -59,7 +60,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private final RouteAssignment routeAssignment;
     private volatile EnvironmentRoutes routes = EnvironmentRoutes.NONE;
 
-    private ServeHost(DeploymentStore store, WorkerHost host, BundleLimits limits) {
+    private ServeHost(StateStore store, WorkerHost host, BundleLimits limits) {
         this.store = store;
         this.host = host;
         this.limits = limits;
@@ -86,7 +87,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @return the host
      */
     public static ServeHost open(Path stateDir, BundleLimits limits) {
-        ServeHost serve = new ServeHost(DeploymentStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true),
+        ServeHost serve = new ServeHost(FolderStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true),
                 limits);
         for (String worker : serve.store.workers()) {
             for (String environment : serve.store.environments(worker)) {
@@ -161,7 +162,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      *
      * @return the store
      */
-    public DeploymentStore store() {
+    public StateStore store() {
         return store;
     }
 
@@ -564,6 +565,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     @Override
     public void close() {
         host.close();
+        store.close();
     }
 
     /**

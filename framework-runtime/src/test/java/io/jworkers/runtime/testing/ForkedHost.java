@@ -180,6 +180,15 @@ public final class ForkedHost implements AutoCloseable {
     }
 
     /**
+     * The process id of the forked JVM.
+     *
+     * @return the pid
+     */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
      * The primary worker's URL ({@code dev}), the public listener's ({@code serve}).
      *
      * @return e.g. {@code http://127.0.0.1:40123}

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: one store-wide lock (changes are rare). One process per state folder.
  */
-public final class DeploymentStore {
+public final class FolderStore implements StateStore {
 
     private static final System.Logger LOG = System.getLogger("jworkers.store");
 
@@ -49,6 +49,7 @@ public final class DeploymentStore {
     private final SecretSets secretSets;
     private final VersionRecords records;
     private final Object lock = new Object();
+    private volatile FolderLock folderLock;
 
     /**
      * Test hook: called with "staged", "loaded" and "index-written" at each step of a change. A
@@ -67,7 +68,7 @@ public final class DeploymentStore {
      */
     private static final String PAUSE_AT = System.getProperty("jworkers.test.pauseDeployAt");
 
-    private DeploymentStore(Path root) {
+    private FolderStore(Path root) {
         this.layout = new StateLayout(root);
         this.files = new DurableFiles(root);
         this.secretSets = new SecretSets(files);
@@ -81,14 +82,21 @@ public final class DeploymentStore {
      *
      * @param stateDir the state folder
      * @return the store
-     * @throws DeploymentException if the folder cannot be created or read at all
+     * @throws DeploymentException if the folder cannot be created or read at all, or another host
+     *     has it open (the folder is one host's: an OS lock on {@code serve.lock})
      */
-    public static DeploymentStore open(Path stateDir) {
+    public static FolderStore open(Path stateDir) {
         Path root = stateDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(root);
-            DeploymentStore store = new DeploymentStore(root);
-            new StateRecovery(store.layout, store.records).run();
+            FolderStore store = new FolderStore(root);
+            store.folderLock = FolderLock.take(root);
+            try {
+                new StateRecovery(store.layout, store.records).run();
+            } catch (IOException | RuntimeException e) {
+                store.close();
+                throw e;
+            }
             return store;
         } catch (IOException e) {
             throw new DeploymentException("Cannot open the state folder " + root + ": " + e, e);
@@ -110,6 +118,7 @@ public final class DeploymentStore {
      *
      * @return the staging folder
      */
+    @Override
     public Path scratch() {
         return layout.staging();
     }
@@ -121,6 +130,7 @@ public final class DeploymentStore {
      *
      * @return the names
      */
+    @Override
     public List<String> workers() {
         synchronized (lock) {
             List<String> workers = new ArrayList<>();
@@ -139,6 +149,7 @@ public final class DeploymentStore {
      * @param worker the worker
      * @return the names
      */
+    @Override
     public List<String> environments(String worker) {
         checkWorker(worker);
         synchronized (lock) {
@@ -164,6 +175,7 @@ public final class DeploymentStore {
      * @param environment the environment
      * @return the versions; empty if it was never deployed there
      */
+    @Override
     public List<VersionInfo> versions(String worker, String environment) {
         checkNames(worker, environment);
         synchronized (lock) {
@@ -189,6 +201,7 @@ public final class DeploymentStore {
      * @return the deployment
      * @throws DamagedStateException if its files are damaged or missing
      */
+    @Override
     public Optional<Deployment> current(String worker, String environment) {
         checkNames(worker, environment);
         synchronized (lock) {
@@ -224,6 +237,7 @@ public final class DeploymentStore {
      * @return the number, or empty if the worker has no current version there
      * @throws DamagedStateException if the index is damaged or missing
      */
+    @Override
     public Optional<Integer> currentNumber(String worker, String environment) {
         checkNames(worker, environment);
         synchronized (lock) {
@@ -244,6 +258,7 @@ public final class DeploymentStore {
      * @return the deployment, or empty if there is no such version
      * @throws DamagedStateException if its files are damaged
      */
+    @Override
     public Optional<Deployment> deployment(String worker, String environment, int number) {
         checkNames(worker, environment);
         synchronized (lock) {
@@ -285,6 +300,7 @@ public final class DeploymentStore {
      * @param environment the environment
      * @return the names, sorted
      */
+    @Override
     public Set<String> pendingSecretNames(String worker, String environment) {
         checkNames(worker, environment);
         synchronized (lock) {
@@ -297,6 +313,7 @@ public final class DeploymentStore {
      *
      * @return the problems, by worker and environment
      */
+    @Override
     public List<StateProblem> problems() {
         synchronized (lock) {
             List<StateProblem> problems = new ArrayList<>();
@@ -325,6 +342,7 @@ public final class DeploymentStore {
      * @throws io.jworkers.runtime.bundle.BundleException if the zip is refused; nothing is left behind then
      * @throws NoSpaceLeftException if the disk fills up; nothing is left behind then
      */
+    @Override
     public UnpackedBundle stage(Path zip, BundleLimits limits) {
         return BundleArchive.extract(zip, layout.staging().resolve("unpack-" + UUID.randomUUID()), limits);
     }
@@ -334,6 +352,7 @@ public final class DeploymentStore {
      *
      * @param staged the bundle
      */
+    @Override
     public void discard(UnpackedBundle staged) {
         DurableFiles.deleteQuietly(staged.folder());
     }
@@ -351,6 +370,7 @@ public final class DeploymentStore {
      * @return the new version
      * @throws DeploymentException if it cannot be stored; nothing changed then
      */
+    @Override
     public VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
         try {
             checkNames(worker, environment);
@@ -490,6 +510,7 @@ public final class DeploymentStore {
      * @return the version now current
      * @throws DeploymentException if there is no such version, or it cannot be stored
      */
+    @Override
     public VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check) {
         checkNames(worker, environment);
         synchronized (lock) {
@@ -515,6 +536,7 @@ public final class DeploymentStore {
      * @param environment the environment
      * @throws DeploymentException if it cannot be deleted
      */
+    @Override
     public void delete(String worker, String environment) {
         checkNames(worker, environment);
         synchronized (lock) {
@@ -551,6 +573,7 @@ public final class DeploymentStore {
      * @param value its value
      * @throws DeploymentException for a bad name, an empty or too large value
      */
+    @Override
     public void putPendingSecret(String worker, String environment, String name, String value) {
         checkNames(worker, environment);
         SecretSets.check(name, value);
@@ -571,6 +594,7 @@ public final class DeploymentStore {
      * @param name the secret's name
      * @return whether it was set
      */
+    @Override
     public boolean deletePendingSecret(String worker, String environment, String name) {
         checkNames(worker, environment);
         synchronized (lock) {
@@ -608,6 +632,7 @@ public final class DeploymentStore {
      * Deletes the bundles that no version names any more (after a delete, once what ran from them
      * has drained). Nothing is deleted while a version record cannot be read.
      */
+    @Override
     public void collectUnusedBundles() {
         synchronized (lock) {
             try {
@@ -655,6 +680,15 @@ public final class DeploymentStore {
         checkWorker(worker);
         if (environment == null || !NameRules.ENVIRONMENT_NAME.matcher(environment).matches()) {
             throw new DeploymentException("Invalid environment name \"" + environment + "\": " + NameRules.ENVIRONMENT_NAME_RULE);
+        }
+    }
+
+    /** Releases the folder's lock: another host may open it now. */
+    @Override
+    public void close() {
+        FolderLock held = folderLock;
+        if (held != null) {
+            held.close();
         }
     }
 }

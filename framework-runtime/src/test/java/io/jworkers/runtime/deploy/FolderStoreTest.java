@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class DeploymentStoreTest {
+class FolderStoreTest {
 
     private static final String CONFIG = "{\"name\":\"api\"}";
     private static final Consumer<Deployment> ACCEPT = candidate -> { };
@@ -47,12 +48,36 @@ class DeploymentStoreTest {
     @TempDir
     Path tmp;
     Path state;
-    DeploymentStore store;
+    FolderStore store;
 
     @BeforeEach
     void setUp() {
         state = tmp.resolve("state");
-        store = DeploymentStore.open(state);
+        store = FolderStore.open(state);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    // A restart: the process that had the folder is gone (a crash releases the OS lock too).
+    private FolderStore reopen() {
+        store.close();
+        store = FolderStore.open(state);
+        return store;
+    }
+
+    @Test
+    void a_folder_is_one_hosts_a_second_store_on_it_is_refused_naming_the_process_until_the_first_closes() {
+        DeploymentException refused = assertThrows(DeploymentException.class, () -> FolderStore.open(state));
+        assertEquals("The state folder " + state.toAbsolutePath() + " is in use by another jworkers serve (process "
+                + ProcessHandle.current().pid() + "): one host per state folder. Stop that host first, or run several hosts"
+                + " on one PostgreSQL store (--store postgresql://USER@HOST:PORT/DB).", refused.getMessage());
+        assertEquals(List.of(), store.workers(), "the store that has the folder still works");
+        store.close();
+        store = FolderStore.open(state);
+        assertEquals(List.of(), store.workers());
     }
 
     // ------------------------------------------------------------------ helpers
@@ -289,7 +314,7 @@ class DeploymentStoreTest {
         assertThrows(SimulatedCrash.class, () -> deploy("api", "production", "two", null, Map.of("K", "v")));
         assertNotEquals(completed, tree(), "the crash left something behind to recover from");
 
-        store = DeploymentStore.open(state);
+        store = reopen();
 
         assertEquals(completed, tree());
         assertEquals(List.of(v1), store.versions("api", "production"));
@@ -303,9 +328,9 @@ class DeploymentStoreTest {
     void a_crash_during_a_first_deploy_leaves_no_environment_behind(String step) throws Exception {
         crashAt(step);
         assertThrows(SimulatedCrash.class, () -> deploy("api", "production", "one", null, Map.of("K", "v")));
-        store = DeploymentStore.open(state);
+        store = reopen();
         assertEquals(List.of(), store.workers());
-        assertEquals(Set.of("", "staging", "workers", "secrets", "bundles"), tree());
+        assertEquals(Set.of("", "serve.lock", "staging", "workers", "secrets", "bundles"), tree());
     }
 
     @Test
@@ -320,7 +345,7 @@ class DeploymentStoreTest {
         Files.writeString(env.resolve(".index.json.123.tmp"), "{\"current\":2,");
         Files.createDirectories(state.resolve("bundles/feedbeef"));   // staged by a deploy that never committed
 
-        store = DeploymentStore.open(state);
+        store = reopen();
 
         assertEquals(completed, tree());
         assertEquals(v1, store.current("api", "production").orElseThrow().info());
@@ -338,7 +363,7 @@ class DeploymentStoreTest {
         Files.writeString(index, "{\"current\": 2, \"lat");
         Set<String> damaged = tree();
 
-        store = DeploymentStore.open(state);
+        store = reopen();
 
         assertEquals(damaged, tree(), "nothing is deleted because an index is damaged");
         DamagedStateException e = assertThrows(DamagedStateException.class, () -> store.current("api", "production"));
@@ -361,7 +386,7 @@ class DeploymentStoreTest {
         Files.delete(state.resolve("workers/api/production/index.json"));
         Set<String> damaged = tree();
 
-        store = DeploymentStore.open(state);
+        store = reopen();
 
         assertEquals(damaged, tree(), "the versions and their bundles are kept");
         assertEquals(List.of(new StateProblem("api", "production", "The index " + state.resolve(
@@ -378,7 +403,7 @@ class DeploymentStoreTest {
         VersionInfo v1 = deploy("api", "production", "one", null);
         deploy("auth", "production", "auth", null);
         DurableFiles.deleteTree(state.resolve("bundles").resolve(v1.sha256()));
-        store = DeploymentStore.open(state);
+        store = reopen();
         assertEquals(List.of(new StateProblem("api", "production", "The bundle of the current version 1 of \"api\" in"
                 + " production is missing (" + state.resolve("bundles").resolve(v1.sha256()) + "). Deploy again, or roll"
                 + " back to another version: jworkers versions api")), store.problems());
@@ -519,7 +544,7 @@ class DeploymentStoreTest {
         deploy("api", "production", "one", null, Map.of("TOKEN", VALUE));
         DurableFiles.deleteTree(state.resolve("workers/api"));   // removed by hand, or a partial restore
 
-        store = DeploymentStore.open(state);
+        store = reopen();
 
         assertEquals(Map.of("TOKEN", VALUE), new com.fasterxml.jackson.databind.ObjectMapper().readValue(
                 state.resolve("secrets/api/production/1.json").toFile(), Map.class), "these files may be the only copy");
@@ -534,7 +559,9 @@ class DeploymentStoreTest {
         store.makeCurrent("api", "production", 1, ACCEPT);
         VersionInfo s1 = deploy("api", "staging", "three", null);
 
-        DeploymentStore reopened = DeploymentStore.open(state);
+        store.close();
+        FolderStore reopened = FolderStore.open(state);
+        store = reopened;
 
         assertEquals(List.of(p1, p2), reopened.versions("api", "production"));
         assertEquals(p1, reopened.current("api", "production").orElseThrow().info());
@@ -548,7 +575,7 @@ class DeploymentStoreTest {
         VersionInfo v = store.addVersion("api", "production", new NewVersion(store.stage(bundle("one",
                 "{\"name\":\"api\",\"k\":\"zzz\"}"), LIMITS), null, "m", Map.of(), Map.of("/*", java.time.Instant.EPOCH)), ACCEPT);
         assertFalse(v.toString().contains("zzz"));
-        assertEquals(v, DeploymentStore.open(state).versions("api", "production").get(0));
+        assertEquals(v, reopen().versions("api", "production").get(0));
         assertTrue(v.toString().startsWith("VersionInfo[number=1"));
     }
 }

@@ -1,0 +1,189 @@
+package io.jworkers.runtime.deploy;
+
+import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.bundle.UnpackedBundle;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The deployment state of {@code jworkers serve}: every version of every worker in every
+ * environment, which one is current, their secrets and bundles. Two implementations: a folder on
+ * one machine ({@link FolderStore}, one host) and a PostgreSQL database shared by many hosts.
+ *
+ * <p>A change stores everything new first, lets the caller check the candidate (the host loads
+ * it) and only then commits: a refused or failed change leaves the state as it was. Damaged
+ * entries make their worker environment a {@link StateProblem}, never the whole store unreadable.
+ * Implementations are thread-safe.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /**
+     * A folder for scratch files of a change in progress (uploads), emptied when the store opens.
+     *
+     * @return the folder
+     */
+    Path scratch();
+
+    /**
+     * Workers with at least one environment in the store (committed or damaged), sorted.
+     *
+     * @return the names
+     */
+    List<String> workers();
+
+    /**
+     * The environments a worker has in the store (committed or damaged), sorted.
+     *
+     * @param worker the worker
+     * @return the names
+     */
+    List<String> environments(String worker);
+
+    /**
+     * The committed versions of a worker in an environment that can be read, oldest first.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the versions; empty if it was never deployed there
+     */
+    List<VersionInfo> versions(String worker, String environment);
+
+    /**
+     * The current version, or empty if the worker was never deployed to the environment.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the deployment, its bundle unpacked on this machine
+     * @throws DamagedStateException if its state is damaged or missing
+     */
+    Optional<Deployment> current(String worker, String environment);
+
+    /**
+     * The number of the current version, read without the version itself (a rollback works
+     * while the current version's own state is damaged).
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the number, or empty if the worker has no current version there
+     * @throws DamagedStateException if what says which version is current is damaged or missing
+     */
+    Optional<Integer> currentNumber(String worker, String environment);
+
+    /**
+     * A committed version, current or not.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param number the version number
+     * @return the deployment, or empty if there is no such version
+     * @throws DamagedStateException if its state is damaged
+     */
+    Optional<Deployment> deployment(String worker, String environment, int number);
+
+    /**
+     * The names of the secrets set for a worker environment before its first deploy.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the names, sorted
+     */
+    Set<String> pendingSecretNames(String worker, String environment);
+
+    /**
+     * The worker environments whose state is damaged or missing, each with what to do.
+     *
+     * @return the problems, by worker and environment
+     */
+    List<StateProblem> problems();
+
+    /**
+     * Unpacks an uploaded bundle into the scratch folder, reading the zip once and checking it,
+     * and hashes its content.
+     *
+     * @param zip the uploaded zip
+     * @param limits the limits it is held to
+     * @return the unpacked bundle; pass it to {@link #addVersion} or {@link #discard}
+     * @throws io.jworkers.runtime.bundle.BundleException if the zip is refused; nothing is left behind then
+     * @throws io.jworkers.runtime.bundle.NoSpaceLeftException if the disk fills up; nothing is left behind then
+     */
+    UnpackedBundle stage(Path zip, BundleLimits limits);
+
+    /**
+     * Removes a staged bundle that no version will use.
+     *
+     * @param staged the bundle
+     */
+    void discard(UnpackedBundle staged);
+
+    /**
+     * Adds a version and makes it current. The new version's secrets are those of the current
+     * version (or those set before the first deploy) with {@code draft}'s changes. {@code check}
+     * sees the complete candidate before the commit and refuses it by throwing; then nothing
+     * changes and the exception propagates.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param draft the bundle, message, secret changes and routes taken
+     * @param check runs before the commit with the candidate deployment
+     * @return the new version
+     * @throws DeploymentException if it cannot be stored; nothing changed then
+     */
+    VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check);
+
+    /**
+     * Makes a committed version current again (a rollback). {@code check} sees it first and
+     * refuses it by throwing; then nothing changes.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param number the version
+     * @param check runs before the commit
+     * @return the version now current
+     * @throws DeploymentException if there is no such version, or it cannot be stored
+     */
+    VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check);
+
+    /**
+     * Deletes a worker environment: its versions and its secrets. Its bundles stay until {@link
+     * #collectUnusedBundles()} runs, since a version being drained may still load classes from them.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @throws DeploymentException if it cannot be deleted
+     */
+    void delete(String worker, String environment);
+
+    /**
+     * Sets a secret for a worker environment that has no version yet; its first deploy uses it.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param name the secret's name
+     * @param value its value
+     * @throws DeploymentException for a bad name, an empty or too large value
+     */
+    void putPendingSecret(String worker, String environment, String name, String value);
+
+    /**
+     * Deletes a secret set before the first deploy.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param name the secret's name
+     * @return whether it was set
+     */
+    boolean deletePendingSecret(String worker, String environment, String name);
+
+    /**
+     * Deletes the bundles that no version names any more (after a delete, once what ran from
+     * them has drained).
+     */
+    void collectUnusedBundles();
+
+    /** Releases what the store holds open (connections, locks); the state stays. */
+    @Override
+    void close();
+}
