@@ -34,7 +34,7 @@ public final class WorkerBundle {
 
     // Every entry's time: fixed, so packing is reproducible. 1980-02-01 is safely inside the zip's
     // DOS date range in every time zone, the date reproducible-build tools use for the same reason.
-    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 2, 1, 0, 0);
+    static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 2, 1, 0, 0);
 
     private WorkerBundle() {
     }

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * owner only, inside owner-only folders. Values never appear in an exception or a log line: a
  * file that cannot be parsed is reported without Jackson's message, which may quote it.
  */
-final class SecretSets {
+public final class SecretSets {
 
     /**
      * The largest secret value, in UTF-8 bytes: 64 KiB, as common platforms allow (Cloudflare's
@@ -80,11 +80,42 @@ final class SecretSets {
     }
 
     /**
+     * A set as the JSON bytes it is stored as, sorted by name.
+     *
+     * @param secrets the set
+     * @return UTF-8 JSON
+     */
+    public static byte[] toJson(Map<String, String> secrets) {
+        try {
+            return JSON.writeValueAsBytes(new TreeMap<>(secrets));
+        } catch (IOException e) {
+            throw new IllegalStateException("A map of strings always serialises", e);
+        }
+    }
+
+    /**
+     * A set from its stored JSON bytes.
+     *
+     * @param json the bytes
+     * @param where what they belong to, for the message
+     * @return the set, sorted by name
+     * @throws DamagedStateException if they are not a JSON object of strings (the message quotes nothing of them)
+     */
+    public static Map<String, String> fromJson(byte[] json, String where) {
+        try {
+            return JSON.readValue(json, MAP);
+        } catch (IOException e) {
+            throw new DamagedStateException("The secrets of " + where + " are not a JSON object of strings; set them again"
+                    + " with jworkers secret put");
+        }
+    }
+
+    /**
      * Checks a secret's name and value before anything is stored.
      *
      * @throws DeploymentException naming the rule it breaks, never quoting the value
      */
-    static void check(String name, String value) {
+    public static void check(String name, String value) {
         if (name == null || !NameRules.SECRET_NAME.matcher(name).matches()) {
             throw new DeploymentException("Invalid secret name \"" + name + "\": " + NameRules.SECRET_NAME_RULE);
         }
@@ -99,7 +130,7 @@ final class SecretSets {
     }
 
     /** Checks how many secrets a set has. */
-    static void checkCount(Map<String, String> secrets) {
+    public static void checkCount(Map<String, String> secrets) {
         if (secrets.size() > MAX_SECRETS) {
             throw new DeploymentException("A worker may have at most " + MAX_SECRETS + " secrets per environment; this"
                     + " change would make " + secrets.size() + ". Delete some with jworkers secret delete.");
