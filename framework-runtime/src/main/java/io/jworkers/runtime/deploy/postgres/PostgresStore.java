@@ -187,8 +187,13 @@ public final class PostgresStore implements StateStore {
         String which = "version " + stored.info.number() + " of \"" + worker + "\" in " + environment;
         Path folder;
         try {
-            folder = cache.fetch(stored.info.sha256(), zip -> read("fetching a bundle",
-                    connection -> BundleBlobs.copyTo(connection, stored.info.sha256(), zip)));
+            folder = cache.fetch(stored.info.sha256(), zip -> read("fetching a bundle", connection -> {
+                try {
+                    return BundleBlobs.copyTo(connection, stored.info.sha256(), zip);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
         } catch (DeploymentException e) {
             throw e;
         } catch (Exception e) {
@@ -282,7 +287,9 @@ public final class PostgresStore implements StateStore {
                     }
                 });
                 SecretSets.checkCount(secrets);
-                VersionInfo info = new VersionInfo(number, Instant.now(), draft.message(), sha256, draft.routesTaken());
+                // PostgreSQL keeps microseconds: the record returned equals the one read back.
+                VersionInfo info = new VersionInfo(number, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+                        draft.message(), sha256, draft.routesTaken());
                 if (row.isEmpty()) {
                     try (PreparedStatement insert = connection.prepareStatement("insert into jw_environments (worker,"
                             + " environment, current_version, latest_version, revision) values (?, ?, null, 0, 0)")) {
@@ -300,7 +307,7 @@ public final class PostgresStore implements StateStore {
                     insert.setTimestamp(4, Timestamp.from(info.createdAt()));
                     insert.setString(5, info.message() == null ? "" : info.message());
                     insert.setString(6, sha256);
-                    insert.setString(7, JSON.writeValueAsString(info.routesTaken()));
+                    insert.setString(7, routesJson(info.routesTaken()));
                     insert.setBytes(8, sealed);
                     insert.executeUpdate();
                 }
@@ -610,6 +617,14 @@ public final class PostgresStore implements StateStore {
                 }
             }
             return values;
+        }
+    }
+
+    private static String routesJson(Map<String, Instant> routes) {
+        try {
+            return JSON.writeValueAsString(routes);
+        } catch (IOException e) {
+            throw new IllegalStateException("Routes and instants always serialise", e);
         }
     }
 

@@ -1,0 +1,257 @@
+package io.jworkers.runtime.deploy.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.NewVersion;
+import io.jworkers.runtime.deploy.SecretCipher;
+import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.StateStoreContract;
+import io.jworkers.runtime.deploy.VersionInfo;
+import io.jworkers.runtime.testing.PostgresServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * The PostgreSQL store against a real PostgreSQL server: the {@link StateStoreContract}, and what
+ * only a shared store does — several hosts (stores with caches of their own) on one database,
+ * concurrent deploys, sealed secrets, revisions announced with NOTIFY, migrations that do not race.
+ */
+class PostgresStoreTest extends StateStoreContract {
+
+    private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    @TempDir
+    static Path serverDir;
+    static PostgresServer server;
+    private String database;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = PostgresServer.start(serverDir);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Override
+    protected StateStore openStore() throws Exception {
+        database = "store" + DATABASES.incrementAndGet();
+        server.createDatabase(database);
+        return host("host-a");
+    }
+
+    private PostgresStore host(String cache) {
+        return host(cache, KEY);
+    }
+
+    private PostgresStore host(String cache, String key) {
+        return PostgresStore.open(url(), server.password(), SecretCipher.fromBase64(key, "test"), tmp.resolve(cache),
+                BundleLimits.DEFAULT);
+    }
+
+    private StoreUrl url() {
+        return StoreUrl.parse("postgresql://" + server.user() + "@127.0.0.1:" + server.port() + "/" + database);
+    }
+
+    private Connection sql() throws Exception {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", server.user());
+        properties.setProperty("password", server.password());
+        return new org.postgresql.Driver().connect(server.jdbcUrl(database), properties);
+    }
+
+    @Test
+    void anotherHostServesWhatOneHostDeployedFetchingTheBundleIntoItsOwnCache() throws Exception {
+        VersionInfo v1 = deploy("api", "production", "one", Map.of("TOKEN", "t"));
+        try (PostgresStore other = host("host-b")) {
+            var current = other.current("api", "production").orElseThrow();
+            assertEquals(v1, current.info());
+            assertTrue(current.bundleDir().startsWith(tmp.resolve("host-b")), current.bundleDir().toString());
+            assertEquals("one", Files.readString(current.bundleDir().resolve("lib/app.txt")));
+            assertEquals(Optional.of("t"), current.secrets().get("TOKEN"));
+        }
+    }
+
+    @Test
+    void concurrentDeploysThroughTwoHostsGetConsecutiveNumbersAndNoneIsLost() throws Exception {
+        try (PostgresStore other = host("host-b")) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<List<Integer>>> hosts = new ArrayList<>();
+            for (PostgresStore each : List.of((PostgresStore) store, other)) {
+                hosts.add(pool.submit(() -> {
+                    List<Integer> numbers = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        var staged = each.stage(bundle("b" + i), BundleLimits.DEFAULT);
+                        numbers.add(each.addVersion("api", "production", new NewVersion(staged, null, "m", Map.of("K" + i, "v"),
+                                Map.of()), d -> { }).number());
+                    }
+                    return numbers;
+                }));
+            }
+            List<Integer> all = new ArrayList<>();
+            for (Future<List<Integer>> host : hosts) {
+                all.addAll(host.get());
+            }
+            pool.shutdown();
+            assertEquals(IntStream.rangeClosed(1, 20).boxed().toList(), all.stream().sorted().toList());
+            assertEquals(20, store.versions("api", "production").size());
+            assertEquals(Optional.of(20), other.currentNumber("api", "production"));
+            assertEquals(10, store.current("api", "production").orElseThrow().secrets().names().size(),
+                    "every secret change landed: no lost update");
+        }
+    }
+
+    @Test
+    void secretsAreSealedAtRestAndAHostWithAnotherKeyCannotOpenThem() throws Exception {
+        deploy("api", "production", "one", Map.of("TOKEN", "plain-secret-value"));
+        store.putPendingSecret("web", "production", "P", "pending-secret-value");
+        try (Connection sql = sql(); Statement statement = sql.createStatement()) {
+            for (String query : List.of("select secrets from jw_versions", "select secrets from jw_pending_secrets")) {
+                try (ResultSet rows = statement.executeQuery(query)) {
+                    assertTrue(rows.next());
+                    String stored = new String(rows.getBytes(1), StandardCharsets.ISO_8859_1);
+                    assertFalse(stored.contains("secret-value"), query + " holds a plain value");
+                }
+            }
+        }
+        String otherKey = Base64.getEncoder().encodeToString("another key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII));
+        try (PostgresStore wrong = host("host-b", otherKey)) {
+            DamagedStateException e = assertThrows(DamagedStateException.class, () -> wrong.current("api", "production"));
+            assertEquals("The secrets of api/production/1 do not open with this host's secret key: every host of a store"
+                    + " needs the same key (--secret-key-file or JWORKERS_SECRET_KEY)", e.getMessage());
+        }
+    }
+
+    @Test
+    void everyCommittedChangeBumpsTheRevisionAndIsAnnouncedAfterItsCommit() throws Exception {
+        PostgresStore postgres = (PostgresStore) store;
+        assertEquals(0, postgres.revision());
+        try (Connection listener = sql(); Statement statement = listener.createStatement()) {
+            statement.execute("listen " + PostgresStore.CHANNEL);
+            deploy("api", "production", "one", Map.of());
+            deploy("api", "production", "two", Map.of());
+            postgres.makeCurrent("api", "production", 1, d -> { });
+            assertThrows(IllegalStateException.class, () -> postgres.makeCurrent("api", "production", 2, d -> {
+                throw new IllegalStateException("refused");
+            }));
+            postgres.delete("api", "production");
+            assertEquals(4, postgres.revision(), "a refused change bumps nothing");
+            List<String> payloads = new ArrayList<>();
+            for (int i = 0; i < 50 && payloads.size() < 4; i++) {
+                PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(100);
+                if (notifications != null) {
+                    for (PGNotification notification : notifications) {
+                        payloads.add(notification.getParameter());
+                    }
+                }
+            }
+            assertEquals(List.of("1", "2", "3", "4"), payloads);
+            try (ResultSet rows = statement.executeQuery("select revision, kind, version from jw_changes order by revision")) {
+                List<String> changes = new ArrayList<>();
+                while (rows.next()) {
+                    changes.add(rows.getLong(1) + " " + rows.getString(2) + " " + rows.getObject(3));
+                }
+                assertEquals(List.of("1 deploy 1", "2 deploy 2", "3 rollback 1", "4 delete null"), changes);
+            }
+        }
+    }
+
+    @Test
+    void hostsStartingTogetherOnAnEmptyDatabaseApplyTheSchemaOnce() throws Exception {
+        String fresh = "fresh" + DATABASES.incrementAndGet();
+        server.createDatabase(fresh);
+        StoreUrl freshUrl = StoreUrl.parse("postgresql://" + server.user() + "@127.0.0.1:" + server.port() + "/" + fresh);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Callable<PostgresStore>> opens = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Path cache = tmp.resolve("cache" + i);
+            opens.add(() -> PostgresStore.open(freshUrl, server.password(), SecretCipher.fromBase64(KEY, "test"), cache,
+                    BundleLimits.DEFAULT));
+        }
+        for (Future<PostgresStore> opened : pool.invokeAll(opens)) {
+            opened.get().close();
+        }
+        pool.shutdown();
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", server.user());
+        properties.setProperty("password", server.password());
+        try (Connection sql = new org.postgresql.Driver().connect(server.jdbcUrl(fresh), properties);
+                Statement statement = sql.createStatement();
+                ResultSet rows = statement.executeQuery("select version, script from jw_schema_version")) {
+            assertTrue(rows.next());
+            assertEquals("1 V1__state.sql", rows.getInt(1) + " " + rows.getString(2));
+            assertFalse(rows.next());
+        }
+    }
+
+    @Test
+    void aBundleOfManyChunksStreamsThroughTheStoreIntact() throws Exception {
+        byte[] big = new byte[5 * BundleBlobs.CHUNK_BYTES / 2];
+        new java.util.Random(7).nextBytes(big);
+        Path zip = tmp.resolve("big.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("worker.json"));
+            out.write(CONFIG.getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("lib/big.bin"));
+            out.write(big);
+        }
+        var staged = store.stage(zip, BundleLimits.DEFAULT);
+        store.addVersion("api", "production", new NewVersion(staged, null, "big", Map.of(), Map.of()), d -> { });
+        try (PostgresStore other = host("host-b")) {
+            assertArrayEquals(big, Files.readAllBytes(other.current("api", "production").orElseThrow().bundleDir()
+                    .resolve("lib/big.bin")));
+        }
+    }
+
+    @Test
+    void withoutASecretKeyTheStoreDoesNotOpenAndAPasswordInTheUrlIsRefused() {
+        DeploymentException noKey = assertThrows(DeploymentException.class, () -> PostgresStore.open(url(), server.password(),
+                null, tmp.resolve("c"), BundleLimits.DEFAULT));
+        assertEquals("A PostgreSQL store needs a secret key to seal secrets: give --secret-key-file FILE or JWORKERS_SECRET_KEY"
+                + " (32 random bytes, base64: openssl rand -base64 32), the same on every host", noKey.getMessage());
+        DeploymentException password = assertThrows(DeploymentException.class,
+                () -> StoreUrl.parse("postgresql://u:pw@127.0.0.1:5432/db"));
+        assertTrue(password.getMessage().startsWith("--store must not hold a password"), password.getMessage());
+        assertEquals("jdbc:postgresql://db.example:5432/jw", StoreUrl.parse("postgresql://u@db.example/jw").jdbcUrl());
+    }
+
+    @Test
+    void anUnreachableDatabaseIsSaidAsSuch() {
+        StoreUrl nowhere = StoreUrl.parse("postgresql://u@127.0.0.1:1/none");
+        StoreUnreachableException e = assertThrows(StoreUnreachableException.class, () -> PostgresStore.open(nowhere, null,
+                SecretCipher.fromBase64(KEY, "test"), tmp.resolve("c"), BundleLimits.DEFAULT));
+        assertTrue(e.getMessage().startsWith("state store unreachable: postgresql://u@127.0.0.1:1/none: "), e.getMessage());
+    }
+}
