@@ -55,6 +55,7 @@ final class AdminCommands {
                   jworkers secret list NAME [--env NAME] [--host URL] [--token-file FILE]
                   jworkers delete NAME [--env NAME] [--host URL] [--token-file FILE]
                   jworkers services [--host URL] [--token-file FILE]
+                  jworkers hosts [--host URL] [--token-file FILE]
                 """;
     }
 
@@ -66,6 +67,7 @@ final class AdminCommands {
             case "promote" -> promote(args);
             case "secret" -> secret(args);
             case "services" -> services(args);
+            case "hosts" -> hosts(args);
             case "delete" -> delete(args);
             default -> throw new UsageException("jworkers: unknown command \"" + command + "\"");
         };
@@ -265,6 +267,27 @@ final class AdminCommands {
             }
         }
         return 0;
+    }
+
+    private int hosts(List<String> args) {
+        CommandLine line = parse("hosts", args);
+        JsonNode view = client("hosts", line).get("/v1/hosts", Map.of());
+        long revision = view.path("revision").asLong();
+        out.println("store revision " + revision);
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"HOST", "ADDRESS", "REVISION", "LAG", "LAST SEEN"});
+        for (JsonNode host : view.path("hosts")) {
+            rows.add(new String[] {host.path("id").asText().substring(0, Math.min(8, host.path("id").asText().length()))
+                    + (host.path("self").asBoolean() ? " (this)" : ""), host.path("address").asText(),
+                    Long.toString(host.path("appliedRevision").asLong()), Long.toString(host.path("lag").asLong()),
+                    seconds(host.path("silentMillis").asLong()) + " ago"});
+        }
+        printColumns(rows);
+        return 0;
+    }
+
+    private static String seconds(long millis) {
+        return millis < 10_000 ? String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0) : (millis / 1000) + " s";
     }
 
     // Left-aligned columns as wide as their widest cell; the last column is not padded.

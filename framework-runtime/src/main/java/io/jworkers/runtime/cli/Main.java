@@ -35,6 +35,7 @@ public final class Main {
               promote   deploy one environment's version to another (staging -> production)
               secret    set, delete or list a worker's secrets (secret put NAME KEY, value on stdin)
               services  every deployed worker with its routes and bound services
+              hosts     the hosts of the store with the revision each serves and its lag
               delete    delete a worker from an environment
               version   the version of jworkers and of the Java it runs on (also: jworkers --version)
               help      show this help, or a command's: jworkers help dev
@@ -100,11 +101,11 @@ public final class Main {
                 case "init" -> new InitCommand(out, Path.of("").toAbsolutePath()).run(rest);
                 case "dev" -> new DevCommand(out, err).run(rest);
                 case "serve" -> new ServeCommand(out, err, environment).run(rest);
-                case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> new AdminCommands(in, out, environment).run(command, rest);
+                case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> new AdminCommands(in, out, environment).run(command, rest);
                 case "version" -> new VersionCommand(out, environment).run(rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"" + Spelling.hint(command,
-                        List.of("init", "dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "delete",
+                        List.of("init", "dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete",
                                 "version", "help")));
             };
         } catch (UsageException e) {
@@ -131,7 +132,7 @@ public final class Main {
         return switch (command) {
             case "dev" -> DevCommand.usage();
             case "serve" -> ServeCommand.usage();
-            case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> AdminCommands.usage();
+            case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> AdminCommands.usage();
             case "version" -> VersionCommand.usage();
             default -> USAGE;
         };
@@ -151,7 +152,7 @@ public final class Main {
                 out.print(ServeCommand.usage());
                 yield 0;
             }
-            case "deploy", "versions", "rollback", "promote", "secret", "services", "delete" -> {
+            case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> {
                 out.print(AdminCommands.usage());
                 yield 0;
             }

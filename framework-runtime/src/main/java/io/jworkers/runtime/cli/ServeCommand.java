@@ -3,9 +3,16 @@ package io.jworkers.runtime.cli;
 import io.jworkers.runtime.http.ConnectionLimits;
 import io.jworkers.runtime.http.IngressServer;
 import io.jworkers.runtime.http.IngressSettings;
+import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.deploy.FolderStore;
+import io.jworkers.runtime.deploy.SecretCipher;
+import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.postgres.PostgresStore;
+import io.jworkers.runtime.deploy.postgres.StoreUrl;
 import io.jworkers.runtime.serve.AdminServer;
 import io.jworkers.runtime.serve.AdminTokenFile;
 import io.jworkers.runtime.serve.ServeHost;
+import io.jworkers.runtime.serve.StoreFollower;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ServeCommand {
 
     private static final List<CommandLine.Option> OPTIONS = List.of(
-            new CommandLine.Option("--state", "-s", "DIR", "the state folder: deployments, versions, secrets (required)"),
+            new CommandLine.Option("--state", "-s", "DIR", "the state folder of a single host: deployments, versions, secrets"),
+            new CommandLine.Option("--store", null, "URL", "the PostgreSQL store several hosts share, postgresql://USER@HOST:PORT/DB"
+                    + " or a JDBC URL (instead of --state)"),
+            new CommandLine.Option("--store-password-file", null, "FILE", "the store's password, else $PGPASSWORD"),
+            new CommandLine.Option("--secret-key-file", null, "FILE", "the key that seals secrets in the store (32 bytes, base64),"
+                    + " else $" + SecretCipher.KEY_VARIABLE),
+            new CommandLine.Option("--cache", null, "DIR", "where a host of a store keeps bundles, default ~/.cache/jworkers"),
             new CommandLine.Option("--port", "-p", "PORT", "public port, default 8080; 0 picks a free one"),
             new CommandLine.Option("--ip", null, "ADDRESS", "public address, default 0.0.0.0"),
             new CommandLine.Option("--admin-port", null, "PORT", "admin API port, default 9090; 0 picks a free one"),
@@ -46,14 +59,19 @@ final class ServeCommand {
     }
 
     static String usage() {
-        return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE] [--max-connections N]\n\n"
+        return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE] [--max-connections N]\n"
+                + "       jworkers serve --store postgresql://USER@HOST:PORT/DB [--secret-key-file FILE] [--cache DIR] [...]\n\n"
                 + CommandLine.describe(OPTIONS);
     }
 
     int run(List<String> args) {
         CommandLine line = CommandLine.parse("serve", OPTIONS, args);
-        Path state = line.last("--state").map(Path::of)
-                .orElseThrow(() -> new UsageException("jworkers serve: --state DIR is required (where deployments are kept)"));
+        Optional<String> state = line.last("--state");
+        Optional<String> storeUrl = line.last("--store");
+        if (state.isPresent() == storeUrl.isPresent()) {
+            throw new UsageException(state.isPresent() ? "jworkers serve: give --state DIR (one host) or --store URL (several"
+                    + " hosts), not both" : "jworkers serve: --state DIR or --store URL is required (where deployments are kept)");
+        }
         IngressSettings settings = DevCommand.maxConnections("serve", line, DevCommand.clientTimeouts("serve", line,
                 IngressSettings.defaults(line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
                         .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size))
@@ -66,8 +84,8 @@ final class ServeCommand {
                     + " without TLS: the admin token and secrets cross the network in clear text. Keep it on 127.0.0.1"
                     + " and reach it through an SSH tunnel or a TLS-terminating proxy.");
         }
-        out.println("jworkers serve: opening " + state.toAbsolutePath() + "...");
-        ServeHost serve = ServeHost.open(state);
+        StateStore store = state.isPresent() ? openFolder(Path.of(state.get())) : openStore(line, storeUrl.get());
+        ServeHost serve = ServeHost.open(store, BundleLimits.DEFAULT);
         IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests());
         AdminServer admin;
         try {
@@ -78,13 +96,19 @@ final class ServeCommand {
             serve.close();
             throw e;
         }
+        serve.identify("http://" + adminIp + ":" + admin.port());
+        StoreFollower follower = StoreFollower.start(serve, store);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger exitCode = new AtomicInteger();
         Runnable stop = GracefulShutdown.onSignals(() -> {
             out.println("jworkers serve: stopping (in-flight requests and waitUntil work get "
                     + settings.shutdownGrace().toSeconds() + " s)...");
-            admin.close();
+            // Not ready first, so load balancers stop sending while in-flight requests finish; the
+            // admin listener answers the probes until the drain is over.
+            serve.beginDrain();
             ingress.close();
+            admin.close();
+            follower.close();
             serve.close();
             stopped.countDown();
         });
@@ -103,6 +127,35 @@ final class ServeCommand {
             Thread.currentThread().interrupt();
         }
         return exitCode.get();
+    }
+
+    private StateStore openFolder(Path state) {
+        out.println("jworkers serve: opening " + state.toAbsolutePath() + "...");
+        return FolderStore.open(state);
+    }
+
+    // The store's password and secret key from files (or the environment), never from the command line.
+    private StateStore openStore(CommandLine line, String url) {
+        StoreUrl address = StoreUrl.parse(url);
+        String password = line.last("--store-password-file").map(file -> readSecretFile(file, "--store-password-file"))
+                .orElse(environment.get("PGPASSWORD"));
+        SecretCipher cipher = SecretCipher.load(line.last("--secret-key-file").map(Path::of).orElse(null), environment);
+        Path cache = line.last("--cache").map(Path::of).orElseGet(ServeCommand::defaultCache);
+        out.println("jworkers serve: opening the store " + address.display() + " (bundle cache " + cache.toAbsolutePath() + ")...");
+        return PostgresStore.open(address, password, cipher, cache, BundleLimits.DEFAULT);
+    }
+
+    private static String readSecretFile(String file, String option) {
+        try {
+            return java.nio.file.Files.readString(Path.of(file)).strip();
+        } catch (java.io.IOException e) {
+            throw new UsageException("jworkers serve: cannot read " + option + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Path defaultCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("jworkers");
     }
 
     private static boolean isLoopback(String address) {

@@ -183,6 +183,54 @@ public interface StateStore extends AutoCloseable {
      */
     void collectUnusedBundles();
 
+    /**
+     * Whether other hosts change this store too, so a host must follow its changes.
+     *
+     * @return {@code false} for a store only this host changes (the default)
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /**
+     * The revision of the last committed change: every change of a shared store bumps it.
+     *
+     * @return the revision; 0 for a store only this host changes
+     * @throws StoreUnreachableException if a shared store cannot be reached
+     */
+    default long revision() {
+        return 0;
+    }
+
+    /**
+     * Waits until another host may have committed a change, or the timeout passes.
+     *
+     * @param timeout the longest wait
+     * @throws InterruptedException if interrupted
+     * @throws StoreUnreachableException if a shared store cannot be reached
+     */
+    default void awaitChange(java.time.Duration timeout) throws InterruptedException {
+        Thread.sleep(timeout);
+    }
+
+    /**
+     * Records this host's heartbeat and the revision it applied.
+     *
+     * @param host this host
+     * @throws StoreUnreachableException if a shared store cannot be reached
+     */
+    default void recordHost(HostRecord host) {
+    }
+
+    /**
+     * The hosts that recorded themselves.
+     *
+     * @return the hosts, by address; empty for a store only this host changes
+     */
+    default List<HostRecord> hosts() {
+        return List.of();
+    }
+
     /** Releases what the store holds open (connections, locks); the state stays. */
     @Override
     void close();

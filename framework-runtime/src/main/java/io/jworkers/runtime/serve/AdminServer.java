@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.VersionInfo;
@@ -170,6 +171,9 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void routes(HttpRouting.Builder routing) {
+        // What load balancers and Kubernetes probe: no token, nothing about the workers.
+        routing.get("/healthz", (request, response) -> probe(response, true, "alive"));
+        routing.get("/readyz", (request, response) -> probe(response, serve.ready(), serve.ready() ? "ready" : "draining"));
         routing.any((request, response) -> {
             if (!token.matches(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null))) {
                 response.header("www-authenticate", "Bearer");
@@ -180,6 +184,9 @@ public final class AdminServer implements AutoCloseable {
             response.next();
         });
         routing.get("/v1/services", (request, response) -> handle(response, serve::services));
+        routing.get("/v1/hosts", (request, response) -> handle(response, serve::hosts));
+        // DESIGN §8 names it without the API version; both answer the same.
+        routing.get("/hosts", (request, response) -> handle(response, serve::hosts));
         routing.get("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> versions(request)));
         routing.post("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> deploy(request)));
         routing.post("/v1/workers/{name}/rollback", (request, response) -> handle(response, () -> serve.rollback(
@@ -320,7 +327,7 @@ public final class AdminServer implements AutoCloseable {
         Object run() throws IOException;
     }
 
-    private static void handle(ServerResponse response, Action action) {
+    private void handle(ServerResponse response, Action action) {
         try {
             Object result = action.run();
             response.header("content-type", "application/json");
@@ -337,6 +344,8 @@ public final class AdminServer implements AutoCloseable {
             error(response, e.status(), e.getMessage());
         } catch (CloseConnectionException e) {
             throw e; // a client that is gone gets no answer
+        } catch (StoreUnreachableException e) {
+            error(response, 503, e.getMessage() + " (host keeps serving revision " + serve.appliedRevision() + ")");
         } catch (DamagedStateException e) {
             error(response, 409, e.getMessage());
         } catch (DeploymentException e) {
@@ -345,6 +354,13 @@ public final class AdminServer implements AutoCloseable {
             LOG.log(Level.ERROR, "admin request failed", e);
             error(response, 500, "The admin request failed: " + LogText.oneLine(String.valueOf(e.getMessage())));
         }
+    }
+
+    private static void probe(ServerResponse response, boolean good, String text) {
+        response.status(good ? 200 : 503);
+        response.header("content-type", "text/plain; charset=utf-8");
+        response.header("cache-control", "no-store");
+        response.send(text + "\n");
     }
 
     private static void error(ServerResponse response, int status, String message) {

@@ -16,7 +16,9 @@ import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.FolderStore;
+import io.jworkers.runtime.deploy.HostRecord;
 import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.StateProblem;
 import io.jworkers.runtime.deploy.VersionInfo;
@@ -31,11 +33,14 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -55,6 +60,11 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private final WorkerHost host;
     // Why a worker environment (by slot name) is not running, with what to do.
     private final Map<String, String> broken = new ConcurrentHashMap<>();
+    // What this host applied per slot: sync() compares it with the store.
+    private final Map<String, Applied> applied = new ConcurrentHashMap<>();
+    private volatile long appliedRevision;
+    private volatile boolean draining;
+    private volatile HostRecord self = new HostRecord(UUID.randomUUID().toString(), "", Instant.now(), Instant.now(), 0);
     private final BundleLimits limits;
     private final DeployedWorkers deployed;
     private final RouteAssignment routeAssignment;
@@ -87,23 +97,159 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @return the host
      */
     public static ServeHost open(Path stateDir, BundleLimits limits) {
-        ServeHost serve = new ServeHost(FolderStore.open(stateDir), new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true),
-                limits);
-        for (String worker : serve.store.workers()) {
-            for (String environment : serve.store.environments(worker)) {
-                serve.loadAtStart(worker, environment);
-            }
+        return open(FolderStore.open(stateDir), limits);
+    }
+
+    /**
+     * Serves a store: loads every environment's current version. A worker whose state is damaged
+     * or whose version does not load is logged and shown as broken; the others run. A shared
+     * store's later changes are applied by {@link #sync()}.
+     *
+     * @param store the store, closed with the host
+     * @param limits the limits deployed bundles are held to
+     * @return the host
+     */
+    public static ServeHost open(StateStore store, BundleLimits limits) {
+        ServeHost serve = new ServeHost(store, new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true), limits);
+        try {
+            serve.sync();
+        } catch (RuntimeException e) {
+            serve.close();
+            throw e;
         }
-        serve.reroute();
         return serve;
     }
 
-    private void loadAtStart(String worker, String environment) {
+    /**
+     * Makes the loaded workers what the store says: every worker environment whose current
+     * version is not the one this host applied is loaded (the replaced version drains), one the
+     * store no longer has is unloaded. Other hosts' changes to a shared store arrive this way;
+     * this host's own changes are applied as they commit, so they find nothing to do here.
+     *
+     * @return the store revision now applied
+     * @throws io.jworkers.runtime.deploy.StoreUnreachableException if a shared store cannot be reached; nothing changed then
+     */
+    public synchronized long sync() {
+        long revision = store.revision();
+        Set<String> present = new HashSet<>();
+        for (String worker : store.workers()) {
+            for (String environment : store.environments(worker)) {
+                present.add(WorkerHost.slotName(worker, environment));
+                follow(worker, environment);
+            }
+        }
+        for (Map.Entry<String, Applied> entry : new ArrayList<>(applied.entrySet())) {
+            if (!present.contains(entry.getKey())) {
+                Applied gone = entry.getValue();
+                applied.remove(entry.getKey());
+                broken.remove(entry.getKey());
+                host.unload(gone.worker(), gone.environment(), store::collectUnusedBundles);
+                LOG.log(Level.INFO, "[" + gone.worker() + "] deleted from " + gone.environment() + " (store revision " + revision + ")");
+            }
+        }
+        reroute();
+        appliedRevision = revision;
+        return revision;
+    }
+
+    /**
+     * Says who this host is to the store's host list: its admin address and when it started.
+     *
+     * @param address the admin API's address, e.g. {@code http://10.0.0.7:9090}
+     */
+    public void identify(String address) {
+        self = new HostRecord(self.id(), address, self.startedAt(), Instant.now(), appliedRevision);
+    }
+
+    /**
+     * This host as the store's host list shows it, with its applied revision and now as heartbeat.
+     *
+     * @return the record
+     */
+    public HostRecord self() {
+        return new HostRecord(self.id(), self.address(), self.startedAt(), Instant.now(), appliedRevision);
+    }
+
+    /**
+     * The hosts of the store with the store's revision, for {@code jworkers hosts}. A store only
+     * this host changes lists this host alone.
+     *
+     * @return the view
+     * @throws StoreUnreachableException if a shared store cannot be reached
+     */
+    public HostsView hosts() {
+        long revision = store.revision();
+        List<HostRecord> records = store.shared() ? store.hosts() : List.of(self());
+        Instant now = Instant.now();
+        return new HostsView(revision, records.stream().map(record -> new HostsView.Host(record.id(), record.address(),
+                record.startedAt(), record.heartbeatAt(), record.appliedRevision(), Math.max(0, revision - record.appliedRevision()),
+                java.time.Duration.between(record.heartbeatAt(), now).toMillis(), record.id().equals(self.id()))).toList());
+    }
+
+    /**
+     * Whether this host should get traffic: its workers are loaded and it caught up with the
+     * store (both true once {@link #open} returns), and it is not draining.
+     *
+     * @return the readiness
+     */
+    public boolean ready() {
+        return !draining;
+    }
+
+    /** Marks the host as draining: not ready from now on, so load balancers stop sending to it. */
+    public void beginDrain() {
+        draining = true;
+    }
+
+    /**
+     * The store revision whose state this host serves.
+     *
+     * @return the revision; 0 for a store only this host changes
+     */
+    public long appliedRevision() {
+        return appliedRevision;
+    }
+
+    // What this host applied of a worker environment: the version it loaded, or tried to (broken).
+    private record Applied(String worker, String environment, int number) {
+    }
+
+    private void follow(String worker, String environment) {
+        String slot = WorkerHost.slotName(worker, environment);
+        Optional<Integer> desired;
+        try {
+            desired = store.currentNumber(worker, environment);
+        } catch (DamagedStateException e) {
+            if (!e.getMessage().equals(broken.get(slot))) {
+                markBroken(slot, worker, e.getMessage());
+            }
+            return;
+        }
+        Applied have = applied.get(slot);
+        if (desired.isEmpty()) {
+            if (have != null) {
+                applied.remove(slot);
+                host.unload(worker, environment);
+            }
+            return;
+        }
+        if (have != null && have.number() == desired.get()) {
+            return;
+        }
+        boolean loaded = loadCurrent(worker, environment);
+        applied.put(slot, new Applied(worker, environment, desired.get()));
+        if (have != null && loaded) {
+            LOG.log(Level.INFO, "[" + worker + "] version " + desired.get() + " of " + environment + " is live (changed on another host)");
+        }
+    }
+
+    // Loads the current version of a worker environment, replacing what runs; false when it is broken.
+    private boolean loadCurrent(String worker, String environment) {
         String slot = WorkerHost.slotName(worker, environment);
         try {
             Optional<Deployment> current = store.current(worker, environment);
             if (current.isEmpty()) {
-                return;
+                return false;
             }
             WorkerConfig config = DeployedWorkers.load(current.get());
             List<String> absent = absentSecrets(config, current.get().secrets());
@@ -111,15 +257,19 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                 markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " requires secret "
                         + String.join(", ", absent) + ", which its secrets do not have. Set it with: jworkers secret put "
                         + worker + " " + absent.get(0) + flag(environment));
-                return;
+                return false;
             }
             try {
                 host.load(config, current.get().secrets(), environment, versionOf(current.get().info(), environment));
+                broken.remove(slot);
+                return true;
             } catch (WorkerLoadException e) {
                 markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " does not load: "
                         + inBundleTerms(config, e) + ". Deploy a fixed version, or roll back: jworkers rollback " + worker
                         + flag(environment));
             }
+        } catch (StoreUnreachableException e) {
+            throw e;
         } catch (DamagedStateException e) {
             markBroken(slot, worker, e.getMessage());
         } catch (RuntimeException | LinkageError e) {
@@ -128,6 +278,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             markBroken(slot, worker, "version " + number + " of " + environment + " does not load: " + e.getMessage()
                     + ". Deploy a fixed version, or roll back: jworkers rollback " + worker + flag(environment));
         }
+        return false;
     }
 
     private static List<String> absentSecrets(WorkerConfig config, Secrets secrets) {
@@ -241,7 +392,8 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             });
         } catch (RuntimeException e) {
             closeQuietly(prepared[0]);
-            throw e instanceof DeploymentException ? new DeployRejectedException(409, e.getMessage()) : rejection(e);
+            throw e instanceof DeploymentException && !(e instanceof StoreUnreachableException)
+                    ? new DeployRejectedException(409, e.getMessage()) : rejection(e);
         }
         activate(worker, environment, prepared[0], target, "rolled back from version " + current);
         return target;
@@ -394,12 +546,15 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         }
         try {
             store.delete(worker, environment);
+        } catch (StoreUnreachableException e) {
+            throw e;
         } catch (DeploymentException e) {
             throw new DeployRejectedException(500, e.getMessage());
         }
         // Its bundles go once the requests still running on it have drained: they may load classes yet.
         host.unload(worker, environment, store::collectUnusedBundles);
         broken.remove(WorkerHost.slotName(worker, environment));
+        applied.remove(WorkerHost.slotName(worker, environment));
         reroute();
         LOG.log(Level.INFO, "[" + worker + "] deleted from " + environment);
     }
@@ -420,7 +575,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     // What the admin client is told about a refused or failed change.
     private static RuntimeException rejection(RuntimeException e) {
-        if (e instanceof DeployRejectedException) {
+        if (e instanceof DeployRejectedException || e instanceof StoreUnreachableException) {
             return e;
         }
         if (e instanceof DamagedStateException) {
@@ -469,6 +624,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private void activate(String worker, String environment, LoadedWorker prepared, VersionInfo version, String what) {
         host.activate(prepared, environment);
         broken.remove(WorkerHost.slotName(worker, environment));
+        applied.put(WorkerHost.slotName(worker, environment), new Applied(worker, environment, version.number()));
         reroute();
         LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " is live: "
                 + LogText.oneLine(what));
@@ -536,6 +692,8 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private static <T> T read(java.util.function.Supplier<T> read) {
         try {
             return read.get();
+        } catch (StoreUnreachableException e) {
+            throw e;
         } catch (DamagedStateException e) {
             throw new DeployRejectedException(409, e.getMessage());
         } catch (DeploymentException e) {

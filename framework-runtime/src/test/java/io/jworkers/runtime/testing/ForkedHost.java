@@ -130,6 +130,35 @@ public final class ForkedHost implements AutoCloseable {
     }
 
     /**
+     * Starts {@code jworkers serve --store URL}: a host of a shared PostgreSQL store.
+     *
+     * @param jvmOptions JVM options
+     * @param store the store's URL
+     * @param cache the host's bundle cache
+     * @param tokenFile the admin token's file
+     * @param environment more environment variables, e.g. {@code PGPASSWORD} and {@code JWORKERS_SECRET_KEY}
+     * @param serveOptions more options of {@code serve}
+     * @return the running host
+     */
+    public static ForkedHost serveStore(List<String> jvmOptions, String store, Path cache, Path tokenFile,
+            java.util.Map<String, String> environment, List<String> serveOptions) {
+        List<String> command = new ArrayList<>(javaCommand(jvmOptions));
+        command.addAll(List.of("serve", "--store", store, "--cache", cache.toString(), "--ip", "127.0.0.1", "--port", "0",
+                "--admin-port", "0", "--token-file", tokenFile.toString()));
+        command.addAll(serveOptions);
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            return new ForkedHost(builder.start(), SERVING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Starts {@code jworkers serve} as {@link #serve(List, Path, Path)} does, in a shell that
      * first lowers the process's open-file limit ({@code ulimit -n}), as a container or a
      * service manager may.

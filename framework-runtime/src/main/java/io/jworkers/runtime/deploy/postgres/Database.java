@@ -1,5 +1,6 @@
 package io.jworkers.runtime.deploy.postgres;
 
+import io.jworkers.runtime.deploy.StoreUnreachableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;

@@ -14,6 +14,7 @@ import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.SecretCipher;
 import io.jworkers.runtime.deploy.SecretSets;
@@ -66,11 +67,13 @@ public final class PostgresStore implements StateStore {
     private final Database database;
     private final SecretCipher cipher;
     private final BundleCache cache;
+    private final ChangeListener listener;
 
     private PostgresStore(Database database, SecretCipher cipher, BundleCache cache) {
         this.database = database;
         this.cipher = cipher;
         this.cache = cache;
+        this.listener = new ChangeListener(database);
     }
 
     /**
@@ -233,13 +236,32 @@ public final class PostgresStore implements StateStore {
         return problems;
     }
 
-    /**
-     * The revision of the last committed change.
-     *
-     * @return the revision, 0 before any change
-     */
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
     public long revision() {
         return read("reading the revision", PostgresStore::revision);
+    }
+
+    @Override
+    public void awaitChange(java.time.Duration timeout) {
+        listener.await(timeout);
+    }
+
+    @Override
+    public void recordHost(io.jworkers.runtime.deploy.HostRecord host) {
+        write("recording this host", connection -> {
+            HostRegistry.record(connection, host);
+            return null;
+        });
+    }
+
+    @Override
+    public List<io.jworkers.runtime.deploy.HostRecord> hosts() {
+        return read("listing hosts", HostRegistry::list);
     }
 
     // ------------------------------------------------------------------ changes
@@ -462,6 +484,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public void close() {
+        listener.close();
         database.close();
     }
 

@@ -13,6 +13,7 @@ import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.SecretCipher;
 import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.StateStoreContract;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.testing.PostgresServer;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,8 @@
-package io.jworkers.runtime.deploy.postgres;
+package io.jworkers.runtime.deploy;
 
-import io.jworkers.runtime.deploy.DeploymentException;
 
 /**
- * The PostgreSQL store could not be reached or failed mid-change: nothing was changed, and the
+ * A shared store (PostgreSQL) could not be reached or failed mid-change: nothing was changed, and the
  * host keeps serving what it applied. The admin API answers 503.
  */
 public final class StoreUnreachableException extends DeploymentException {
