@@ -57,16 +57,7 @@ public final class FolderStore implements StateStore {
      */
     volatile Consumer<String> crashHook = step -> { };
 
-    /**
-     * Test hook for crash tests of a whole process (kill -9 in the middle of a deploy):
-     * {@code -Djworkers.test.pauseDeployAt=STEP@N}, STEP one of {@code staged} (the bundle, the
-     * version's record and secrets are written), {@code loaded} (the host loaded the candidate),
-     * {@code index-written} (the new index is on disk under a temp name... the rename is next),
-     * {@code committed}, makes the change that writes version N print
-     * {@code jworkers test hook: deploy paused at STEP of version N} on standard error when it
-     * reaches STEP, then sleep for a minute, so that the test can kill the process right there.
-     */
-    private static final String PAUSE_AT = System.getProperty("jworkers.test.pauseDeployAt");
+    // Steps ("staged", "loaded", "index-written", "committed") where TestPause can stop a whole process.
 
     private FolderStore(Path root) {
         this.layout = new StateLayout(root);
@@ -612,15 +603,7 @@ public final class FolderStore implements StateStore {
 
     private void step(String step, int number) {
         crashHook.accept(step);
-        if (PAUSE_AT != null && PAUSE_AT.equals(step + "@" + number)) {
-            System.err.println("jworkers test hook: deploy paused at " + step + " of version " + number);
-            System.err.flush();
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        TestPause.at(step, number);
     }
 
     // Whether any version record of any worker names this bundle (or a record cannot be read: then keep it).

@@ -55,7 +55,14 @@ final class Cluster implements AutoCloseable {
 
     /** Starts one more host (a late joiner after the first ones). */
     ForkedHost addHost() {
-        ForkedHost host = ForkedHost.serveStore(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"), store,
+        return addHost(List.of());
+    }
+
+    /** Starts one more host with more JVM options (a test hook, say). */
+    ForkedHost addHost(List<String> jvmOptions) {
+        List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
+        options.addAll(jvmOptions);
+        ForkedHost host = ForkedHost.serveStore(options, store,
                 dir.resolve("cache-" + hosts.size()), token,
                 Map.of("PGPASSWORD", server.password(), "JWORKERS_SECRET_KEY", KEY), List.of());
         hosts.add(host);

@@ -117,8 +117,12 @@ class ClusterTest {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    private static void awaitEverywhere(Cluster cluster, String path, String expected) throws InterruptedException {
-        for (ForkedHost host : cluster.hosts()) {
+    static void awaitEverywhere(Cluster cluster, String path, String expected) throws InterruptedException {
+        awaitEverywhere(cluster, cluster.hosts(), path, expected);
+    }
+
+    static void awaitEverywhere(Cluster cluster, List<ForkedHost> hosts, String path, String expected) throws InterruptedException {
+        for (ForkedHost host : hosts) {
             String last = "";
             for (int i = 0; i < 600 && !(last = Cluster.get(host, path)).equals(expected); i++) {
                 Thread.sleep(10);

@@ -15,6 +15,7 @@ import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.TestPause;
 import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.SecretCipher;
 import io.jworkers.runtime.deploy.SecretSets;
@@ -333,7 +334,9 @@ public final class PostgresStore implements StateStore {
                     insert.setBytes(8, sealed);
                     insert.executeUpdate();
                 }
+                TestPause.at("staged", number);
                 check.accept(deployment(worker, environment, new StoredVersion(info, sealed)));
+                TestPause.at("loaded", number);
                 long revision = bump(connection, worker, environment, "deploy", number);
                 try (PreparedStatement update = connection.prepareStatement("update jw_environments set current_version = ?,"
                         + " latest_version = ?, revision = ? where worker = ? and environment = ?")) {
