@@ -54,9 +54,12 @@ public final class PostgresServer implements AutoCloseable {
     // Servers a test left running are stopped when the JVM exits: postgres outlives the JVM otherwise.
     private static final Set<PostgresServer> RUNNING = ConcurrentHashMap.newKeySet();
 
+    // A stopped server made once per JVM (initdb, the role, the database jworkers) whose data folder
+    // each new server copies: initdb takes 1.2 to 1.7 s on a 2-core machine, the copy 0.3 s.
+    private static volatile PostgresServer template;
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(PostgresServer::killQuietly),
-                "postgres-servers-at-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(PostgresServer::atExit, "postgres-servers-at-exit"));
     }
 
     private final Path bin;
@@ -76,27 +79,85 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
-     * Makes a new server in {@code dir/postgres} and starts it: {@code initdb}, then {@code pg_ctl
-     * start}, then the role {@link #user()} and its database {@code jworkers}.
+     * Makes a new server in {@code dir/postgres} and starts it. Its data folder is a copy of one
+     * made once per JVM: {@code initdb}, then the role {@link #user()} and its database {@code
+     * jworkers}.
      *
-     * @param dir a folder of the test's; when run as root, it is made searchable by others so
-     *            that the {@code postgres} user reaches its own folder inside
+     * @param dir a folder of the test's; when run as root, the {@code postgres} user must reach
+     *            it: the folders under the JVM's temp folder on the way are made searchable
      * @return the running server
      * @throws IOException if a step fails; the message has the step's output or the server's log
      * @throws InterruptedException if interrupted
      */
     public static PostgresServer start(Path dir) throws IOException, InterruptedException {
         Path bin = binaries();
-        Path home = Files.createDirectory(dir.toAbsolutePath().resolve("postgres"));
-        boolean root = (Integer) Files.getAttribute(home, "unix:uid") == 0;
-        List<String> runAs = root ? asServerUser(dir, home) : List.of();
-        PostgresServer server = new PostgresServer(bin, home, runAs);
-        server.initdb();
-        for (int attempt = 1; ; attempt++) {
-            server.port = freePort();
+        PostgresServer server = at(bin, Files.createDirectory(dir.toAbsolutePath().normalize().resolve("postgres")));
+        Path template = template(bin);
+        Result copy = server.run(List.of("cp", "-a", template.toString(), server.data.toString()), 120);
+        if (copy.exit != 0) {
+            throw new IOException("Copying " + template + " to " + server.data + " failed (exit " + copy.exit + "): "
+                    + copy.output.strip());
+        }
+        server.startOnFreePort();
+        return server;
+    }
+
+    private static synchronized Path template(Path bin) throws IOException, InterruptedException {
+        if (template == null) {
+            Path home = Files.createTempDirectory("jworkers-postgres-");
+            PostgresServer maker = null;
             try {
-                server.start();
-                break;
+                maker = at(bin, home);
+                maker.initdb();
+                maker.startOnFreePort();
+                maker.superuser("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'",
+                        "CREATE DATABASE " + DATABASE + " OWNER " + USER);
+                maker.stop();
+                template = maker;
+            } catch (SQLException e) {
+                throw new IOException("Creating the role " + USER + " on " + maker + " failed: " + e, e);
+            } finally {
+                if (template == null) {
+                    discard(maker, home);
+                }
+            }
+        }
+        return template.data;
+    }
+
+    // After a failure, which the caller reports: what is left is removed as far as it can be.
+    private static void discard(PostgresServer server, Path home) {
+        try {
+            if (server != null) {
+                server.kill();
+            }
+            deleteTree(home);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            System.err.println("cleaning up " + home + " failed: " + e);
+        }
+    }
+
+    // A server in an empty folder, as the postgres user when the JVM runs as root.
+    private static PostgresServer at(Path bin, Path home) throws IOException, InterruptedException {
+        if ((Integer) Files.getAttribute(home, "unix:uid") != 0) {
+            return new PostgresServer(bin, home, List.of());
+        }
+        PostgresServer server = new PostgresServer(bin, home, asServerUser(home));
+        if (server.run(List.of("test", "-w", home.toString()), 30).exit != 0) {
+            throw new IOException("PostgreSQL runs as the user " + SERVER_USER_WHEN_ROOT + " (the tests run as root),"
+                    + " who cannot write to " + home + blocking(home).map(folder -> ": " + folder
+                    + " is not searchable by others (chmod o+x, or start the server in a folder under "
+                    + System.getProperty("java.io.tmpdir") + ", such as a @TempDir)").orElse(""));
+        }
+        return server;
+    }
+
+    private void startOnFreePort() throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            port = freePort();
+            try {
+                start();
+                return;
             } catch (PortTaken e) {
                 // Another process took the free port between our probe and postgres' bind.
                 if (attempt == PORT_ATTEMPTS) {
@@ -104,14 +165,6 @@ public final class PostgresServer implements AutoCloseable {
                 }
             }
         }
-        try {
-            server.superuser("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'",
-                    "CREATE DATABASE " + DATABASE + " OWNER " + USER);
-        } catch (SQLException e) {
-            server.kill();
-            throw new IOException("Creating the role " + USER + " on " + server + " failed: " + e, e);
-        }
-        return server;
     }
 
     /**
@@ -261,7 +314,7 @@ public final class PostgresServer implements AutoCloseable {
                 "-E", "UTF8", "--locale=C", "-N"), 120);
         if (result.exit != 0) {
             throw new IOException("initdb failed (exit " + result.exit + ")" + (runAs.isEmpty() ? "" : " as the user "
-                    + SERVER_USER_WHEN_ROOT + ", who must be able to reach " + home) + ":\n" + result.output.strip());
+                    + SERVER_USER_WHEN_ROOT) + ":\n" + result.output.strip());
         }
         // Writing into the files initdb made keeps their owner, the server's user.
         Files.writeString(data.resolve("postgresql.conf"), """
@@ -299,11 +352,21 @@ public final class PostgresServer implements AutoCloseable {
         RUNNING.remove(this);
     }
 
-    private static void killQuietly(PostgresServer server) {
-        try {
-            server.kill();
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            System.err.println("stopping " + server + " at exit failed: " + e);
+    private static void atExit() {
+        for (PostgresServer server : RUNNING) {
+            try {
+                server.kill();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                System.err.println("stopping " + server + " at exit failed: " + e);
+            }
+        }
+        PostgresServer made = template;
+        if (made != null) {
+            try {
+                deleteTree(made.home);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("deleting " + made.home + " at exit failed: " + e);
+            }
         }
     }
 
@@ -403,9 +466,10 @@ public final class PostgresServer implements AutoCloseable {
                 && Files.isExecutable(bin.resolve("postgres"));
     }
 
-    // Running as root: the server's folder is given to the postgres user, the folder above it made
-    // searchable (a JUnit @TempDir is rwx------), and every command runs as that user.
-    private static List<String> asServerUser(Path dir, Path home) throws IOException {
+    // Running as root: the server's folder is given to the postgres user, and every command runs as
+    // that user. The folders above it that are the tests' own (under the JVM's temp folder: a JUnit
+    // @TempDir is rwx------) are made searchable by others; no other folder is changed.
+    private static List<String> asServerUser(Path home) throws IOException {
         UserPrincipal user;
         try {
             user = home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SERVER_USER_WHEN_ROOT);
@@ -415,10 +479,10 @@ public final class PostgresServer implements AutoCloseable {
                     + " or run the tests as a normal user", e);
         }
         Files.setOwner(home, user);
-        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
-        Set<PosixFilePermission> permissions = view.readAttributes().permissions();
-        if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
-            view.setPermissions(permissions);
+        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+        for (Path folder = home.toRealPath().getParent(); folder.startsWith(temp) && !folder.equals(temp);
+                folder = folder.getParent()) {
+            searchableByOthers(folder, true);
         }
         // setpriv execs the command as the user; runuser is its older equivalent (both util-linux).
         for (String setpriv : List.of("/usr/bin/setpriv", "/bin/setpriv")) {
@@ -434,6 +498,29 @@ public final class PostgresServer implements AutoCloseable {
         }
         throw new IOException("The tests run as root, which PostgreSQL refuses, and neither setpriv nor runuser"
                 + " (util-linux) is there to run it as the user " + SERVER_USER_WHEN_ROOT);
+    }
+
+    // The first folder above home that others cannot search: what keeps the postgres user out.
+    private static Optional<Path> blocking(Path home) throws IOException {
+        for (Path folder = home.toRealPath().getParent(); folder != null; folder = folder.getParent()) {
+            if (!searchableByOthers(folder, false)) {
+                return Optional.of(folder);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean searchableByOthers(Path folder, boolean make) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(folder, PosixFileAttributeView.class);
+        Set<PosixFilePermission> permissions = view.readAttributes().permissions();
+        if (permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            return true;
+        }
+        if (make) {
+            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+            view.setPermissions(permissions);
+        }
+        return make;
     }
 
     private static void deleteTree(Path root) throws IOException {
