@@ -7,6 +7,7 @@ import io.jworkers.runtime.bundle.BundleLimits;
 import io.jworkers.runtime.deploy.FolderStore;
 import io.jworkers.runtime.deploy.SecretCipher;
 import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.postgres.PostgresStore;
 import io.jworkers.runtime.deploy.postgres.StoreUrl;
 import io.jworkers.runtime.serve.AdminServer;
@@ -114,10 +115,16 @@ final class ServeCommand {
         });
         ingress.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
         admin.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
-        List<io.jworkers.runtime.serve.ServiceView> services = serve.services();
-        long broken = services.stream().filter(service -> service.problem() != null).count();
-        out.println(services.size() + " worker environments deployed" + (broken == 0 ? ""
-                : ", " + broken + " not running (logged above; jworkers services shows why; a deploy repairs it)"));
+        try {
+            List<io.jworkers.runtime.serve.ServiceView> services = serve.services();
+            long broken = services.stream().filter(service -> service.problem() != null).count();
+            out.println(services.size() + " worker environments deployed" + (broken == 0 ? ""
+                    : ", " + broken + " not running (logged above; jworkers services shows why; a deploy repairs it)")
+                    + (store.shared() ? " (store revision " + serve.appliedRevision() + ")" : ""));
+        } catch (StoreUnreachableException e) {
+            out.println("The state store is unreachable: " + (serve.caughtUp() ? "serving the snapshot of revision "
+                    + serve.appliedRevision() : "nothing to serve yet, not ready") + " until it can be reached");
+        }
         out.println("Serving on http://" + settings.host() + ":" + ingress.port() + "; admin API on http://"
                 + adminIp + ":" + admin.port());
         out.flush();

@@ -50,6 +50,15 @@ public final class Secrets {
         return Optional.ofNullable(values.get(name));
     }
 
+    /**
+     * The names and values, for a store to seal them; never to print.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
     /** The names, in the order they were given, for listings and "which secrets are set" messages. */
     public Set<String> names() {
         return values.keySet();

@@ -231,6 +231,16 @@ public interface StateStore extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Tells the store what this host serves at a revision, for a shared store to keep on this
+     * machine: a host that starts while the store is unreachable serves it.
+     *
+     * @param revision the revision the host applied
+     * @param served the versions it serves
+     */
+    default void remember(long revision, List<Served> served) {
+    }
+
     /** Releases what the store holds open (connections, locks); the state stays. */
     @Override
     void close();

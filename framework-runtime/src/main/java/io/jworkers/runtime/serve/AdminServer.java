@@ -173,7 +173,7 @@ public final class AdminServer implements AutoCloseable {
     private void routes(HttpRouting.Builder routing) {
         // What load balancers and Kubernetes probe: no token, nothing about the workers.
         routing.get("/healthz", (request, response) -> probe(response, true, "alive"));
-        routing.get("/readyz", (request, response) -> probe(response, serve.ready(), serve.ready() ? "ready" : "draining"));
+        routing.get("/readyz", (request, response) -> probe(response, serve.ready(), serve.readiness()));
         routing.any((request, response) -> {
             if (!token.matches(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null))) {
                 response.header("www-authenticate", "Bearer");

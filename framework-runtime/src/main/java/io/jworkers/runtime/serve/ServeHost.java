@@ -17,6 +17,7 @@ import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.FolderStore;
 import io.jworkers.runtime.deploy.HostRecord;
+import io.jworkers.runtime.deploy.Served;
 import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.NewVersion;
@@ -64,6 +65,8 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private final Map<String, Applied> applied = new ConcurrentHashMap<>();
     private volatile long appliedRevision;
     private volatile boolean draining;
+    // Whether the host applied the store's state once (or a snapshot of it): not ready before.
+    private volatile boolean caughtUp;
     private volatile HostRecord self = new HostRecord(UUID.randomUUID().toString(), "", Instant.now(), Instant.now(), 0);
     private final BundleLimits limits;
     private final DeployedWorkers deployed;
@@ -113,6 +116,11 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         ServeHost serve = new ServeHost(store, new WorkerHost(WorkerHost.DEFAULT_DRAIN_TIMEOUT, true), limits);
         try {
             serve.sync();
+        } catch (StoreUnreachableException e) {
+            // A host of a shared store starts anyway, not ready, serving nothing; it catches up once
+            // the store can be reached.
+            LOG.log(Level.WARNING, e.getMessage() + "; this host has no snapshot of the store's state to serve and stays not"
+                    + " ready (GET /readyz answers 503) until the store can be reached");
         } catch (RuntimeException e) {
             serve.close();
             throw e;
@@ -149,6 +157,9 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         }
         reroute();
         appliedRevision = revision;
+        caughtUp = true;
+        store.remember(revision, applied.values().stream().filter(a -> a.deployment() != null)
+                .map(a -> new Served(a.worker(), a.environment(), a.deployment())).toList());
         return revision;
     }
 
@@ -193,7 +204,25 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @return the readiness
      */
     public boolean ready() {
-        return !draining;
+        return caughtUp && !draining;
+    }
+
+    /**
+     * Whether the host applied the store's state once (or the snapshot of it it kept).
+     *
+     * @return {@code true} after the first {@link #sync()} that worked
+     */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /**
+     * Why the host is or is not ready, for {@code GET /readyz}.
+     *
+     * @return {@code ready}, {@code draining}, or {@code not caught up with the state store}
+     */
+    public String readiness() {
+        return draining ? "draining" : caughtUp ? "ready" : "not caught up with the state store";
     }
 
     /** Marks the host as draining: not ready from now on, so load balancers stop sending to it. */
@@ -210,8 +239,9 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         return appliedRevision;
     }
 
-    // What this host applied of a worker environment: the version it loaded, or tried to (broken).
-    private record Applied(String worker, String environment, int number) {
+    // What this host applied of a worker environment: the version it loaded (deployment), or
+    // tried to (broken: no deployment).
+    private record Applied(String worker, String environment, int number, Deployment deployment) {
     }
 
     private void follow(String worker, String environment) {
@@ -236,20 +266,20 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
         if (have != null && have.number() == desired.get()) {
             return;
         }
-        boolean loaded = loadCurrent(worker, environment);
-        applied.put(slot, new Applied(worker, environment, desired.get()));
-        if (have != null && loaded) {
+        Optional<Deployment> loaded = loadCurrent(worker, environment);
+        applied.put(slot, new Applied(worker, environment, desired.get(), loaded.orElse(null)));
+        if (have != null && loaded.isPresent()) {
             LOG.log(Level.INFO, "[" + worker + "] version " + desired.get() + " of " + environment + " is live (changed on another host)");
         }
     }
 
-    // Loads the current version of a worker environment, replacing what runs; false when it is broken.
-    private boolean loadCurrent(String worker, String environment) {
+    // Loads the current version of a worker environment, replacing what runs; empty when it is broken.
+    private Optional<Deployment> loadCurrent(String worker, String environment) {
         String slot = WorkerHost.slotName(worker, environment);
         try {
             Optional<Deployment> current = store.current(worker, environment);
             if (current.isEmpty()) {
-                return false;
+                return Optional.empty();
             }
             WorkerConfig config = DeployedWorkers.load(current.get());
             List<String> absent = absentSecrets(config, current.get().secrets());
@@ -257,12 +287,12 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                 markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " requires secret "
                         + String.join(", ", absent) + ", which its secrets do not have. Set it with: jworkers secret put "
                         + worker + " " + absent.get(0) + flag(environment));
-                return false;
+                return Optional.empty();
             }
             try {
                 host.load(config, current.get().secrets(), environment, versionOf(current.get().info(), environment));
                 broken.remove(slot);
-                return true;
+                return current;
             } catch (WorkerLoadException e) {
                 markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " does not load: "
                         + inBundleTerms(config, e) + ". Deploy a fixed version, or roll back: jworkers rollback " + worker
@@ -278,7 +308,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             markBroken(slot, worker, "version " + number + " of " + environment + " does not load: " + e.getMessage()
                     + ". Deploy a fixed version, or roll back: jworkers rollback " + worker + flag(environment));
         }
-        return false;
+        return Optional.empty();
     }
 
     private static List<String> absentSecrets(WorkerConfig config, Secrets secrets) {
@@ -381,8 +411,10 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                         + " in " + environment + "; it has " + deployed.numbers(worker, environment) + ". See jworkers versions "
                         + worker + flag(environment)));
         LoadedWorker[] prepared = new LoadedWorker[1];
+        Deployment[] candidates = new Deployment[1];
         try {
             store.makeCurrent(worker, environment, target.number(), candidate -> {
+                candidates[0] = candidate;
                 // What held when that version was deployed may not hold now: its targets and routes are checked again.
                 DeployedWorkers.config(candidate).ifPresent(config -> {
                     checkBindingTargets(config, environment);
@@ -395,7 +427,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
             throw e instanceof DeploymentException && !(e instanceof StoreUnreachableException)
                     ? new DeployRejectedException(409, e.getMessage()) : rejection(e);
         }
-        activate(worker, environment, prepared[0], target, "rolled back from version " + current);
+        activate(worker, environment, prepared[0], candidates[0], "rolled back from version " + current);
         return target;
     }
 
@@ -562,14 +594,18 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     // Adds a version (checked, loaded, committed), then lets it take over.
     private VersionInfo commit(String worker, String environment, NewVersion draft, String what) {
         LoadedWorker[] prepared = new LoadedWorker[1];
+        Deployment[] candidates = new Deployment[1];
         VersionInfo version;
         try {
-            version = store.addVersion(worker, environment, draft, candidate -> prepared[0] = prepare(candidate, environment));
+            version = store.addVersion(worker, environment, draft, candidate -> {
+                candidates[0] = candidate;
+                prepared[0] = prepare(candidate, environment);
+            });
         } catch (RuntimeException e) {
             closeQuietly(prepared[0]);
             throw rejection(e);
         }
-        activate(worker, environment, prepared[0], version, what);
+        activate(worker, environment, prepared[0], candidates[0], what);
         return version;
     }
 
@@ -621,10 +657,11 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
                 .replace(config.file().getParent() + java.io.File.separator, "bundle:");
     }
 
-    private void activate(String worker, String environment, LoadedWorker prepared, VersionInfo version, String what) {
+    private void activate(String worker, String environment, LoadedWorker prepared, Deployment deployment, String what) {
+        VersionInfo version = deployment.info();
         host.activate(prepared, environment);
         broken.remove(WorkerHost.slotName(worker, environment));
-        applied.put(WorkerHost.slotName(worker, environment), new Applied(worker, environment, version.number()));
+        applied.put(WorkerHost.slotName(worker, environment), new Applied(worker, environment, version.number(), deployment));
         reroute();
         LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " is live: "
                 + LogText.oneLine(what));

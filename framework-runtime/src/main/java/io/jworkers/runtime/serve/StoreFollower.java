@@ -58,7 +58,7 @@ public final class StoreFollower implements AutoCloseable {
                     store.recordHost(serve.self());
                     lastHeartbeat = Instant.now();
                 }
-                if (store.revision() != serve.appliedRevision()) {
+                if (!serve.caughtUp() || store.revision() != serve.appliedRevision()) {
                     long applied = serve.sync();
                     store.recordHost(serve.self());
                     lastHeartbeat = Instant.now();

@@ -60,13 +60,21 @@ final class Cluster implements AutoCloseable {
 
     /** Starts one more host with more JVM options (a test hook, say). */
     ForkedHost addHost(List<String> jvmOptions) {
+        return addHost(jvmOptions, dir.resolve("cache-" + hosts.size()));
+    }
+
+    /** Starts one more host on a given bundle cache (that of a host that is gone, say). */
+    ForkedHost addHost(List<String> jvmOptions, Path cache) {
         List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
         options.addAll(jvmOptions);
-        ForkedHost host = ForkedHost.serveStore(options, store,
-                dir.resolve("cache-" + hosts.size()), token,
+        ForkedHost host = ForkedHost.serveStore(options, store, cache, token,
                 Map.of("PGPASSWORD", server.password(), "JWORKERS_SECRET_KEY", KEY), List.of());
         hosts.add(host);
         return host;
+    }
+
+    Path cache(int index) {
+        return dir.resolve("cache-" + index);
     }
 
     ForkedHost host(int index) {

@@ -108,6 +108,41 @@ class ClusterTest {
         }
     }
 
+    @Test
+    void aHostStartedDuringAnOutageServesItsSnapshotAndOneWithoutAnyStaysNotReadyUntilTheStoreIsBack() throws Exception {
+        try (Cluster cluster = Cluster.start(server, dir, 1)) {
+            deployAndConverge(cluster, 0, "kept");
+            // The host keeps a snapshot once it applied the revision of its own deploy.
+            for (int i = 0; i < 300 && !cluster.cli(cluster.host(0), "", "hosts").out().contains(" 1         0 "); i++) {
+                Thread.sleep(20);
+            }
+            cluster.host(0).kill();
+            server.stop();
+            try {
+                ForkedHost restarted = cluster.addHost(List.of(), cluster.cache(0));
+                assertEquals("200 steady kept", Cluster.get(restarted, "/flaky"), cluster.output());
+                assertEquals(200, Http.get(restarted.adminUrl() + "/readyz").statusCode());
+                ForkedHost empty = cluster.addHost();
+                HttpResponse<String> notReady = Http.get(empty.adminUrl() + "/readyz");
+                assertEquals(503, notReady.statusCode());
+                assertEquals("not caught up with the state store\n", notReady.body());
+                assertEquals(404, Http.get(empty.url() + "/flaky").statusCode(), "it serves nothing yet");
+                assertTrue(String.join("\n", restarted.output()).contains("serving the snapshot of revision 1"), cluster.output());
+            } finally {
+                server.start();
+            }
+            ForkedHost empty = cluster.host(2);
+            String ready = "";
+            for (int i = 0; i < 600 && !(ready = Http.get(empty.adminUrl() + "/readyz").body()).equals("ready\n"); i++) {
+                Thread.sleep(100);
+            }
+            assertEquals("ready\n", ready, cluster.output());
+            assertEquals("200 steady kept", Cluster.get(empty, "/flaky"));
+            assertEquals(0, cluster.cli(cluster.host(1), "", "deploy", "-c", cluster.hello("resumed").toString()).code());
+            awaitEverywhere(cluster, List.of(cluster.host(1), empty), "/flaky", "200 steady resumed");
+        }
+    }
+
     // Deploys hello with WHO=who through one host and waits until every host serves it; the time it took.
     private static long deployAndConverge(Cluster cluster, int through, String who) throws Exception {
         ServeHarness.Cli deployed = cluster.cli(cluster.host(through), "", "deploy", "-c", cluster.hello(who).toString());

@@ -69,12 +69,18 @@ public final class PostgresStore implements StateStore {
     private final SecretCipher cipher;
     private final BundleCache cache;
     private final ChangeListener listener;
+    private final Path cacheDir;
+    // Set while the host serves its snapshot because the store was unreachable at start; null once
+    // the store answered (and its schema was checked).
+    private volatile Snapshot offline;
 
-    private PostgresStore(Database database, SecretCipher cipher, BundleCache cache) {
+    private PostgresStore(Database database, SecretCipher cipher, BundleCache cache, Path cacheDir, Snapshot offline) {
         this.database = database;
         this.cipher = cipher;
         this.cache = cache;
+        this.cacheDir = cacheDir;
         this.listener = new ChangeListener(database);
+        this.offline = offline;
     }
 
     /**
@@ -96,15 +102,50 @@ public final class PostgresStore implements StateStore {
                     + " every host");
         }
         Database database = new Database(url, password);
+        BundleCache cache = new BundleCache(cacheDir, limits);
+        try {
+            migrate(database);
+            return new PostgresStore(database, cipher, cache, cacheDir, null);
+        } catch (StoreUnreachableException e) {
+            Snapshot snapshot = Snapshot.read(cacheDir).orElse(new Snapshot(-1, List.of()));
+            if (snapshot.revision() >= 0) {
+                LOG.log(Level.WARNING, e.getMessage() + "; serving the snapshot of revision " + snapshot.revision()
+                        + " in " + cacheDir + " until the store can be reached");
+            }
+            return new PostgresStore(database, cipher, cache, cacheDir, snapshot);
+        }
+    }
+
+    private static void migrate(Database database) {
         try (Connection connection = database.connect()) {
             Migrations.migrate(connection);
         } catch (SQLException e) {
             if (Database.connectionLost(e)) {
-                throw new StoreUnreachableException("state store unreachable: " + url.display() + ": " + e.getMessage(), e);
+                throw new StoreUnreachableException("state store unreachable: " + database.url().display() + ": "
+                        + e.getMessage(), e);
             }
-            throw new DeploymentException("The store's schema at " + url.display() + " cannot be prepared: " + e.getMessage(), e);
+            throw new DeploymentException("The store's schema at " + database.url().display() + " cannot be prepared: "
+                    + e.getMessage(), e);
         }
-        return new PostgresStore(database, cipher, new BundleCache(cacheDir, limits));
+    }
+
+    // While offline: whether the store answers now (then the schema is checked and the snapshot dropped).
+    private Snapshot stillOffline() {
+        Snapshot snapshot = offline;
+        if (snapshot == null) {
+            return null;
+        }
+        try {
+            migrate(database);
+            offline = null;
+            LOG.log(Level.INFO, "the state store " + database.url().display() + " is reachable: leaving the snapshot");
+            return null;
+        } catch (StoreUnreachableException e) {
+            if (snapshot.revision() < 0) {
+                throw e;
+            }
+            return snapshot;
+        }
     }
 
     /**
@@ -125,6 +166,10 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public List<String> workers() {
+        Snapshot snapshot = stillOffline();
+        if (snapshot != null) {
+            return snapshot.entries().stream().map(Snapshot.Entry::worker).distinct().sorted().toList();
+        }
         return read("listing workers", connection -> strings(connection,
                 "select distinct worker from jw_environments order by worker"));
     }
@@ -132,6 +177,11 @@ public final class PostgresStore implements StateStore {
     @Override
     public List<String> environments(String worker) {
         checkWorker(worker);
+        Snapshot snapshot = offline;
+        if (snapshot != null) {
+            return snapshot.entries().stream().filter(e -> e.worker().equals(worker)).map(Snapshot.Entry::environment)
+                    .sorted().toList();
+        }
         return read("listing environments", connection -> strings(connection,
                 "select environment from jw_environments where worker = ? order by environment", worker));
     }
@@ -158,6 +208,11 @@ public final class PostgresStore implements StateStore {
     @Override
     public Optional<Deployment> current(String worker, String environment) {
         checkNames(worker, environment);
+        Snapshot snapshot = offline;
+        if (snapshot != null) {
+            return snapshot.entry(worker, environment).map(e -> deployment(worker, environment,
+                    new StoredVersion(e.info(), e.sealedSecrets())));
+        }
         Optional<Integer> number = currentNumber(worker, environment);
         return number.isEmpty() ? Optional.empty() : deploymentOf(worker, environment, number.get(), true);
     }
@@ -165,6 +220,10 @@ public final class PostgresStore implements StateStore {
     @Override
     public Optional<Integer> currentNumber(String worker, String environment) {
         checkNames(worker, environment);
+        Snapshot snapshot = offline;
+        if (snapshot != null) {
+            return snapshot.entry(worker, environment).map(e -> e.info().number());
+        }
         return read("reading the current version", connection -> environmentRow(connection, worker, environment, false)
                 .map(row -> row.current));
     }
@@ -244,7 +303,23 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public long revision() {
-        return read("reading the revision", PostgresStore::revision);
+        Snapshot snapshot = stillOffline();
+        return snapshot != null ? snapshot.revision() : read("reading the revision", PostgresStore::revision);
+    }
+
+    @Override
+    public void remember(long revision, List<io.jworkers.runtime.deploy.Served> served) {
+        if (offline != null) {
+            return; // what it serves came from the snapshot: nothing new to keep
+        }
+        List<Snapshot.Entry> entries = served.stream().map(s -> new Snapshot.Entry(s.worker(), s.environment(),
+                s.deployment().info(), cipher.seal(SecretSets.toJson(s.deployment().secrets().asMap()),
+                        place(s.worker(), s.environment(), s.deployment().info().number())))).toList();
+        try {
+            new Snapshot(revision, entries).write(cacheDir);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "the snapshot of revision " + revision + " was not written to " + cacheDir + ": " + e);
+        }
     }
 
     @Override
