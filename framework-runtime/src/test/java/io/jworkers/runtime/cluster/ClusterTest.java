@@ -71,12 +71,42 @@ class ClusterTest {
     }
 
     @Test
-    void aHostThatJoinsLateServesTheCurrentVersionsAtOnce() throws Exception {
-        try (Cluster cluster = Cluster.start(server, dir, 1)) {
+    void aFourthHostThatJoinsLateServesTheCurrentVersionsAtOnce() throws Exception {
+        try (Cluster cluster = Cluster.start(server, dir, 3)) {
             assertEquals(0, cluster.cli(cluster.host(0), "", "deploy", "-c", cluster.hello("early").toString()).code());
-            assertEquals(0, cluster.cli(cluster.host(0), "", "deploy", "-c", cluster.hello("current").toString()).code());
+            assertEquals(0, cluster.cli(cluster.host(1), "", "deploy", "-c", cluster.hello("current").toString()).code());
+            assertEquals(0, cluster.cli(cluster.host(2), "", "rollback", "hello", "2").code());
             ForkedHost late = cluster.addHost();
             assertEquals("200 steady current", Cluster.get(late, "/flaky"), cluster.output());
+            assertEquals("ready\n", Http.get(late.adminUrl() + "/readyz").body());
+            awaitEverywhere(cluster, "/flaky", "200 steady current");
+        }
+    }
+
+    @Test
+    void fromSigtermOnAHostIsNotReadyWhileItsInFlightRequestsFinish() throws Exception {
+        try (Cluster cluster = Cluster.start(server, dir, 1)) {
+            deployAndConverge(cluster, 0, "draining");
+            ForkedHost host = cluster.host(0);
+            var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cluster.get(host, "/slow?ms=3000"));
+            Thread.sleep(300);
+            host.terminate();
+            String readiness = "";
+            for (int i = 0; i < 200 && !(readiness = probe(host)).equals("503 draining\n"); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals("503 draining\n", readiness, "not ready from SIGTERM on\n" + cluster.output());
+            assertEquals("200 late hello from draining", slow.get(), "the in-flight request finishes");
+            assertEquals(0, host.waitForExit(30));
+        }
+    }
+
+    private static String probe(ForkedHost host) {
+        try {
+            HttpResponse<String> response = Http.get(host.adminUrl() + "/readyz");
+            return response.statusCode() + " " + response.body();
+        } catch (RuntimeException e) {
+            return "gone: " + e;
         }
     }
 

@@ -278,6 +278,22 @@ class ErrorCatalogueTest {
             }
         });
         CASES.put("JW-CLI-STATE-REQUIRED", () -> cli(List.of("serve"), Map.of()));
+        CASES.put("JW-CLI-STATE-AND-STORE", () -> cli(List.of("serve", "--state", tmp.resolve("both").toString(), "--store",
+                "postgresql://u@127.0.0.1:1/db"), Map.of()));
+        CASES.put("JW-SERVE-STATE-IN-USE", () -> {
+            try (var held = io.jworkers.runtime.deploy.FolderStore.open(tmp.resolve("held"))) {
+                return cli(List.of("serve", "--state", tmp.resolve("held").toString(), "--port", "0", "--admin-port", "0"),
+                        Map.of("JWORKERS_ADMIN_TOKEN", "a-token-of-sixteen-chars"));
+            }
+        });
+        CASES.put("JW-STORE-PASSWORD-IN-URL", () -> cli(List.of("serve", "--store", "postgresql://u:secret@127.0.0.1:1/db",
+                "--port", "0", "--admin-port", "0"), Map.of("JWORKERS_ADMIN_TOKEN", "a-token-of-sixteen-chars")));
+        CASES.put("JW-STORE-NO-SECRET-KEY", () -> cli(List.of("serve", "--store", "postgresql://u@127.0.0.1:1/db",
+                "--cache", tmp.resolve("cache").toString(), "--port", "0", "--admin-port", "0"),
+                Map.of("JWORKERS_ADMIN_TOKEN", "a-token-of-sixteen-chars")));
+        CASES.put("JW-STORE-BAD-SECRET-KEY", () -> cli(List.of("serve", "--store", "postgresql://u@127.0.0.1:1/db",
+                "--cache", tmp.resolve("cache").toString(), "--port", "0", "--admin-port", "0"),
+                Map.of("JWORKERS_ADMIN_TOKEN", "a-token-of-sixteen-chars", "JWORKERS_SECRET_KEY", "c2hvcnQ=")));
         CASES.put("JW-CLI-NO-TOKEN", () -> cli(List.of("versions", "hello"), Map.of()));
         CASES.put("JW-CLI-HOST-UNREACHABLE", () -> {
             int closed;

@@ -249,10 +249,13 @@ class PostgresStoreTest extends StateStoreContract {
     }
 
     @Test
-    void anUnreachableDatabaseIsSaidAsSuch() {
+    void anUnreachableDatabaseWithoutASnapshotOpensButAnswersNothingSayingWhy() {
         StoreUrl nowhere = StoreUrl.parse("postgresql://u@127.0.0.1:1/none");
-        StoreUnreachableException e = assertThrows(StoreUnreachableException.class, () -> PostgresStore.open(nowhere, null,
-                SecretCipher.fromBase64(KEY, "test"), tmp.resolve("c"), BundleLimits.DEFAULT));
-        assertTrue(e.getMessage().startsWith("state store unreachable: postgresql://u@127.0.0.1:1/none: "), e.getMessage());
+        try (PostgresStore offline = PostgresStore.open(nowhere, null, SecretCipher.fromBase64(KEY, "test"), tmp.resolve("c"),
+                BundleLimits.DEFAULT)) {
+            StoreUnreachableException e = assertThrows(StoreUnreachableException.class, offline::revision);
+            assertTrue(e.getMessage().startsWith("state store unreachable: postgresql://u@127.0.0.1:1/none: "), e.getMessage());
+            assertThrows(StoreUnreachableException.class, offline::workers);
+        }
     }
 }
