@@ -105,6 +105,10 @@ final class StoreCommand {
             }
             Path cache = temporaryCache();
             try (PostgresStore store = refusing(() -> PostgresStore.open(url, password, cipher, cache, BundleLimits.DEFAULT))) {
+                refusing(() -> {
+                    store.checkSecretKey();
+                    return null;
+                });
                 List<EnvironmentImport> held = refusing(() -> store.alreadyHeld(imports));
                 if (!held.isEmpty()) {
                     throw new Refused("the store " + url.display() + " has " + String.join(", ", held.stream()

@@ -439,9 +439,10 @@ public final class PostgresStore implements StateStore {
      *
      * @param imports the environments, none of which the store may hold yet
      * @return the store's revision after the commit
-     * @throws DeploymentException if the store holds any of them already (the message names them), or
-     *     an environment is inconsistent (versions out of order, a current version it does not have);
-     *     none of them is stored then
+     * @throws DeploymentException if the store holds any of them already (the message names them), its
+     *     secrets do not open with this store's key, a bundle cannot be read, or an environment is
+     *     inconsistent (versions out of order, a current version it does not have); none of them is
+     *     stored then
      * @throws StoreUnreachableException if the store cannot be reached or fails midway; none of them is stored then
      */
     public long importEnvironments(List<EnvironmentImport> imports) {
@@ -456,11 +457,17 @@ public final class PostgresStore implements StateStore {
             }
             environment.versions().forEach(version -> bundles.putIfAbsent(version.info().sha256(), version.bundleDir()));
         }
-        refuseHeld(read("checking which worker environments the store has", connection -> held(connection, sorted)));
+        refuseHeld(read("checking which worker environments the store has", connection -> {
+            checkKey(connection);
+            return held(connection, sorted);
+        }));
         for (Map.Entry<String, Path> bundle : bundles.entrySet()) {
             Path zip = cache.scratch().resolve("import-" + UUID.randomUUID() + ".zip");
             try {
                 putBundle(bundle.getKey(), bundle.getValue(), zip);
+            } catch (UncheckedIOException e) {
+                throw new DeploymentException("Storing the bundle " + bundle.getKey() + " from " + bundle.getValue() + " failed: "
+                        + e.getCause().getMessage(), e);
             } finally {
                 try {
                     Files.deleteIfExists(zip);
@@ -549,25 +556,51 @@ public final class PostgresStore implements StateStore {
         }
     }
 
+    // Those with a row of versions, or secrets set for a first deploy (a row whose set is empty,
+    // after the last one was deleted, holds nothing).
     private List<EnvironmentImport> held(Connection connection, List<EnvironmentImport> imports) throws SQLException {
         List<EnvironmentImport> held = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("select exists (select 1 from jw_environments where"
-                + " worker = ? and environment = ?) or exists (select 1 from jw_pending_secrets where worker = ? and"
-                + " environment = ?)")) {
-            for (EnvironmentImport environment : imports) {
-                query.setString(1, environment.worker());
-                query.setString(2, environment.environment());
-                query.setString(3, environment.worker());
-                query.setString(4, environment.environment());
-                try (ResultSet rows = query.executeQuery()) {
-                    rows.next();
-                    if (rows.getBoolean(1)) {
-                        held.add(environment);
-                    }
-                }
+        for (EnvironmentImport environment : imports) {
+            if (environmentRow(connection, environment.worker(), environment.environment(), false).isPresent()
+                    || !pending(connection, environment.worker(), environment.environment()).isEmpty()) {
+                held.add(environment);
             }
         }
         return held;
+    }
+
+    /**
+     * Checks that this store's key opens the secrets the store holds already (one sealed set is
+     * enough): an import sealed with another key than the hosts' would give them secrets they
+     * cannot open.
+     *
+     * @throws DeploymentException if the key does not open them
+     * @throws StoreUnreachableException if the store cannot be reached
+     */
+    public void checkSecretKey() {
+        read("checking the secret key", connection -> {
+            checkKey(connection);
+            return null;
+        });
+    }
+
+    private void checkKey(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("(select worker || '/' || environment || '/' || number,"
+                + " secrets from jw_versions limit 1) union all (select worker || '/' || environment || '/pending', secrets"
+                + " from jw_pending_secrets limit 1) limit 1");
+                ResultSet rows = query.executeQuery()) {
+            if (!rows.next()) {
+                return;
+            }
+            String place = rows.getString(1);
+            try {
+                cipher.open(rows.getBytes(2), place);
+            } catch (DamagedStateException e) {
+                throw new DeploymentException("The secret key given does not open the secrets in the store (those of " + place
+                        + "): every host of a store, and whatever writes into it, needs the same key (--secret-key-file or "
+                        + SecretCipher.KEY_VARIABLE + ")");
+            }
+        }
     }
 
     private static void refuseHeld(List<EnvironmentImport> held) {
