@@ -36,6 +36,7 @@ public final class Main {
               secret    set, delete or list a worker's secrets (secret put NAME KEY, value on stdin)
               services  every deployed worker with its routes and bound services
               hosts     the hosts of the store with the revision each serves and its lag
+              store     store migrate: copy a single host's state folder into a PostgreSQL store
               delete    delete a worker from an environment
               version   the version of jworkers and of the Java it runs on (also: jworkers --version)
               help      show this help, or a command's: jworkers help dev
@@ -101,12 +102,13 @@ public final class Main {
                 case "init" -> new InitCommand(out, Path.of("").toAbsolutePath()).run(rest);
                 case "dev" -> new DevCommand(out, err).run(rest);
                 case "serve" -> new ServeCommand(out, err, environment).run(rest);
+                case "store" -> new StoreCommand(out, err, environment).run(rest);
                 case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> new AdminCommands(in, out, environment).run(command, rest);
                 case "version" -> new VersionCommand(out, environment).run(rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"" + Spelling.hint(command,
-                        List.of("init", "dev", "serve", "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete",
-                                "version", "help")));
+                        List.of("init", "dev", "serve", "store", "deploy", "versions", "rollback", "promote", "secret", "services",
+                                "hosts", "delete", "version", "help")));
             };
         } catch (UsageException e) {
             err.println(e.getMessage());
@@ -132,6 +134,7 @@ public final class Main {
         return switch (command) {
             case "dev" -> DevCommand.usage();
             case "serve" -> ServeCommand.usage();
+            case "store" -> StoreCommand.usage();
             case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> AdminCommands.usage();
             case "version" -> VersionCommand.usage();
             default -> USAGE;
@@ -150,6 +153,10 @@ public final class Main {
             }
             case "serve" -> {
                 out.print(ServeCommand.usage());
+                yield 0;
+            }
+            case "store" -> {
+                out.print(StoreCommand.usage());
                 yield 0;
             }
             case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> {

@@ -33,9 +33,8 @@ final class ServeCommand {
             new CommandLine.Option("--state", "-s", "DIR", "the state folder of a single host: deployments, versions, secrets"),
             new CommandLine.Option("--store", null, "URL", "the PostgreSQL store several hosts share, postgresql://USER@HOST:PORT/DB"
                     + " or a JDBC URL (instead of --state)"),
-            new CommandLine.Option("--store-password-file", null, "FILE", "the store's password, else $PGPASSWORD"),
-            new CommandLine.Option("--secret-key-file", null, "FILE", "the key that seals secrets in the store (32 bytes, base64),"
-                    + " else $" + SecretCipher.KEY_VARIABLE),
+            StoreOptions.PASSWORD_FILE,
+            StoreOptions.SECRET_KEY_FILE,
             new CommandLine.Option("--cache", null, "DIR", "where a host of a store keeps bundles, default ~/.cache/jworkers"),
             new CommandLine.Option("--port", "-p", "PORT", "public port, default 8080; 0 picks a free one"),
             new CommandLine.Option("--ip", null, "ADDRESS", "public address, default 0.0.0.0"),
@@ -144,20 +143,11 @@ final class ServeCommand {
     // The store's password and secret key from files (or the environment), never from the command line.
     private StateStore openStore(CommandLine line, String url) {
         StoreUrl address = StoreUrl.parse(url);
-        String password = line.last("--store-password-file").map(file -> readSecretFile(file, "--store-password-file"))
-                .orElse(environment.get("PGPASSWORD"));
-        SecretCipher cipher = SecretCipher.load(line.last("--secret-key-file").map(Path::of).orElse(null), environment);
+        String password = StoreOptions.password("serve", line, environment);
+        SecretCipher cipher = StoreOptions.cipher(line, environment);
         Path cache = line.last("--cache").map(Path::of).orElseGet(ServeCommand::defaultCache);
         out.println("jworkers serve: opening the store " + address.display() + " (bundle cache " + cache.toAbsolutePath() + ")...");
         return PostgresStore.open(address, password, cipher, cache, BundleLimits.DEFAULT);
-    }
-
-    private static String readSecretFile(String file, String option) {
-        try {
-            return java.nio.file.Files.readString(Path.of(file)).strip();
-        } catch (java.io.IOException e) {
-            throw new UsageException("jworkers serve: cannot read " + option + " " + file + ": " + e.getMessage());
-        }
     }
 
     private static Path defaultCache() {

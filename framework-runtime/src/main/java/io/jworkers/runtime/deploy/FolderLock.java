@@ -33,7 +33,7 @@ final class FolderLock implements AutoCloseable {
      *
      * @param root the state folder
      * @return the lock, to close when the store closes
-     * @throws DeploymentException if another process (or another store of this one) holds it
+     * @throws FolderInUseException if another process (or another store of this one) holds it
      * @throws IOException if the lock file cannot be opened
      */
     static FolderLock take(Path root) throws IOException {
@@ -48,7 +48,7 @@ final class FolderLock implements AutoCloseable {
         if (lock == null) {
             String holder = holder(channel);
             channel.close();
-            throw new DeploymentException("The state folder " + root + " is in use by another jworkers serve"
+            throw new FolderInUseException(root, holder, "The state folder " + root + " is in use by another jworkers serve"
                     + (holder.isEmpty() ? "" : " (process " + holder + ")") + ": one host per state folder. Stop that host"
                     + " first, or run several hosts on one PostgreSQL store (--store postgresql://USER@HOST:PORT/DB).");
         }

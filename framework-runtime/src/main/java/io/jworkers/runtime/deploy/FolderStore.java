@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -297,6 +298,83 @@ public final class FolderStore implements StateStore {
         synchronized (lock) {
             return new TreeSet<>(secretSets.read(layout.pendingSecrets(worker, environment)).orElse(Map.of()).keySet());
         }
+    }
+
+    /**
+     * The secrets set for a worker environment before its first deploy, values included: what a
+     * copy of the folder into another store takes along ({@code jworkers store migrate}). The
+     * values never go to a log or a message.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return name to value, sorted; empty if none were set
+     * @throws DamagedStateException if the file holding them cannot be read
+     */
+    public Map<String, String> pendingSecrets(String worker, String environment) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            return new TreeMap<>(secretSets.read(layout.pendingSecrets(worker, environment)).orElse(Map.of()));
+        }
+    }
+
+    /**
+     * The worker environments that have a file of secrets set before their first deploy, those
+     * never deployed included ({@link #workers()} lists only environments with versions).
+     *
+     * @return worker to its environments, both sorted
+     */
+    public SortedMap<String, List<String>> environmentsWithPendingSecrets() {
+        synchronized (lock) {
+            SortedMap<String, List<String>> found = new TreeMap<>();
+            for (String worker : namesIn(layout.secrets())) {
+                if (!NameRules.WORKER_NAME.matcher(worker).matches()) {
+                    continue;
+                }
+                for (String environment : namesIn(layout.secrets().resolve(worker))) {
+                    if (NameRules.ENVIRONMENT_NAME.matcher(environment).matches()
+                            && Files.exists(layout.pendingSecrets(worker, environment))) {
+                        found.computeIfAbsent(worker, w -> new ArrayList<>()).add(environment);
+                    }
+                }
+            }
+            return found;
+        }
+    }
+
+    /**
+     * Every committed version of a worker environment with its bundle, config and secrets, oldest
+     * first: what a copy of the whole history into another store needs. Unlike {@link
+     * #versions}, which lists what can be read, a version that cannot be read is an exception
+     * here, never left out.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the versions 1 to the latest committed; empty if it was never deployed there
+     * @throws DamagedStateException naming the first damaged or missing file (index, record, bundle, secrets)
+     */
+    public List<Deployment> everyVersion(String worker, String environment) {
+        checkNames(worker, environment);
+        synchronized (lock) {
+            currentNumber(worker, environment); // throws when the index is damaged, or missing while versions are there
+            int latest = records.index(worker, environment).map(Index::latest).orElse(0);
+            List<Deployment> all = new ArrayList<>();
+            for (int number = 1; number <= latest; number++) {
+                all.add(deploymentLocked(worker, environment, number, false));
+            }
+            return all;
+        }
+    }
+
+    /**
+     * Whether a folder looks like a state folder that a host used, so that a command reading one
+     * (a migration) does not create one by mistake where a path was mistyped.
+     *
+     * @param dir the folder
+     * @return whether it has a {@code workers/} or {@code secrets/} folder
+     */
+    public static boolean isStateFolder(Path dir) {
+        StateLayout layout = new StateLayout(dir);
+        return Files.isDirectory(layout.workers()) || Files.isDirectory(layout.secrets());
     }
 
     /**

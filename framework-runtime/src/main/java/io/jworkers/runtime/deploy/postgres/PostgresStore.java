@@ -96,11 +96,7 @@ public final class PostgresStore implements StateStore {
      * @throws DeploymentException if the schema cannot be created or is newer than this jworkers
      */
     public static PostgresStore open(StoreUrl url, String password, SecretCipher cipher, Path cacheDir, BundleLimits limits) {
-        if (cipher == null) {
-            throw new DeploymentException("A PostgreSQL store needs a secret key to seal secrets: give --secret-key-file FILE"
-                    + " or " + SecretCipher.KEY_VARIABLE + " (32 random bytes, base64: openssl rand -base64 32), the same on"
-                    + " every host");
-        }
+        requireKey(cipher);
         Database database = new Database(url, password);
         BundleCache cache = new BundleCache(cacheDir, limits);
         try {
@@ -146,6 +142,22 @@ public final class PostgresStore implements StateStore {
             }
             return snapshot;
         }
+    }
+
+    /**
+     * Checks that a key to seal secrets was given, before anything is done with a store.
+     *
+     * @param cipher the key, or {@code null} when none was given
+     * @return the key
+     * @throws DeploymentException saying how to give one
+     */
+    public static SecretCipher requireKey(SecretCipher cipher) {
+        if (cipher == null) {
+            throw new DeploymentException("A PostgreSQL store needs a secret key to seal secrets: give --secret-key-file FILE"
+                    + " or " + SecretCipher.KEY_VARIABLE + " (32 random bytes, base64: openssl rand -base64 32), the same on"
+                    + " every host");
+        }
+        return cipher;
     }
 
     /**
@@ -443,17 +455,7 @@ public final class PostgresStore implements StateStore {
     private void storeBundle(UnpackedBundle staged) {
         Path zip = cache.scratch().resolve("upload-" + UUID.randomUUID() + ".zip");
         try {
-            boolean stored = write("storing a bundle", connection -> {
-                if (BundleBlobs.exists(connection, staged.sha256())) {
-                    return false;
-                }
-                try {
-                    FolderZip.write(staged.folder(), zip);
-                    return BundleBlobs.put(connection, staged.sha256(), zip);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            boolean stored = putBundle(staged.sha256(), staged.folder(), zip);
             if (!cache.has(staged.sha256())) {
                 Path copy = cache.scratch().resolve("adopt-" + UUID.randomUUID());
                 copyTree(staged.folder(), copy);
@@ -468,6 +470,221 @@ public final class PostgresStore implements StateStore {
             } catch (IOException ignored) {
                 // The scratch folder is emptied at the next start.
             }
+        }
+    }
+
+    // Stores an unpacked bundle's folder as a zip under its hash, in a transaction of its own,
+    // unless the store has that hash already.
+    private boolean putBundle(String sha256, Path folder, Path zip) {
+        return write("storing a bundle", connection -> {
+            if (BundleBlobs.exists(connection, sha256)) {
+                return false;
+            }
+            try {
+                FolderZip.write(folder, zip);
+                return BundleBlobs.put(connection, sha256, zip);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * The worker environments among {@code imports} that the store has already, with versions or
+     * with secrets set before a first deploy.
+     *
+     * @param imports the environments
+     * @return those the store holds, in the order given
+     * @throws StoreUnreachableException if the store cannot be reached
+     */
+    public List<EnvironmentImport> alreadyHeld(List<EnvironmentImport> imports) {
+        return read("checking which worker environments the store has", connection -> held(connection, imports));
+    }
+
+    /**
+     * Copies worker environments into the store as they are (a single host's state folder moving
+     * to a shared store): every version with its number, time (to the microsecond, as the store
+     * keeps it), message, routes taken, bundle and its own secrets (sealed), which version is
+     * current, and the secrets set before a first deploy. Nothing is loaded or checked by running
+     * it, and the store's own rules for new versions (numbering, the secrets a version starts
+     * from) do not apply: this is a copy.
+     *
+     * <p>Each bundle the store lacks is stored first, in a transaction of its own (one per hash).
+     * Then every environment is written in one transaction, under each one's lock, each bumping the
+     * revision with a change of kind {@code migrate}: either all of them are in the store or none
+     * is, and hosts following the store load them when it commits. Bundles stored for a refused
+     * import stay until {@link #collectUnusedBundles()} deletes them, or a second try uses them.
+     *
+     * @param imports the environments, none of which the store may hold yet
+     * @return the store's revision after the commit
+     * @throws DeploymentException if the store holds any of them already (the message names them), its
+     *     secrets do not open with this store's key, a bundle cannot be read, or an environment is
+     *     inconsistent (versions out of order, a current version it does not have); none of them is
+     *     stored then
+     * @throws StoreUnreachableException if the store cannot be reached or fails midway; none of them is stored then
+     */
+    public long importEnvironments(List<EnvironmentImport> imports) {
+        List<EnvironmentImport> sorted = new ArrayList<>(imports);
+        sorted.sort(java.util.Comparator.comparing(EnvironmentImport::worker).thenComparing(EnvironmentImport::environment));
+        Set<String> seen = new HashSet<>();
+        Map<String, Path> bundles = new TreeMap<>();
+        for (EnvironmentImport environment : sorted) {
+            checkImport(environment);
+            if (!seen.add(environment.worker() + "/" + environment.environment())) {
+                throw new DeploymentException(environment.label() + " is imported twice");
+            }
+            environment.versions().forEach(version -> bundles.putIfAbsent(version.info().sha256(), version.bundleDir()));
+        }
+        refuseHeld(read("checking which worker environments the store has", connection -> {
+            checkKey(connection);
+            return held(connection, sorted);
+        }));
+        for (Map.Entry<String, Path> bundle : bundles.entrySet()) {
+            Path zip = cache.scratch().resolve("import-" + UUID.randomUUID() + ".zip");
+            try {
+                putBundle(bundle.getKey(), bundle.getValue(), zip);
+            } catch (UncheckedIOException e) {
+                throw new DeploymentException("Storing the bundle " + bundle.getKey() + " from " + bundle.getValue() + " failed: "
+                        + e.getCause().getMessage(), e);
+            } finally {
+                try {
+                    Files.deleteIfExists(zip);
+                } catch (IOException ignored) {
+                    // The scratch folder is emptied at the next start.
+                }
+            }
+        }
+        return write("importing " + sorted.size() + " worker environments", connection -> {
+            for (EnvironmentImport environment : sorted) {
+                lock(connection, environment.worker(), environment.environment());
+            }
+            // Again under the locks: a host may have deployed one of them since the first check.
+            refuseHeld(held(connection, sorted));
+            long revision = revision(connection);
+            for (EnvironmentImport environment : sorted) {
+                revision = importEnvironment(connection, environment);
+            }
+            return revision;
+        });
+    }
+
+    private long importEnvironment(Connection connection, EnvironmentImport imported) throws SQLException {
+        String worker = imported.worker();
+        String environment = imported.environment();
+        long revision = bump(connection, worker, environment, "migrate", imported.current());
+        if (!imported.versions().isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement("insert into jw_environments (worker, environment,"
+                    + " current_version, latest_version, revision) values (?, ?, ?, ?, ?)")) {
+                insert.setString(1, worker);
+                insert.setString(2, environment);
+                if (imported.current() == null) {
+                    insert.setNull(3, java.sql.Types.INTEGER);
+                } else {
+                    insert.setInt(3, imported.current());
+                }
+                insert.setInt(4, imported.versions().getLast().info().number());
+                insert.setLong(5, revision);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement("insert into jw_versions (worker, environment,"
+                    + " number, created_at, message, sha256, routes_taken, secrets) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?)")) {
+                for (Deployment version : imported.versions()) {
+                    VersionInfo info = version.info();
+                    Map<String, String> secrets = new TreeMap<>();
+                    for (String name : version.secrets().names()) {
+                        secrets.put(name, version.secrets().get(name).orElseThrow());
+                    }
+                    insert.setString(1, worker);
+                    insert.setString(2, environment);
+                    insert.setInt(3, info.number());
+                    insert.setTimestamp(4, Timestamp.from(info.createdAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+                    insert.setString(5, info.message() == null ? "" : info.message());
+                    insert.setString(6, info.sha256());
+                    insert.setString(7, routesJson(info.routesTaken()));
+                    insert.setBytes(8, cipher.seal(SecretSets.toJson(secrets), place(worker, environment, info.number())));
+                    insert.executeUpdate();
+                }
+            }
+        }
+        if (!imported.pendingSecrets().isEmpty()) {
+            writePending(connection, worker, environment, imported.pendingSecrets());
+        }
+        return revision;
+    }
+
+    private static void checkImport(EnvironmentImport imported) {
+        checkNames(imported.worker(), imported.environment());
+        if (imported.versions().isEmpty() && imported.pendingSecrets().isEmpty()) {
+            throw new DeploymentException(imported.label() + " has neither versions nor secrets to import");
+        }
+        int previous = 0;
+        boolean hasCurrent = false;
+        for (Deployment version : imported.versions()) {
+            int number = version.info().number();
+            if (number <= previous) {
+                throw new DeploymentException("The versions of " + imported.label() + " are not in ascending order ("
+                        + number + " after " + previous + ")");
+            }
+            previous = number;
+            hasCurrent |= imported.current() != null && number == imported.current();
+        }
+        if (imported.current() != null && !hasCurrent) {
+            throw new DeploymentException("The current version " + imported.current() + " of " + imported.label()
+                    + " is not among its versions");
+        }
+    }
+
+    // Those with a row of versions, or secrets set for a first deploy (a row whose set is empty,
+    // after the last one was deleted, holds nothing).
+    private List<EnvironmentImport> held(Connection connection, List<EnvironmentImport> imports) throws SQLException {
+        List<EnvironmentImport> held = new ArrayList<>();
+        for (EnvironmentImport environment : imports) {
+            if (environmentRow(connection, environment.worker(), environment.environment(), false).isPresent()
+                    || !pending(connection, environment.worker(), environment.environment()).isEmpty()) {
+                held.add(environment);
+            }
+        }
+        return held;
+    }
+
+    /**
+     * Checks that this store's key opens the secrets the store holds already (one sealed set is
+     * enough): an import sealed with another key than the hosts' would give them secrets they
+     * cannot open.
+     *
+     * @throws DeploymentException if the key does not open them
+     * @throws StoreUnreachableException if the store cannot be reached
+     */
+    public void checkSecretKey() {
+        read("checking the secret key", connection -> {
+            checkKey(connection);
+            return null;
+        });
+    }
+
+    private void checkKey(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("(select worker || '/' || environment || '/' || number,"
+                + " secrets from jw_versions limit 1) union all (select worker || '/' || environment || '/pending', secrets"
+                + " from jw_pending_secrets limit 1) limit 1");
+                ResultSet rows = query.executeQuery()) {
+            if (!rows.next()) {
+                return;
+            }
+            String place = rows.getString(1);
+            try {
+                cipher.open(rows.getBytes(2), place);
+            } catch (DamagedStateException e) {
+                throw new DeploymentException("The secret key given does not open the secrets in the store (those of " + place
+                        + "): every host of a store, and whatever writes into it, needs the same key (--secret-key-file or "
+                        + SecretCipher.KEY_VARIABLE + ")");
+            }
+        }
+    }
+
+    private static void refuseHeld(List<EnvironmentImport> held) {
+        if (!held.isEmpty()) {
+            throw new DeploymentException("The store has " + String.join(", ", held.stream().map(EnvironmentImport::label)
+                    .toList()) + " already; an import never replaces what a store holds");
         }
     }
 

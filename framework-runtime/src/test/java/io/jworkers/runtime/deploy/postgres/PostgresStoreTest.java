@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.SecretCipher;
@@ -23,6 +25,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -215,6 +218,64 @@ class PostgresStoreTest extends StateStoreContract {
             assertEquals("1 V1__state.sql", rows.getInt(1) + " " + rows.getString(2));
             assertFalse(rows.next());
         }
+    }
+
+    @Test
+    void anImportCopiesVersionsAsTheyAreAllOrNothingAndNeverReplacesWhatTheStoreHolds() throws Exception {
+        PostgresStore postgres = (PostgresStore) store;
+        var staged = store.stage(bundle("imported"), BundleLimits.DEFAULT);
+        Instant at = Instant.parse("2025-01-02T03:04:05.123456789Z");
+        Deployment one = new Deployment(new VersionInfo(1, at, "old", staged.sha256(), Map.of("/a", at)), staged.folder(),
+                CONFIG, Secrets.of(Map.of("K", "v1")));
+        Deployment two = new Deployment(new VersionInfo(2, at.plusSeconds(60), null, staged.sha256(), Map.of()),
+                staged.folder(), CONFIG, Secrets.of(Map.of("K", "v2", "L", "l")));
+        EnvironmentImport api = new EnvironmentImport("api", "production", List.of(one, two), 1, Map.of());
+        EnvironmentImport web = new EnvironmentImport("web", "staging", List.of(), null, Map.of("P", "p"));
+
+        store.putPendingSecret("web", "staging", "P", "the store's own");
+        DeploymentException held = assertThrows(DeploymentException.class, () -> postgres.importEnvironments(List.of(api, web)));
+        assertEquals("The store has web (staging) already; an import never replaces what a store holds", held.getMessage());
+        assertEquals(List.of(), store.workers(), "none of them: api was not imported either");
+        assertEquals(0, postgres.revision());
+        assertEquals(List.of(web), postgres.alreadyHeld(List.of(api, web)));
+        DeploymentException order = assertThrows(DeploymentException.class, () -> postgres.importEnvironments(List.of(
+                new EnvironmentImport("api", "production", List.of(two, one), 2, Map.of()))));
+        assertEquals("The versions of api (production) are not in ascending order (1 after 2)", order.getMessage());
+        DeploymentException current = assertThrows(DeploymentException.class, () -> postgres.importEnvironments(List.of(
+                new EnvironmentImport("api", "production", List.of(one), 2, Map.of()))));
+        assertEquals("The current version 2 of api (production) is not among its versions", current.getMessage());
+        try (Connection sql = sql(); Statement statement = sql.createStatement();
+                ResultSet rows = statement.executeQuery("select count(*) from jw_bundles")) {
+            rows.next();
+            assertEquals(0, rows.getInt(1), "refused before any bundle was stored");
+        }
+
+        assertTrue(store.deletePendingSecret("web", "staging", "P"));
+        assertEquals(List.of(), postgres.alreadyHeld(List.of(api, web)), "an emptied set of pending secrets holds nothing");
+        assertEquals(2, postgres.importEnvironments(List.of(web, api)));
+        Instant micros = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        assertEquals(List.of(new VersionInfo(1, micros, "old", staged.sha256(), Map.of("/a", at)),
+                new VersionInfo(2, micros.plusSeconds(60), "", staged.sha256(), Map.of())), store.versions("api", "production"));
+        assertEquals(Optional.of(1), store.currentNumber("api", "production"), "the current version, not the latest");
+        try (PostgresStore other = host("host-b")) {
+            assertEquals(Optional.of("v1"), other.current("api", "production").orElseThrow().secrets().get("K"));
+            assertEquals(java.util.Set.of("K", "L"), other.deployment("api", "production", 2).orElseThrow().secrets().names());
+            assertEquals("imported", Files.readString(other.deployment("api", "production", 2).orElseThrow().bundleDir()
+                    .resolve("lib/app.txt")));
+        }
+        assertEquals(java.util.Set.of("P"), store.pendingSecretNames("web", "staging"));
+        assertEquals(List.of("api"), store.workers(), "web was never deployed");
+        DeploymentException again = assertThrows(DeploymentException.class, () -> postgres.importEnvironments(List.of(api)));
+        assertEquals("The store has api (production) already; an import never replaces what a store holds", again.getMessage());
+
+        String otherKey = Base64.getEncoder().encodeToString("another key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII));
+        try (PostgresStore wrong = host("host-c", otherKey)) {
+            DeploymentException key = assertThrows(DeploymentException.class, wrong::checkSecretKey);
+            assertEquals("The secret key given does not open the secrets in the store (those of api/production/1): every host"
+                    + " of a store, and whatever writes into it, needs the same key (--secret-key-file or JWORKERS_SECRET_KEY)",
+                    key.getMessage());
+        }
+        postgres.checkSecretKey();
     }
 
     @Test
