@@ -75,6 +75,8 @@ class ErrorCatalogueTest {
 
     @TempDir
     static Path tmp;
+    // A well-formed secret key (32 zero bytes), for the store commands that check one before anything else.
+    private static final String KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
     private static DevServer runtime;
     private static DevServer slow;
     private static ServeHost serve;
@@ -284,6 +286,20 @@ class ErrorCatalogueTest {
             try (var held = io.jworkers.runtime.deploy.FolderStore.open(tmp.resolve("held"))) {
                 return cli(List.of("serve", "--state", tmp.resolve("held").toString(), "--port", "0", "--admin-port", "0"),
                         Map.of("JWORKERS_ADMIN_TOKEN", "a-token-of-sixteen-chars"));
+            }
+        });
+        CASES.put("JW-MIGRATE-NO-FOLDER", () -> cli(List.of("store", "migrate", "--from", tmp.resolve("nope").toString(),
+                "--to", "postgresql://u@127.0.0.1:1/db"), Map.of("JWORKERS_SECRET_KEY", KEY)));
+        CASES.put("JW-MIGRATE-NOT-STATE", () -> {
+            java.nio.file.Files.createDirectories(tmp.resolve("plain"));
+            return cli(List.of("store", "migrate", "--from", tmp.resolve("plain").toString(), "--to",
+                    "postgresql://u@127.0.0.1:1/db"), Map.of("JWORKERS_SECRET_KEY", KEY));
+        });
+        CASES.put("JW-MIGRATE-IN-USE", () -> {
+            try (var held = io.jworkers.runtime.deploy.FolderStore.open(tmp.resolve("busy"))) {
+                java.nio.file.Files.createDirectories(tmp.resolve("busy/workers"));
+                return cli(List.of("store", "migrate", "--from", tmp.resolve("busy").toString(), "--to",
+                        "postgresql://u@127.0.0.1:1/db"), Map.of("JWORKERS_SECRET_KEY", KEY));
             }
         });
         CASES.put("JW-STORE-PASSWORD-IN-URL", () -> cli(List.of("serve", "--store", "postgresql://u:secret@127.0.0.1:1/db",
