@@ -1,5 +1,6 @@
 package io.jworkers.runtime.deploy.postgres;
 
+import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -80,6 +81,22 @@ final class Database implements AutoCloseable {
             if (!done) {
                 rollbackQuietly(connection);
             }
+        }
+    }
+
+    /**
+     * Runs work in one transaction as {@link #transaction} does, a failed statement reported as
+     * the store failing at what it was doing.
+     *
+     * @param what what the work does, for the message
+     * @throws StoreUnreachableException if the database cannot be reached or the connection fails
+     * @throws DeploymentException if a statement fails
+     */
+    <T> T run(String what, Work<T> work) {
+        try {
+            return transaction(what, work);
+        } catch (SQLException e) {
+            throw new DeploymentException("The store failed while " + what + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jworkers.runtime.deploy.postgres;
 
+import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,6 +28,25 @@ final class Migrations {
     private static final long LOCK = 0x6a776f726b657273L;
 
     private Migrations() {
+    }
+
+    /**
+     * Creates or upgrades the schema of a store, on a connection of its own.
+     *
+     * @throws StoreUnreachableException if the database cannot be reached
+     * @throws DeploymentException if the schema cannot be created or is newer than this jworkers
+     */
+    static void prepare(Database database) {
+        try (Connection connection = database.connect()) {
+            migrate(connection);
+        } catch (SQLException e) {
+            if (Database.connectionLost(e)) {
+                throw new StoreUnreachableException("state store unreachable: " + database.url().display() + ": "
+                        + e.getMessage(), e);
+            }
+            throw new DeploymentException("The store's schema at " + database.url().display() + " cannot be prepared: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

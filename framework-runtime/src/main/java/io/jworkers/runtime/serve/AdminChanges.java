@@ -1,0 +1,299 @@
+package io.jworkers.runtime.serve;
+
+import static io.jworkers.runtime.serve.WorkerLoading.flag;
+
+import io.jworkers.runtime.bundle.BundleClasspath;
+import io.jworkers.runtime.bundle.BundleException;
+import io.jworkers.runtime.bundle.BundleLimits;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UnpackedBundle;
+import io.jworkers.runtime.bundle.WorkerBundle;
+import io.jworkers.runtime.config.ConfigException;
+import io.jworkers.runtime.config.ConfigLoader;
+import io.jworkers.runtime.config.Secrets;
+import io.jworkers.runtime.config.ServiceBindingConfig;
+import io.jworkers.runtime.config.WorkerConfig;
+import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.Deployment;
+import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.NewVersion;
+import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.VersionInfo;
+import io.jworkers.runtime.host.WorkerHost;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The changes the admin API asks a host for: deploy, rollback, promote, secrets, delete. Each is
+ * checked completely (config, bindings, secrets, routes, and the version really loaded and
+ * started) before the store commits it, so a refused change changes nothing; the loaded version
+ * then takes over. The methods are those of {@link ServeHost}, which documents them.
+ *
+ * <p>Not locked itself: {@link ServeHost} calls every method under its own monitor, the one
+ * {@link ServeHost#sync()} holds too, so changes take turns with each other and with applying
+ * the store.
+ */
+final class AdminChanges {
+
+    private static final System.Logger LOG = System.getLogger("jworkers.host");
+
+    private final StateStore store;
+    private final WorkerHost host;
+    private final BundleLimits limits;
+    private final DeployedWorkers deployed;
+    private final RouteAssignment routeAssignment;
+    private final StoreSync sync;
+    private final Runnable reroute;
+    private final VersionTakeover takeover;
+
+    AdminChanges(StateStore store, WorkerHost host, BundleLimits limits, DeployedWorkers deployed,
+            RouteAssignment routeAssignment, StoreSync sync, Runnable reroute) {
+        this.store = store;
+        this.host = host;
+        this.limits = limits;
+        this.deployed = deployed;
+        this.routeAssignment = routeAssignment;
+        this.sync = sync;
+        this.reroute = reroute;
+        this.takeover = new VersionTakeover(store, host, deployed, sync, reroute);
+    }
+
+    /** See {@link ServeHost#deploy}. */
+    VersionInfo deploy(String worker, String environment, Path bundle, DeployOptions options) {
+        UnpackedBundle staged;
+        try {
+            staged = store.stage(bundle, limits);
+        } catch (BundleException e) {
+            throw new DeployRejectedException(400, e.getMessage());
+        } catch (NoSpaceLeftException e) {
+            throw new DeployRejectedException(507, e.getMessage());
+        }
+        try {
+            BundleClasspath.check(staged);
+            WorkerConfig config = stagedConfig(staged, worker);
+            BundleClasspath.checkLoaded(staged, config.classpath());
+            checkBindingTargets(config, environment);
+            RouteAssignment.Taking taking = routeAssignment.taking(config, environment, options.takeRoutes());
+            VersionInfo version = takeover.add(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(),
+                    taking.taken()), options.message() == null ? "deployed" : options.message());
+            taking.movedFrom().forEach((route, owner) -> LOG.log(Level.INFO, "[" + worker + "] took route " + route + " in "
+                    + environment + " from " + owner));
+            return version;
+        } catch (BundleException e) {
+            throw new DeployRejectedException(400, e.getMessage());
+        } finally {
+            store.discard(staged);
+        }
+    }
+
+    /** See {@link ServeHost#rollback}. */
+    VersionInfo rollback(String worker, String environment, Integer version) {
+        int current = requireRunningOrRepairable(worker, environment);
+        VersionInfo target = version == null ? previousVersion(worker, environment, current) : store.versions(worker, environment)
+                .stream().filter(v -> v.number() == version).findFirst()
+                .orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" has no version " + version
+                        + " in " + environment + "; it has " + deployed.numbers(worker, environment) + ". See jworkers versions "
+                        + worker + flag(environment)));
+        takeover.makeCurrent(worker, environment, target, "rolled back from version " + current, candidate ->
+                // What held when that version was deployed may not hold now: its targets and routes are checked again.
+                DeployedWorkers.config(candidate).ifPresent(config -> {
+                    checkBindingTargets(config, environment);
+                    routeAssignment.checkRollback(config, target.number(), environment);
+                }));
+        return target;
+    }
+
+    /** See {@link ServeHost#promote}. */
+    VersionInfo promote(String worker, String from, Integer version, String to, String message) {
+        if (from.equals(to)) {
+            throw new DeployRejectedException(400, "Cannot promote \"" + worker + "\" from " + from
+                    + " to itself; use jworkers rollback to change its current version");
+        }
+        Deployment currentSource = currentOrReject(worker, from);
+        int number = version != null ? version : currentSource.info().number();
+        Deployment source = read(() -> store.deployment(worker, from, number)).orElseThrow(() -> new DeployRejectedException(404,
+                "Worker \"" + worker + "\" has no version " + number + " in " + from + "; it has " + deployed.numbers(worker, from)
+                        + ". See jworkers versions " + worker + flag(from)));
+        Deployment settings = read(() -> store.current(worker, to)).orElseThrow(() -> new DeployRejectedException(409,
+                "Worker \"" + worker + "\" has no version in " + to + " to take its settings (routes, bindings, vars) from; "
+                        + "deploy it there once with: jworkers deploy -c CONFIG" + flag(to)));
+        Path bundle = PromotedBundle.write(source, settings, store.scratch());
+        try {
+            return deploy(worker, to, bundle, new DeployOptions(message != null ? message : "Promoted from " + from
+                    + " version " + number, Map.of(), false));
+        } finally {
+            try {
+                Files.deleteIfExists(bundle);
+            } catch (IOException ignored) {
+                // In staging/, which the next start empties.
+            }
+        }
+    }
+
+    /** See {@link ServeHost#putSecret}. */
+    Optional<VersionInfo> putSecret(String worker, String environment, String key, String value, boolean create) {
+        Optional<Deployment> current = read(() -> store.current(worker, environment));
+        if (current.isEmpty()) {
+            if (!create) {
+                throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
+                        + ", so it has no secrets to set. Deployed workers: " + deployed.listIn(environment) + ". To set a"
+                        + " secret before the first deploy, pass --create; or deploy with --secrets-file FILE.");
+            }
+            read(() -> {
+                store.putPendingSecret(worker, environment, key, value);
+                return null;
+            });
+            LOG.log(Level.INFO, "[" + worker + "] secret " + key + " set in " + environment + " for its first deploy");
+            return Optional.empty();
+        }
+        Map<String, String> change = new LinkedHashMap<>();
+        change.put(key, value);
+        String what = "Secret " + key + (current.get().secrets().get(key).isPresent() ? " changed" : " set");
+        return Optional.of(takeover.add(worker, environment, new NewVersion(null, current.get().info().sha256(), what, change,
+                current.get().info().routesTaken()), what));
+    }
+
+    /** See {@link ServeHost#deleteSecret}. */
+    Optional<VersionInfo> deleteSecret(String worker, String environment, String key) {
+        Optional<Deployment> current = read(() -> store.current(worker, environment));
+        if (current.isEmpty()) {
+            boolean deleted = read(() -> store.deletePendingSecret(worker, environment, key));
+            if (!deleted) {
+                throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
+                        + " and has no secret " + key + " waiting for its first deploy");
+            }
+            LOG.log(Level.INFO, "[" + worker + "] secret " + key + " deleted in " + environment + " before its first deploy");
+            return Optional.empty();
+        }
+        if (current.get().secrets().get(key).isEmpty()) {
+            throw new DeployRejectedException(404, "Worker \"" + worker + "\" has no secret " + key + " in " + environment
+                    + "; it has: " + names(current.get().secrets()));
+        }
+        if (deployed.currentConfig(worker, environment).map(config -> config.requiredSecrets().contains(key)).orElse(false)) {
+            throw new DeployRejectedException(409, "Cannot delete secret " + key + " of \"" + worker + "\" in " + environment
+                    + ": its current version " + current.get().info().number() + " requires it (\"secrets\": { \"required\" })."
+                    + " Deploy a version that does not require it first.");
+        }
+        Map<String, String> change = new LinkedHashMap<>();
+        change.put(key, null);
+        String what = "Secret " + key + " deleted";
+        return Optional.of(takeover.add(worker, environment, new NewVersion(null, current.get().info().sha256(), what, change,
+                current.get().info().routesTaken()), what));
+    }
+
+    /** See {@link ServeHost#delete}. */
+    void delete(String worker, String environment) {
+        if (!store.environments(worker).contains(environment) && store.pendingSecretNames(worker, environment).isEmpty()) {
+            throw new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in " + environment
+                    + ". Deployed workers: " + deployed.listIn(environment));
+        }
+        List<String> callers = new ArrayList<>();
+        for (String other : store.workers()) {
+            for (String otherEnvironment : store.environments(other)) {
+                if (other.equals(worker) && otherEnvironment.equals(environment)) {
+                    continue;
+                }
+                deployed.currentConfig(other, otherEnvironment).ifPresent(config -> config.services().stream()
+                        .filter(binding -> binding.service().equals(worker) && DeployedWorkers.targetEnvironment(binding).equals(environment))
+                        .forEach(binding -> callers.add(other + " (" + otherEnvironment + ", binding " + binding.binding() + ")")));
+            }
+        }
+        if (!callers.isEmpty()) {
+            throw new DeployRejectedException(409, "Cannot delete \"" + worker + "\" from " + environment + ": "
+                    + String.join(", ", callers) + (callers.size() == 1 ? " binds" : " bind") + " to it. Deploy "
+                    + (callers.size() == 1 ? "it" : "them") + " without the binding, or delete " + (callers.size() == 1 ? "it" : "them")
+                    + ", first.");
+        }
+        try {
+            store.delete(worker, environment);
+        } catch (StoreUnreachableException e) {
+            throw e;
+        } catch (DeploymentException e) {
+            throw new DeployRejectedException(500, e.getMessage());
+        }
+        // Its bundles go once the requests still running on it have drained: they may load classes yet.
+        host.unload(worker, environment, store::collectUnusedBundles);
+        sync.deleted(worker, environment);
+        reroute.run();
+        LOG.log(Level.INFO, "[" + worker + "] deleted from " + environment);
+    }
+
+    private WorkerConfig stagedConfig(UnpackedBundle staged, String worker) {
+        WorkerConfig config;
+        try {
+            config = ConfigLoader.load(staged.folder().resolve(WorkerBundle.CONFIG), null);
+        } catch (ConfigException e) {
+            throw new DeployRejectedException(400, "The bundle's config is not valid: " + e.getMessage());
+        }
+        if (!config.name().equals(worker)) {
+            throw new DeployRejectedException(400, "The bundle is worker \"" + config.name() + "\", not \"" + worker + "\"");
+        }
+        return config;
+    }
+
+    private void checkBindingTargets(WorkerConfig config, String environment) {
+        List<String> missing = new ArrayList<>();
+        for (ServiceBindingConfig binding : config.services()) {
+            String target = DeployedWorkers.targetEnvironment(binding);
+            boolean self = binding.service().equals(config.name()) && target.equals(environment);
+            if (!self && !store.environments(binding.service()).contains(target)) {
+                missing.add("binding " + binding.binding() + " targets worker \"" + binding.service() + "\" in "
+                        + target + ", which is not deployed");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DeployRejectedException(409, "Deploy of \"" + config.name() + "\" refused: " + String.join("; ", missing)
+                    + ". Deployed workers: " + deployed.listIn(environment) + ". Deploy the targets first.");
+        }
+    }
+
+    private VersionInfo previousVersion(String worker, String environment, int current) {
+        return store.versions(worker, environment).stream().filter(v -> v.number() < current)
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new DeployRejectedException(409, "Worker \"" + worker + "\" has no version before "
+                        + current + " in " + environment + " to roll back to"));
+    }
+
+    // The current version's number, for a rollback: from the index alone, so that a version whose
+    // files are damaged can still be rolled back from.
+    private int requireRunningOrRepairable(String worker, String environment) {
+        Optional<Integer> current;
+        try {
+            current = store.currentNumber(worker, environment);
+        } catch (DamagedStateException e) {
+            throw new DeployRejectedException(409, e.getMessage());
+        }
+        return current.orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" is not deployed in "
+                + environment + ". Deployed workers: " + deployed.listIn(environment)));
+    }
+
+    private Deployment currentOrReject(String worker, String environment) {
+        return read(() -> store.current(worker, environment)).orElseThrow(() -> new DeployRejectedException(404,
+                "Worker \"" + worker + "\" is not deployed in " + environment + ". Deployed workers: " + deployed.listIn(environment)));
+    }
+
+    /** A store read whose refusal (a bad name, damaged files) is the admin client's problem, not the host's. */
+    private static <T> T read(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (StoreUnreachableException e) {
+            throw e;
+        } catch (DamagedStateException e) {
+            throw new DeployRejectedException(409, e.getMessage());
+        } catch (DeploymentException e) {
+            throw new DeployRejectedException(400, e.getMessage());
+        }
+    }
+
+    private static String names(Secrets secrets) {
+        return secrets.names().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(secrets.names()));
+    }
+}

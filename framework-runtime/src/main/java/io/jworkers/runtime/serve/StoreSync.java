@@ -1,0 +1,188 @@
+package io.jworkers.runtime.serve;
+
+import static io.jworkers.runtime.serve.WorkerLoading.absentSecrets;
+import static io.jworkers.runtime.serve.WorkerLoading.flag;
+import static io.jworkers.runtime.serve.WorkerLoading.inBundleTerms;
+import static io.jworkers.runtime.serve.WorkerLoading.versionOf;
+
+import io.jworkers.runtime.config.WorkerConfig;
+import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.Deployment;
+import io.jworkers.runtime.deploy.Served;
+import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.host.WorkerHost;
+import io.jworkers.runtime.loader.WorkerLoadException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The workers a host runs, made what its store says: which version of each worker environment
+ * this host applied, and why one does not run (with what to do). {@link #sync()} loads whatever
+ * changed in the store since; the admin changes tell it what they applied themselves.
+ *
+ * <p>Not locked itself: {@link ServeHost} calls {@link #sync()}, {@link #activated} and {@link
+ * #deleted} under its own monitor, the one every admin change holds, so that a sync never
+ * interleaves with a change. The maps are concurrent because the services view reads them
+ * without that monitor.
+ */
+final class StoreSync {
+
+    private static final System.Logger LOG = System.getLogger("jworkers.host");
+
+    private final StateStore store;
+    private final WorkerHost host;
+    private final DeployedWorkers deployed;
+    private final HostStatus status;
+    private final Runnable reroute;
+    // Why a worker environment (by slot name) is not running, with what to do.
+    private final Map<String, String> broken = new ConcurrentHashMap<>();
+    // What this host applied per slot: sync() compares it with the store.
+    private final Map<String, Applied> applied = new ConcurrentHashMap<>();
+
+    // What this host applied of a worker environment: the version it loaded (deployment), or
+    // tried to (broken: no deployment).
+    private record Applied(String worker, String environment, int number, Deployment deployment) {
+    }
+
+    StoreSync(StateStore store, WorkerHost host, DeployedWorkers deployed, HostStatus status, Runnable reroute) {
+        this.store = store;
+        this.host = host;
+        this.deployed = deployed;
+        this.status = status;
+        this.reroute = reroute;
+    }
+
+    /**
+     * Loads every worker environment whose current version is not the one applied (the replaced
+     * version drains) and unloads those the store no longer has; see {@link ServeHost#sync()}.
+     *
+     * @return the store revision now applied
+     * @throws StoreUnreachableException if a shared store cannot be reached
+     */
+    long sync() {
+        long revision = store.revision();
+        Set<String> present = new HashSet<>();
+        for (String worker : store.workers()) {
+            for (String environment : store.environments(worker)) {
+                present.add(WorkerHost.slotName(worker, environment));
+                follow(worker, environment);
+            }
+        }
+        for (Map.Entry<String, Applied> entry : new ArrayList<>(applied.entrySet())) {
+            if (!present.contains(entry.getKey())) {
+                Applied gone = entry.getValue();
+                applied.remove(entry.getKey());
+                broken.remove(entry.getKey());
+                host.unload(gone.worker(), gone.environment(), store::collectUnusedBundles);
+                LOG.log(Level.INFO, "[" + gone.worker() + "] deleted from " + gone.environment() + " (store revision " + revision + ")");
+            }
+        }
+        reroute.run();
+        status.applied(revision);
+        store.remember(revision, applied.values().stream().filter(a -> a.deployment() != null)
+                .map(a -> new Served(a.worker(), a.environment(), a.deployment())).toList());
+        return revision;
+    }
+
+    /** Records a version an admin change loaded and made current: it runs. */
+    void activated(String worker, String environment, Deployment deployment) {
+        String slot = WorkerHost.slotName(worker, environment);
+        broken.remove(slot);
+        applied.put(slot, new Applied(worker, environment, deployment.info().number(), deployment));
+    }
+
+    /** Records a worker environment an admin change deleted. */
+    void deleted(String worker, String environment) {
+        broken.remove(WorkerHost.slotName(worker, environment));
+        applied.remove(WorkerHost.slotName(worker, environment));
+    }
+
+    /**
+     * Why a worker environment does not run.
+     *
+     * @param slot its slot name
+     * @return the reason with what to do, or {@code null} when nothing is known to be wrong
+     */
+    String problem(String slot) {
+        return broken.get(slot);
+    }
+
+    private void follow(String worker, String environment) {
+        String slot = WorkerHost.slotName(worker, environment);
+        Optional<Integer> desired;
+        try {
+            desired = store.currentNumber(worker, environment);
+        } catch (DamagedStateException e) {
+            if (!e.getMessage().equals(broken.get(slot))) {
+                markBroken(slot, worker, e.getMessage());
+            }
+            return;
+        }
+        Applied have = applied.get(slot);
+        if (desired.isEmpty()) {
+            if (have != null) {
+                applied.remove(slot);
+                host.unload(worker, environment);
+            }
+            return;
+        }
+        if (have != null && have.number() == desired.get()) {
+            return;
+        }
+        Optional<Deployment> loaded = loadCurrent(worker, environment);
+        applied.put(slot, new Applied(worker, environment, desired.get(), loaded.orElse(null)));
+        if (have != null && loaded.isPresent()) {
+            LOG.log(Level.INFO, "[" + worker + "] version " + desired.get() + " of " + environment + " is live (changed on another host)");
+        }
+    }
+
+    // Loads the current version of a worker environment, replacing what runs; empty when it is broken.
+    private Optional<Deployment> loadCurrent(String worker, String environment) {
+        String slot = WorkerHost.slotName(worker, environment);
+        try {
+            Optional<Deployment> current = store.current(worker, environment);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            WorkerConfig config = DeployedWorkers.load(current.get());
+            List<String> absent = absentSecrets(config, current.get().secrets());
+            if (!absent.isEmpty()) {
+                markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " requires secret "
+                        + String.join(", ", absent) + ", which its secrets do not have. Set it with: jworkers secret put "
+                        + worker + " " + absent.get(0) + flag(environment));
+                return Optional.empty();
+            }
+            try {
+                host.load(config, current.get().secrets(), environment, versionOf(current.get().info(), environment));
+                broken.remove(slot);
+                return current;
+            } catch (WorkerLoadException e) {
+                markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " does not load: "
+                        + inBundleTerms(config, e) + ". Deploy a fixed version, or roll back: jworkers rollback " + worker
+                        + flag(environment));
+            }
+        } catch (StoreUnreachableException e) {
+            throw e;
+        } catch (DamagedStateException e) {
+            markBroken(slot, worker, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            // Whatever one worker does wrong, the others start.
+            String number = deployed.currentNumber(worker, environment).map(String::valueOf).orElse("?");
+            markBroken(slot, worker, "version " + number + " of " + environment + " does not load: " + e.getMessage()
+                    + ". Deploy a fixed version, or roll back: jworkers rollback " + worker + flag(environment));
+        }
+        return Optional.empty();
+    }
+
+    private void markBroken(String slot, String worker, String why) {
+        broken.put(slot, why);
+        LOG.log(Level.ERROR, "[" + worker + "] not running: " + why);
+    }
+}

@@ -1,0 +1,154 @@
+package io.jworkers.runtime.serve;
+
+import static io.jworkers.runtime.serve.WorkerLoading.absentSecrets;
+import static io.jworkers.runtime.serve.WorkerLoading.flag;
+import static io.jworkers.runtime.serve.WorkerLoading.inBundleTerms;
+import static io.jworkers.runtime.serve.WorkerLoading.versionOf;
+
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.config.ConfigException;
+import io.jworkers.runtime.config.WorkerConfig;
+import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.Deployment;
+import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.NewVersion;
+import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.VersionInfo;
+import io.jworkers.runtime.host.WorkerHost;
+import io.jworkers.runtime.loader.WorkerLoadException;
+import io.jworkers.runtime.worker.LoadedWorker;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * How a change's candidate version becomes current: the store holds the change open while the
+ * candidate is checked completely (a valid config, its required secrets, its classes really
+ * loaded and started); once the store committed it, the version loaded for the check takes over
+ * at once. A refused or failed candidate leaves everything as it was, and what it loaded is closed.
+ * Called under the host's monitor, as {@link AdminChanges} is.
+ */
+final class VersionTakeover {
+
+    private static final System.Logger LOG = System.getLogger("jworkers.host");
+
+    private final StateStore store;
+    private final WorkerHost host;
+    private final DeployedWorkers deployed;
+    private final StoreSync sync;
+    private final Runnable reroute;
+
+    VersionTakeover(StateStore store, WorkerHost host, DeployedWorkers deployed, StoreSync sync, Runnable reroute) {
+        this.store = store;
+        this.host = host;
+        this.deployed = deployed;
+        this.sync = sync;
+        this.reroute = reroute;
+    }
+
+    /**
+     * Adds a version (checked, loaded, committed), then lets it take over.
+     *
+     * @param what what changed, for the log
+     * @throws DeployRejectedException if it is refused; nothing changed then
+     */
+    VersionInfo add(String worker, String environment, NewVersion draft, String what) {
+        LoadedWorker[] prepared = new LoadedWorker[1];
+        Deployment[] candidates = new Deployment[1];
+        VersionInfo version;
+        try {
+            version = store.addVersion(worker, environment, draft, candidate -> {
+                candidates[0] = candidate;
+                prepared[0] = prepare(candidate, environment);
+            });
+        } catch (RuntimeException e) {
+            closeQuietly(prepared[0]);
+            throw rejection(e);
+        }
+        activate(worker, environment, prepared[0], candidates[0], what);
+        return version;
+    }
+
+    /**
+     * Makes a committed version current again (a rollback), checked like a new one and by {@code
+     * recheck} first.
+     *
+     * @param what what changed, for the log
+     * @param recheck what else the candidate must pass; refuses it by throwing
+     * @throws DeployRejectedException if it is refused; nothing changed then
+     */
+    void makeCurrent(String worker, String environment, VersionInfo target, String what, Consumer<Deployment> recheck) {
+        LoadedWorker[] prepared = new LoadedWorker[1];
+        Deployment[] candidates = new Deployment[1];
+        try {
+            store.makeCurrent(worker, environment, target.number(), candidate -> {
+                candidates[0] = candidate;
+                recheck.accept(candidate);
+                prepared[0] = prepare(candidate, environment);
+            });
+        } catch (RuntimeException e) {
+            closeQuietly(prepared[0]);
+            throw e instanceof DeploymentException && !(e instanceof StoreUnreachableException)
+                    ? new DeployRejectedException(409, e.getMessage()) : rejection(e);
+        }
+        activate(worker, environment, prepared[0], candidates[0], what);
+    }
+
+    // What the admin client is told about a refused or failed change.
+    private static RuntimeException rejection(RuntimeException e) {
+        if (e instanceof DeployRejectedException || e instanceof StoreUnreachableException) {
+            return e;
+        }
+        if (e instanceof DamagedStateException) {
+            return new DeployRejectedException(409, e.getMessage());
+        }
+        if (e instanceof DeploymentException) {
+            return new DeployRejectedException(400, e.getMessage());
+        }
+        if (e instanceof NoSpaceLeftException) {
+            return new DeployRejectedException(507, e.getMessage());
+        }
+        return e;
+    }
+
+    // Everything a candidate version must pass before its commit: a valid config, its required
+    // secrets, and its classes really loaded and started (the loaded version is kept to take over).
+    private LoadedWorker prepare(Deployment candidate, String environment) {
+        WorkerConfig config;
+        try {
+            config = DeployedWorkers.load(candidate);
+        } catch (ConfigException e) {
+            throw new DeployRejectedException(400, "The bundle's config is not valid: " + e.getMessage());
+        }
+        List<String> absent = absentSecrets(config, candidate.secrets());
+        if (!absent.isEmpty()) {
+            boolean first = deployed.currentNumber(config.name(), environment).isEmpty();
+            throw new DeployRejectedException(409, "Deploy of \"" + config.name() + "\" refused: it requires secret"
+                    + (absent.size() == 1 ? " " : "s ") + String.join(", ", absent) + ", not set in " + environment
+                    + ". Set it with: jworkers secret put " + config.name() + " " + absent.get(0) + flag(environment)
+                    + (first ? " --create" : "") + " (or deploy with --secrets-file FILE)");
+        }
+        try {
+            return host.prepare(config, candidate.secrets(), versionOf(candidate.info(), environment));
+        } catch (WorkerLoadException e) {
+            throw new DeployRejectedException(400, "Deploy of \"" + config.name() + "\" refused, its classes do not load: "
+                    + inBundleTerms(config, e));
+        }
+    }
+
+    private void activate(String worker, String environment, LoadedWorker prepared, Deployment deployment, String what) {
+        VersionInfo version = deployment.info();
+        host.activate(prepared, environment);
+        sync.activated(worker, environment, deployment);
+        reroute.run();
+        LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " is live: "
+                + LogText.oneLine(what));
+    }
+
+    private static void closeQuietly(LoadedWorker worker) {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+}
