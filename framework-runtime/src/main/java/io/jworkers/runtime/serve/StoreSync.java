@@ -129,7 +129,9 @@ final class StoreSync {
         if (desired.isEmpty()) {
             if (have != null) {
                 applied.remove(slot);
-                host.unload(worker, environment);
+                broken.remove(slot);
+                host.unload(worker, environment, store::collectUnusedBundles);
+                LOG.log(Level.INFO, "[" + worker + "] has no current version in " + environment + " any more; unloaded");
             }
             return;
         }

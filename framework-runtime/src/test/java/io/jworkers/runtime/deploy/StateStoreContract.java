@@ -163,7 +163,10 @@ public abstract class StateStoreContract {
 
     @Test
     void badNamesAndSecretsAreRefusedBeforeAnythingIsStored() throws Exception {
-        assertThrows(DeploymentException.class, () -> store.versions("Bad Name", "production"));
+        DeploymentException worker = assertThrows(DeploymentException.class, () -> store.versions("Bad Name", "production"));
+        assertTrue(worker.getMessage().startsWith("Invalid worker name \"Bad Name\": "), worker.getMessage());
+        DeploymentException environment = assertThrows(DeploymentException.class, () -> store.versions("api", "Bad Env"));
+        assertTrue(environment.getMessage().startsWith("Invalid environment name \"Bad Env\": "), environment.getMessage());
         DeploymentException name = assertThrows(DeploymentException.class, () -> store.putPendingSecret("api", "production",
                 "bad name", "v"));
         assertTrue(name.getMessage().startsWith("Invalid secret name \"bad name\""), name.getMessage());

@@ -47,8 +47,13 @@ final class BundleTransfers {
                 cache.adopt(new UnpackedBundle(copy, staged.configJson(), staged.sha256(), staged.entries(), staged.bytes()));
             }
             LOG.log(Level.DEBUG, "bundle " + staged.sha256() + (stored ? " stored" : " was in the store already"));
-        } catch (IOException e) {
-            throw new DeploymentException("Storing the bundle " + staged.sha256() + " failed: " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
+            IOException cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+            if (io.jworkers.runtime.bundle.NoSpaceLeftException.isDiskFull(cause)) {
+                throw new io.jworkers.runtime.bundle.NoSpaceLeftException("packing the bundle for the store",
+                        cache.scratch(), cause);
+            }
+            throw new DeploymentException("Storing the bundle " + staged.sha256() + " failed: " + cause.getMessage(), e);
         } finally {
             deleteQuietly(zip);
         }

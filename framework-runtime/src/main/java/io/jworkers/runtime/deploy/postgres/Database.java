@@ -26,6 +26,8 @@ final class Database implements AutoCloseable {
     private final StoreUrl url;
     private final String password;
     private Connection shared;
+    // Whether the shared connection is inside transaction(), on the thread that holds this monitor.
+    private boolean inTransaction;
 
     Database(StoreUrl url, String password) {
         this.url = url;
@@ -63,8 +65,14 @@ final class Database implements AutoCloseable {
      * @throws StoreUnreachableException if the database cannot be reached or the connection fails
      */
     synchronized <T> T transaction(String what, Work<T> work) throws SQLException {
+        if (inTransaction) {
+            // Work asked for inside a change (the candidate's check fetching its bundle) joins the
+            // change's transaction: committing it here would commit the change half-way.
+            return work.run(shared);
+        }
         Connection connection = shared();
         boolean done = false;
+        inTransaction = true;
         try {
             connection.setAutoCommit(false);
             T result = work.run(connection);
@@ -78,6 +86,7 @@ final class Database implements AutoCloseable {
             }
             throw e;
         } finally {
+            inTransaction = false;
             if (!done) {
                 rollbackQuietly(connection);
             }

@@ -468,14 +468,14 @@ public final class PostgresStore implements StateStore {
 
     private static void checkWorker(String worker) {
         if (worker == null || !NameRules.WORKER_NAME.matcher(worker).matches()) {
-            throw new DeploymentException("Invalid worker name \"" + worker + "\"");
+            throw new DeploymentException("Invalid worker name \"" + worker + "\": " + NameRules.WORKER_NAME_RULE);
         }
     }
 
     static void checkNames(String worker, String environment) {
         checkWorker(worker);
         if (environment == null || !NameRules.ENVIRONMENT_NAME.matcher(environment).matches()) {
-            throw new DeploymentException("Invalid environment name \"" + environment + "\"");
+            throw new DeploymentException("Invalid environment name \"" + environment + "\": " + NameRules.ENVIRONMENT_NAME_RULE);
         }
     }
 }

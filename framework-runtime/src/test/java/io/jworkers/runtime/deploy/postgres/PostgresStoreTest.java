@@ -109,6 +109,38 @@ class PostgresStoreTest extends StateStoreContract {
     }
 
     @Test
+    void aRefusedChangeOnAHostThatFetchesTheBundleDuringItsCheckLeavesNothingBehind() throws Exception {
+        VersionInfo v1 = deploy("api", "production", "one", Map.of("K", "v"));
+        try (PostgresStore other = host("host-b")) {
+            // host-b has never fetched the bundle: the check fetches it inside the change's transaction.
+            assertThrows(IllegalStateException.class, () -> other.addVersion("api", "production", new NewVersion(null,
+                    v1.sha256(), "refused", Map.of("K", "w"), Map.of()), candidate -> {
+                        assertEquals("one", read(candidate.bundleDir().resolve("lib/app.txt")));
+                        throw new IllegalStateException("refused");
+                    }));
+            assertEquals(List.of(v1), other.versions("api", "production"), "the refused version was not committed");
+            VersionInfo v2 = other.addVersion("api", "production", new NewVersion(null, v1.sha256(), "accepted", Map.of(),
+                    Map.of()), d -> { });
+            assertEquals(2, v2.number());
+        }
+        try (PostgresStore third = host("host-c")) {
+            assertThrows(IllegalStateException.class, () -> third.makeCurrent("api", "production", 1, candidate -> {
+                throw new IllegalStateException("refused");
+            }));
+            assertEquals(Optional.of(2), third.currentNumber("api", "production"));
+            assertEquals(2, third.revision(), "a refused rollback bumps nothing");
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void concurrentDeploysThroughTwoHostsGetConsecutiveNumbersAndNoneIsLost() throws Exception {
         try (PostgresStore other = host("host-b")) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
