@@ -106,14 +106,19 @@ final class BundleTransfers {
     }
 
     // Stores an unpacked bundle's folder as a zip under its hash, in a transaction of its own,
-    // unless the store has that hash already.
+    // unless the store has that hash already. The zip is packed before the transaction: the
+    // host's store connection (its heartbeat, other hosts' changes) waits only for the insert.
     private boolean put(String sha256, Path folder, Path zip) {
+        if (database.run("looking for a bundle", connection -> BundleBlobs.exists(connection, sha256))) {
+            return false;
+        }
+        try {
+            FolderZip.write(folder, zip);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return database.run("storing a bundle", connection -> {
-            if (BundleBlobs.exists(connection, sha256)) {
-                return false;
-            }
             try {
-                FolderZip.write(folder, zip);
                 return BundleBlobs.put(connection, sha256, zip);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
