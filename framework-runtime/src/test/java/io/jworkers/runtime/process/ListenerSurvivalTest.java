@@ -65,14 +65,17 @@ class ListenerSurvivalTest {
             assertEquals("HTTP/1.1 200 OK", statusLine(exchange(port(host.adminUrl()), services())));
 
             List<String> output = host.output();
-            assertEquals(1, count(output, "WARN  listener cannot accept connections on the public listener 127.0.0.1:"),
-                    "once per burst: " + output);
+            // One line per burst, never one per failed attempt. A descriptor freed for a moment in the
+            // middle of the flood (the JVM closes a file) lets one more client in and starts a second
+            // burst: that is two lines, each closed by its "accepting again".
+            long publicBursts = count(output, "WARN  listener cannot accept connections on the public listener 127.0.0.1:");
+            assertTrue(publicBursts >= 1 && publicBursts <= 3, "once per burst: " + output);
             assertTrue(output.stream().anyMatch(line -> line.contains(": Too many open files; retrying until it works again"
                     + " (new clients wait in the accept queue)")), output.toString());
-            assertEquals(1, count(output, "WARN  listener cannot accept connections on the admin listener 127.0.0.1:"),
-                    output.toString());
-            assertEquals(1, count(output, "INFO  listener accepting connections on the public listener 127.0.0.1:"),
-                    output.toString());
+            long adminBursts = count(output, "WARN  listener cannot accept connections on the admin listener 127.0.0.1:");
+            assertTrue(adminBursts >= 1 && adminBursts <= 3, "once per burst: " + output);
+            assertEquals(publicBursts, count(output, "INFO  listener accepting connections on the public listener 127.0.0.1:"),
+                    "every burst ends with one line: " + output);
             assertEquals(0, count(output, "terminating"), output.toString());
             assertEquals(0, count(output, "stopped accepting connections"), output.toString());
         }
