@@ -143,9 +143,12 @@ class ClusterTest {
         try (Cluster cluster = Cluster.start(server, dir, 1)) {
             deployAndConverge(cluster, 0, "kept");
             // The host keeps a snapshot once it applied the revision of its own deploy.
-            for (int i = 0; i < 300 && !cluster.cli(cluster.host(0), "", "hosts").out().contains(" 1         0 "); i++) {
+            java.nio.file.Path snapshot = cluster.cache(0).resolve("snapshot.json");
+            for (int i = 0; i < 1500 && !(java.nio.file.Files.exists(snapshot)
+                    && java.nio.file.Files.readString(snapshot).contains("\"revision\":1")); i++) {
                 Thread.sleep(20);
             }
+            assertTrue(java.nio.file.Files.readString(snapshot).contains("\"revision\":1"), "the snapshot of revision 1 is kept");
             cluster.host(0).kill();
             server.stop();
             try {
@@ -189,7 +192,8 @@ class ClusterTest {
     static void awaitEverywhere(Cluster cluster, List<ForkedHost> hosts, String path, String expected) throws InterruptedException {
         for (ForkedHost host : hosts) {
             String last = "";
-            for (int i = 0; i < 600 && !(last = Cluster.get(host, path)).equals(expected); i++) {
+            // Well over the 5 s poll: a lost notification still converges; a slow CI machine has time.
+            for (int i = 0; i < 3000 && !(last = Cluster.get(host, path)).equals(expected); i++) {
                 Thread.sleep(10);
             }
             assertEquals(expected, last, "host " + host.url() + " did not converge\n" + cluster.output());
