@@ -2,6 +2,7 @@ package io.jworkers.runtime.cli;
 
 import io.jworkers.runtime.bundle.BundleLimits;
 import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.DurableFiles;
 import io.jworkers.runtime.deploy.FolderInUseException;
 import io.jworkers.runtime.deploy.FolderStore;
 import io.jworkers.runtime.deploy.SecretCipher;
@@ -136,7 +137,7 @@ final class StoreCommand {
                         + " the folder's host: what is deployed there from now on is not in the store.");
                 return 0;
             } finally {
-                deleteTree(cache);
+                DurableFiles.deleteQuietly(cache);
             }
         }
     }
@@ -170,16 +171,6 @@ final class StoreCommand {
             return Files.createTempDirectory("jworkers-migrate");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException ignored) {
-            // A temporary folder: the system cleans it up eventually.
         }
     }
 }

@@ -29,14 +29,19 @@ import java.util.stream.Stream;
  * crash can leave is a temp file ({@code .*.tmp}), which {@link #isTemp} recognises so that
  * recovery deletes it.
  */
-final class DurableFiles {
+public final class DurableFiles {
 
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
 
     private final boolean posix;
 
-    DurableFiles(Path root) {
+    /**
+     * Durable writes under a folder.
+     *
+     * @param root the folder, to learn whether its file system has POSIX permissions
+     */
+    public DurableFiles(Path root) {
         this.posix = Files.getFileAttributeView(root, PosixFileAttributeView.class) != null;
     }
 
@@ -48,9 +53,12 @@ final class DurableFiles {
     /**
      * Replaces (or creates) {@code file} with {@code bytes}, atomically.
      *
+     * @param file the file
+     * @param bytes its new content
      * @param ownerOnly whether the file must be readable by its owner only from its first byte on
+     * @throws IOException if it cannot be written; the old file is then unchanged
      */
-    void replace(Path file, byte[] bytes, boolean ownerOnly) throws IOException {
+    public void replace(Path file, byte[] bytes, boolean ownerOnly) throws IOException {
         Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             if (posix && ownerOnly) {
@@ -137,8 +145,13 @@ final class DurableFiles {
         return names;
     }
 
-    /** Deletes a file or a folder with everything in it; symbolic links are deleted, never followed. */
-    static void deleteTree(Path path) throws IOException {
+    /**
+     * Deletes a file or a folder with everything in it; symbolic links are deleted, never followed.
+     *
+     * @param path the file or folder; nothing happens when it does not exist
+     * @throws IOException if something cannot be deleted
+     */
+    public static void deleteTree(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -149,8 +162,12 @@ final class DurableFiles {
         }
     }
 
-    /** {@link #deleteTree}, for clean-up after a failure: recovery at the next start removes what is left. */
-    static void deleteQuietly(Path path) {
+    /**
+     * {@link #deleteTree}, for clean-up after a failure: what is left goes at the next start.
+     *
+     * @param path the file or folder
+     */
+    public static void deleteQuietly(Path path) {
         try {
             deleteTree(path);
         } catch (IOException ignored) {

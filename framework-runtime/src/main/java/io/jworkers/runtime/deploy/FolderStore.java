@@ -4,7 +4,6 @@ import io.jworkers.runtime.bundle.BundleArchive;
 import io.jworkers.runtime.bundle.BundleLimits;
 import io.jworkers.runtime.bundle.NoSpaceLeftException;
 import io.jworkers.runtime.bundle.UnpackedBundle;
-import io.jworkers.runtime.config.NameRules;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -132,7 +131,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public List<String> environments(String worker) {
-        checkWorker(worker);
+        StoreNames.checkWorker(worker);
         synchronized (lock) {
             return reads.environments(worker);
         }
@@ -147,7 +146,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public List<VersionInfo> versions(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return reads.versions(worker, environment);
         }
@@ -163,7 +162,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public Optional<Deployment> current(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return reads.current(worker, environment);
         }
@@ -180,7 +179,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public Optional<Integer> currentNumber(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return reads.currentNumber(worker, environment);
         }
@@ -197,7 +196,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public Optional<Deployment> deployment(String worker, String environment, int number) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return reads.deployment(worker, environment, number);
         }
@@ -212,7 +211,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public Set<String> pendingSecretNames(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return pending.names(worker, environment);
         }
@@ -229,7 +228,7 @@ public final class FolderStore implements StateStore {
      * @throws DamagedStateException if the file holding them cannot be read
      */
     public Map<String, String> pendingSecrets(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return pending.values(worker, environment);
         }
@@ -259,7 +258,7 @@ public final class FolderStore implements StateStore {
      * @throws DamagedStateException naming the first damaged or missing file (index, record, bundle, secrets)
      */
     public List<Deployment> everyVersion(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return reads.everyVersion(worker, environment);
         }
@@ -342,7 +341,7 @@ public final class FolderStore implements StateStore {
     @Override
     public VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
         try {
-            checkNames(worker, environment);
+            StoreNames.check(worker, environment);
             for (Map.Entry<String, String> change : draft.secretChanges().entrySet()) {
                 if (change.getValue() != null) {
                     SecretSets.check(change.getKey(), change.getValue());
@@ -371,7 +370,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return changes.makeCurrent(worker, environment, number, check);
         }
@@ -387,7 +386,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public void delete(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             changes.delete(worker, environment);
         }
@@ -404,7 +403,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public void putPendingSecret(String worker, String environment, String name, String value) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         SecretSets.check(name, value);
         synchronized (lock) {
             pending.put(worker, environment, name, value);
@@ -421,7 +420,7 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public boolean deletePendingSecret(String worker, String environment, String name) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         synchronized (lock) {
             return pending.delete(worker, environment, name);
         }
@@ -445,19 +444,6 @@ public final class FolderStore implements StateStore {
     private void step(String step, int number) {
         crashHook.accept(step);
         TestPause.at(step, number);
-    }
-
-    private static void checkWorker(String worker) {
-        if (worker == null || !NameRules.WORKER_NAME.matcher(worker).matches()) {
-            throw new DeploymentException("Invalid worker name \"" + worker + "\": " + NameRules.WORKER_NAME_RULE);
-        }
-    }
-
-    private static void checkNames(String worker, String environment) {
-        checkWorker(worker);
-        if (environment == null || !NameRules.ENVIRONMENT_NAME.matcher(environment).matches()) {
-            throw new DeploymentException("Invalid environment name \"" + environment + "\": " + NameRules.ENVIRONMENT_NAME_RULE);
-        }
     }
 
     /** Releases the folder's lock: another host may open it now. */

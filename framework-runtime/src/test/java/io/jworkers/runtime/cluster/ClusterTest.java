@@ -66,6 +66,11 @@ class ClusterTest {
             assertEquals(0, hosts.code(), hosts.err());
             assertTrue(hosts.out().startsWith("store revision 5\n"), hosts.out());
             assertEquals(3, hosts.out().lines().filter(line -> line.contains(" http://127.0.0.1:")).count(), hosts.out());
+            // DESIGN §8's GET /hosts answers as GET /v1/hosts does.
+            HttpResponse<String> alias = Http.get(cluster.host(1).adminUrl() + "/hosts", "authorization", "Bearer " + ServeHarness.TOKEN);
+            assertEquals(200, alias.statusCode());
+            assertTrue(alias.body().startsWith("{\"revision\":5,\"hosts\":["), alias.body());
+            assertEquals(401, Http.get(cluster.host(1).adminUrl() + "/hosts").statusCode(), "the host list needs the token");
             System.out.printf("cluster convergence after a deploy through one host, 3 hosts: %s ms%n", convergence);
         }
     }

@@ -4,6 +4,7 @@ import io.jworkers.runtime.bundle.BundleArchive;
 import io.jworkers.runtime.bundle.BundleLimits;
 import io.jworkers.runtime.bundle.UnpackedBundle;
 import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,7 +12,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -34,7 +34,7 @@ final class BundleCache {
         this.limits = limits;
         try {
             Files.createDirectories(bundles);
-            deleteTree(scratch);
+            DurableFiles.deleteTree(scratch);
             Files.createDirectories(scratch);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the bundle cache " + root + ": " + e.getMessage(), e);
@@ -57,7 +57,7 @@ final class BundleCache {
     /** Moves a bundle this host unpacked (an upload) into the cache, unless it is there already. */
     void adopt(UnpackedBundle staged) throws IOException {
         if (has(staged.sha256())) {
-            deleteTree(staged.folder());
+            DurableFiles.deleteTree(staged.folder());
             return;
         }
         moveIn(staged.folder(), staged.sha256());
@@ -88,7 +88,7 @@ final class BundleCache {
             }
             UnpackedBundle unpacked = BundleArchive.extract(zip, scratch.resolve("unpack-" + UUID.randomUUID()), limits);
             if (!unpacked.sha256().equals(sha256)) {
-                deleteTree(unpacked.folder());
+                DurableFiles.deleteTree(unpacked.folder());
                 throw new DamagedStateException("The bundle " + sha256 + " in the store does not match its hash (its content"
                         + " hashes to " + unpacked.sha256() + "). Deploy the worker again.");
             }
@@ -106,7 +106,7 @@ final class BundleCache {
                 if (!keep.contains(folder.getFileName().toString())) {
                     Path trash = scratch.resolve("unused-" + UUID.randomUUID());
                     Files.move(folder, trash, StandardCopyOption.ATOMIC_MOVE);
-                    deleteTree(trash);
+                    DurableFiles.deleteTree(trash);
                 }
             }
         }
@@ -116,20 +116,9 @@ final class BundleCache {
         try {
             Files.move(folder, folder(sha256), StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-            deleteTree(folder); // another thread fetched it meanwhile
+            DurableFiles.deleteTree(folder); // another thread fetched it meanwhile
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("The cache " + bundles + " and its scratch folder must be on one file system", e);
-        }
-    }
-
-    static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path each : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(each);
-            }
         }
     }
 }

@@ -41,11 +41,8 @@ final class BundleTransfers {
         Path zip = cache.scratch().resolve("upload-" + UUID.randomUUID() + ".zip");
         try {
             boolean stored = put(staged.sha256(), staged.folder(), zip);
-            if (!cache.has(staged.sha256())) {
-                Path copy = cache.scratch().resolve("adopt-" + UUID.randomUUID());
-                copyTree(staged.folder(), copy);
-                cache.adopt(new UnpackedBundle(copy, staged.configJson(), staged.sha256(), staged.entries(), staged.bytes()));
-            }
+            // The staged folder itself becomes the cached copy (the change discards what is left of it).
+            cache.adopt(staged);
             LOG.log(Level.DEBUG, "bundle " + staged.sha256() + (stored ? " stored" : " was in the store already"));
         } catch (IOException | UncheckedIOException e) {
             IOException cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
@@ -131,19 +128,6 @@ final class BundleTransfers {
             Files.deleteIfExists(zip);
         } catch (IOException ignored) {
             // The scratch folder is emptied at the next start.
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var walk = Files.walk(from)) {
-            for (Path path : walk.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
         }
     }
 }

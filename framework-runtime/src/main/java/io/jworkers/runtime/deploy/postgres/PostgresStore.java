@@ -4,7 +4,6 @@ import io.jworkers.runtime.bundle.BundleArchive;
 import io.jworkers.runtime.bundle.BundleLimits;
 import io.jworkers.runtime.bundle.UnpackedBundle;
 import io.jworkers.runtime.bundle.WorkerBundle;
-import io.jworkers.runtime.config.NameRules;
 import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
@@ -16,6 +15,7 @@ import io.jworkers.runtime.deploy.SecretSets;
 import io.jworkers.runtime.deploy.Served;
 import io.jworkers.runtime.deploy.StateProblem;
 import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.StoreNames;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.TestPause;
 import io.jworkers.runtime.deploy.VersionInfo;
@@ -138,7 +138,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public List<String> environments(String worker) {
-        checkWorker(worker);
+        StoreNames.checkWorker(worker);
         Snapshot snapshot = offline.serving();
         if (snapshot != null) {
             return OfflineSnapshot.environments(snapshot, worker);
@@ -148,13 +148,13 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public List<VersionInfo> versions(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         return database.run("listing versions", connection -> VersionRows.list(connection, worker, environment));
     }
 
     @Override
     public Optional<Deployment> current(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         Snapshot snapshot = offline.serving();
         if (snapshot != null) {
             return snapshot.entry(worker, environment).map(e -> deployment(worker, environment,
@@ -166,7 +166,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public Optional<Integer> currentNumber(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         Snapshot snapshot = offline.serving();
         if (snapshot != null) {
             return snapshot.entry(worker, environment).map(e -> e.info().number());
@@ -177,7 +177,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public Optional<Deployment> deployment(String worker, String environment, int number) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         return deploymentOf(worker, environment, number, false);
     }
 
@@ -219,7 +219,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public Set<String> pendingSecretNames(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         return database.run("reading pending secrets", connection -> new TreeSet<>(secrets.pending(connection, worker,
                 environment).keySet()));
     }
@@ -283,7 +283,7 @@ public final class PostgresStore implements StateStore {
     @Override
     public void discard(UnpackedBundle staged) {
         try {
-            BundleCache.deleteTree(staged.folder());
+            io.jworkers.runtime.deploy.DurableFiles.deleteTree(staged.folder());
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot delete " + staged.folder() + ": " + e);
         }
@@ -292,7 +292,7 @@ public final class PostgresStore implements StateStore {
     @Override
     public VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
         try {
-            checkNames(worker, environment);
+            StoreNames.check(worker, environment);
             for (Map.Entry<String, String> change : draft.secretChanges().entrySet()) {
                 if (change.getValue() != null) {
                     SecretSets.check(change.getKey(), change.getValue());
@@ -343,7 +343,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         return database.run("rolling back \"" + worker + "\" in " + environment, connection -> {
             Revisions.lock(connection, worker, environment);
             if (EnvironmentRows.find(connection, worker, environment, true).isEmpty()) {
@@ -360,7 +360,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public void delete(String worker, String environment) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         database.run("deleting \"" + worker + "\" in " + environment, connection -> {
             Revisions.lock(connection, worker, environment);
             boolean deleted = EnvironmentRows.delete(connection, worker, environment);
@@ -374,7 +374,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public void putPendingSecret(String worker, String environment, String name, String value) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         SecretSets.check(name, value);
         database.run("setting a secret", connection -> {
             Revisions.lock(connection, worker, environment);
@@ -388,7 +388,7 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public boolean deletePendingSecret(String worker, String environment, String name) {
-        checkNames(worker, environment);
+        StoreNames.check(worker, environment);
         return database.run("deleting a secret", connection -> {
             Revisions.lock(connection, worker, environment);
             Map<String, String> set = new TreeMap<>(secrets.pending(connection, worker, environment));
@@ -464,18 +464,5 @@ public final class PostgresStore implements StateStore {
             secrets.checkKey(connection);
             return null;
         });
-    }
-
-    private static void checkWorker(String worker) {
-        if (worker == null || !NameRules.WORKER_NAME.matcher(worker).matches()) {
-            throw new DeploymentException("Invalid worker name \"" + worker + "\": " + NameRules.WORKER_NAME_RULE);
-        }
-    }
-
-    static void checkNames(String worker, String environment) {
-        checkWorker(worker);
-        if (environment == null || !NameRules.ENVIRONMENT_NAME.matcher(environment).matches()) {
-            throw new DeploymentException("Invalid environment name \"" + environment + "\": " + NameRules.ENVIRONMENT_NAME_RULE);
-        }
     }
 }

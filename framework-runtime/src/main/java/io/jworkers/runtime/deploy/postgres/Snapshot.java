@@ -3,12 +3,11 @@ package io.jworkers.runtime.deploy.postgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.jworkers.runtime.deploy.DurableFiles;
 import io.jworkers.runtime.deploy.VersionInfo;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,15 +55,6 @@ record Snapshot(long revision, List<Entry> entries) {
 
     /** Replaces the snapshot in a cache folder, whole or not at all, readable by the host's user only. */
     void write(Path cache) throws IOException {
-        Path temp = cache.resolve(FILE + ".tmp");
-        Files.deleteIfExists(temp);
-        Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.write(temp, JSON.writeValueAsBytes(this));
-        try {
-            Files.move(temp, cache.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, cache.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
-        }
+        new DurableFiles(cache).replace(cache.resolve(FILE), JSON.writeValueAsBytes(this), true);
     }
 }

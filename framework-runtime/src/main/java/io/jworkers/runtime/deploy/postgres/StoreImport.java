@@ -90,7 +90,7 @@ final class StoreImport {
     }
 
     private static void check(EnvironmentImport imported) {
-        PostgresStore.checkNames(imported.worker(), imported.environment());
+        io.jworkers.runtime.deploy.StoreNames.check(imported.worker(), imported.environment());
         if (imported.versions().isEmpty() && imported.pendingSecrets().isEmpty()) {
             throw new DeploymentException(imported.label() + " has neither versions nor secrets to import");
         }
