@@ -147,6 +147,56 @@ public interface StateStore extends AutoCloseable {
     VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check);
 
     /**
+     * Which versions take traffic (a gradual deployment, or one version at 100 %). The current
+     * version ({@link #current}, {@link #currentNumber}) is its {@link TrafficSplit#primary()}.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the split, or empty if no version is deployed there
+     * @throws DamagedStateException if what says which versions are deployed is damaged or missing
+     */
+    default Optional<TrafficSplit> split(String worker, String environment) {
+        return currentNumber(worker, environment).map(TrafficSplit::single);
+    }
+
+    /**
+     * Adds a version without sending it traffic ({@code jworkers versions upload}). Its secrets
+     * are those of the current version (or those set before the first deploy) with {@code
+     * draft}'s changes; {@code check} sees the candidate before the commit and refuses it by
+     * throwing, then nothing changes.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param draft the bundle, message and secret changes ({@code routesTaken} applies once deployed)
+     * @param check runs before the commit with the candidate
+     * @return the new version
+     * @throws DeploymentException if it cannot be stored; nothing changed then
+     */
+    default VersionInfo uploadVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
+        throw new UnsupportedOperationException("versions upload is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * Sends traffic to committed versions as {@code split} says ({@code jworkers versions deploy};
+     * a rollback is a split of one version). {@code check} sees every version of the split first,
+     * newest first, and refuses by throwing; then nothing changes.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param split the versions and their shares; its message is kept with it
+     * @param check runs before the commit with the split's versions
+     * @return the split now deployed
+     * @throws DeploymentException if a version does not exist, or it cannot be stored
+     */
+    default TrafficSplit deploy(String worker, String environment, TrafficSplit split, Consumer<List<Deployment>> check) {
+        if (split.isSplit()) {
+            throw new UnsupportedOperationException("gradual deployments are not supported by " + getClass().getSimpleName());
+        }
+        makeCurrent(worker, environment, split.primary(), deployment -> check.accept(List.of(deployment)));
+        return split;
+    }
+
+    /**
      * Deletes a worker environment: its versions and its secrets. Its bundles stay until {@link
      * #collectUnusedBundles()} runs, since a version being drained may still load classes from them.
      *
