@@ -10,6 +10,8 @@ import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.rpc.BindingRpc;
 import io.jworkers.runtime.rpc.RpcTarget;
 import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.VersionRouting;
+import io.jworkers.runtime.worker.WorkerSlot;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,10 +22,11 @@ public final class ServiceBinding implements Service {
 
     private final RpcTarget target;
     private final BindingRpc rpc;
-    // What fetch calls enter, for the version the slot held at the last call; forgotten when the
-    // slot swaps versions, so that it never keeps a replaced version (and its loader) alive.
-    private volatile FetchLink fetchLink;
-    private final java.util.function.Consumer<LoadedWorker> forgetFetchLink = swapped -> fetchLink = null;
+    // What fetch calls enter, per version the slot sent calls to since its versions last changed
+    // (one, or two of a split); forgotten when they change, so that it never keeps a replaced
+    // version (and its loader) alive.
+    private volatile FetchLink[] fetchLinks = new FetchLink[0];
+    private final java.util.function.Consumer<VersionRouting> forgetFetchLinks = routing -> fetchLinks = new FetchLink[0];
 
     private record FetchLink(LoadedWorker worker, Callee callee) {
     }
@@ -38,7 +41,7 @@ public final class ServiceBinding implements Service {
     public ServiceBinding(RpcTarget target) {
         this.target = target;
         this.rpc = new BindingRpc(target);
-        target.slot().addListener(forgetFetchLink); // held weakly by the slot, strongly here
+        target.slot().addListener(forgetFetchLinks); // held weakly by the slot, strongly here
     }
 
     /**
@@ -61,7 +64,9 @@ public final class ServiceBinding implements Service {
 
     @Override
     public Response fetch(Request request) {
-        LoadedWorker worker = target.slot().current();
+        WorkerSlot slot = target.slot();
+        VersionRouting routing = slot.routing();
+        LoadedWorker worker = routing.isSplit() ? routing.choose(WorkerCall.runningPipeline()) : routing.newer();
         if (worker == null) {
             WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, target.notFoundMessage());
@@ -71,15 +76,29 @@ public final class ServiceBinding implements Service {
             WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, "Worker \"" + worker.name() + "\" has no entrypoint \"" + target.entrypoint() + "\"");
         }
-        FetchLink link = fetchLink;
-        if (link == null || link.worker() != worker) {
-            link = new FetchLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props()));
-            fetchLink = link;
-            if (target.slot().current() != worker) {
-                fetchLink = null; // swapped meanwhile: do not keep the old version
+        return WorkerCall.bindingFetch(link(worker, slot).callee(), target.owner(), worker, entry.instance(), request);
+    }
+
+    private FetchLink link(LoadedWorker worker, WorkerSlot slot) {
+        FetchLink[] links = fetchLinks;
+        for (FetchLink link : links) {
+            if (link.worker() == worker) {
+                return link;
             }
         }
-        return WorkerCall.bindingFetch(link.callee(), target.owner(), worker, entry.instance(), request);
+        FetchLink link = new FetchLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props(),
+                worker.label()));
+        FetchLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
+        more[links.length] = link;
+        fetchLinks = more;
+        VersionRouting now = slot.routing();
+        for (FetchLink kept : more) {
+            if (!now.contains(kept.worker())) {
+                fetchLinks = new FetchLink[0]; // replaced meanwhile: do not keep an old version
+                break;
+            }
+        }
+        return link;
     }
 
     @Override
@@ -113,7 +132,7 @@ public final class ServiceBinding implements Service {
 
     @Override
     public boolean connected() {
-        return target.slot().current() != null;
+        return target.slot().routing().newer() != null;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.jworkers.runtime.rpc.RpcTarget;
 import io.jworkers.runtime.unload.HostJvm;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerFactory;
+import io.jworkers.runtime.worker.VersionRouting;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,10 +185,32 @@ public final class WorkerHost implements AutoCloseable {
      * @param environment its environment, {@code null} or {@code production} for production
      */
     public void activate(LoadedWorker worker, String environment) {
-        LoadedWorker previous = slot(targetSlot(worker.name(), environment)).swap(worker);
-        if (previous != null) {
-            retire(previous);
-        }
+        retire(slot(targetSlot(worker.name(), environment)).route(VersionRouting.single(worker)), () -> { });
+    }
+
+    /**
+     * Makes new calls of a worker environment reach the versions of {@code routing} (loaded with
+     * {@link #prepare}, or already serving there), atomically; versions it no longer names
+     * drain, then close.
+     *
+     * @param name the worker
+     * @param environment its environment, {@code null} or {@code production} for production
+     * @param routing the versions and their shares
+     */
+    public void route(String name, String environment, VersionRouting routing) {
+        retire(slot(targetSlot(name, environment)).route(routing), () -> { });
+    }
+
+    /**
+     * The versions of a worker environment new calls reach.
+     *
+     * @param name the worker
+     * @param environment its environment, {@code null} or {@code production} for production
+     * @return the routing; {@link VersionRouting#NONE} when none is loaded
+     */
+    public VersionRouting routing(String name, String environment) {
+        WorkerSlot slot = slots.get(targetSlot(name, environment));
+        return slot == null ? VersionRouting.NONE : slot.routing();
     }
 
     /**
@@ -211,12 +234,7 @@ public final class WorkerHost implements AutoCloseable {
      */
     public void unload(String name, String environment, Runnable afterClose) {
         WorkerSlot slot = slots.get(targetSlot(name, environment));
-        LoadedWorker previous = slot == null ? null : slot.swap(null);
-        if (previous != null) {
-            retire(previous, afterClose);
-        } else {
-            afterClose.run();
-        }
+        retire(slot == null ? List.of() : slot.route(VersionRouting.NONE), afterClose);
     }
 
     /**
@@ -234,15 +252,24 @@ public final class WorkerHost implements AutoCloseable {
         WorkerThreads threads = new WorkerThreads(config.name());
         LoadedWorker worker = factory.adopt(config, type, environmentOf(config, Secrets.NONE, threads,
                 nextLocalVersion(slotName, null)), threads);
-        LoadedWorker previous = slot(slotName).swap(worker);
-        if (previous != null) {
-            retire(previous);
-        }
+        retire(slot(slotName).route(VersionRouting.single(worker)), () -> { });
         return worker;
     }
 
-    private void retire(LoadedWorker previous) {
-        retire(previous, () -> { });
+    // Drains and closes versions no call reaches any more, then runs afterClose (at once when none).
+    private void retire(List<LoadedWorker> gone, Runnable afterClose) {
+        if (gone.isEmpty()) {
+            afterClose.run();
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger closing = new java.util.concurrent.atomic.AtomicInteger(gone.size());
+        for (LoadedWorker previous : gone) {
+            retire(previous, () -> {
+                if (closing.decrementAndGet() == 0) {
+                    afterClose.run();
+                }
+            });
+        }
     }
 
     private void retire(LoadedWorker previous, Runnable afterClose) {
@@ -274,17 +301,14 @@ public final class WorkerHost implements AutoCloseable {
     }
 
     /**
-     * The loaded workers, in no particular order.
+     * The loaded versions (both of a split), in no particular order.
      *
      * @return a snapshot
      */
     public List<LoadedWorker> workers() {
         List<LoadedWorker> loaded = new ArrayList<>();
         for (WorkerSlot slot : slots.values()) {
-            LoadedWorker worker = slot.current();
-            if (worker != null) {
-                loaded.add(worker);
-            }
+            loaded.addAll(slot.routing().versions());
         }
         return loaded;
     }
@@ -318,8 +342,7 @@ public final class WorkerHost implements AutoCloseable {
     @Override
     public void close() {
         for (WorkerSlot slot : slots.values()) {
-            LoadedWorker previous = slot.swap(null);
-            if (previous != null) {
+            for (LoadedWorker previous : slot.route(VersionRouting.NONE)) {
                 previous.close();
             }
         }

@@ -2,6 +2,7 @@ package io.jworkers.runtime.http;
 
 import io.helidon.common.uri.UriPath;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Method;
@@ -17,12 +18,16 @@ import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.runtime.host.RequestEpochs;
 import io.jworkers.runtime.pipeline.Pipeline;
+import io.jworkers.runtime.pipeline.VersionKey;
+import io.jworkers.runtime.pipeline.VersionOverrides;
+import io.jworkers.runtime.worker.VersionRouting;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +50,9 @@ import java.util.function.Consumer;
  * answered as the client's error with one log line (see {@link BodyFailure}).
  */
 public final class IngressServer implements AutoCloseable {
+
+    private static final HeaderName VERSION_KEY = HeaderNames.create(VersionKey.HEADER);
+    private static final HeaderName VERSION_OVERRIDES = HeaderNames.create(VersionOverrides.HEADER);
 
     /** How much more than {@link IngressSettings#maxHeaderBytes()} Helidon reads, so the ingress can answer 431. */
     static final int HEADER_HEADROOM = 4;
@@ -227,7 +235,9 @@ public final class IngressServer implements AutoCloseable {
         }
         Optional<WorkerSlot> slot = router.route(unusual == null
                 ? request.headers().first(HeaderNames.HOST).orElse(null) : unusual.authority(), path);
-        LoadedWorker worker = slot.map(WorkerSlot::current).orElse(null);
+        String versionKey = request.headers().first(VERSION_KEY).orElse(null);
+        Map<String, Integer> pins = VersionOverrides.parse(request.headers().first(VERSION_OVERRIDES).orElse(null));
+        LoadedWorker worker = choose(slot, requestId, versionKey, pins);
         if (worker == null) {
             Response notServed = notServed(slot, path);
             HttpMessages.send(notServed, response, requestId);
@@ -236,6 +246,7 @@ public final class IngressServer implements AutoCloseable {
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
+        pipeline.chooseVersionsBy(versionKey, pins);
         Response result = call(pipeline, worker, unusual == null ? HttpMessages.toRequest(request, connection)
                 : HttpMessages.toRequest(request, connection, unusual), connection);
         BodyFailure failure = connection.bodyFailure();
@@ -320,7 +331,9 @@ public final class IngressServer implements AutoCloseable {
         }
         String host = unusual == null ? headers.first(HeaderNames.HOST).orElse(null) : unusual.authority();
         Optional<WorkerSlot> slot = router.route(host, path);
-        LoadedWorker worker = slot.map(WorkerSlot::current).orElse(null);
+        String versionKey = headers.first(VERSION_KEY).orElse(null);
+        Map<String, Integer> pins = VersionOverrides.parse(headers.first(VERSION_OVERRIDES).orElse(null));
+        LoadedWorker worker = choose(slot, requestId, versionKey, pins);
         if (worker == null) {
             Response notServed = notServed(slot, path);
             boolean keepAlive = exchange.send(notServed, requestId, true);
@@ -329,6 +342,7 @@ public final class IngressServer implements AutoCloseable {
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
+        pipeline.chooseVersionsBy(versionKey, pins);
         InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
         Request request = HttpMessages.toRequest(method, unusual == null ? headers : HttpMessages.withHost(headers, host),
                 body, unusual == null ? rawPath : unusual.rawPath(), prologue.query().rawValue(), "http", host);
@@ -353,6 +367,15 @@ public final class IngressServer implements AutoCloseable {
         }
         AccessLog.log(method, path, status, start, requestId, pipeline);
         return new Http10Outcome(pipeline, keepAlive);
+    }
+
+    // The version of the routed worker a request reaches: of a split, by its key and overrides.
+    private static LoadedWorker choose(Optional<WorkerSlot> slot, String requestId, String versionKey, Map<String, Integer> pins) {
+        if (slot.isEmpty()) {
+            return null;
+        }
+        VersionRouting routing = slot.get().routing();
+        return routing.isSplit() ? routing.chooseTopLevel(versionKey != null ? versionKey : requestId, pins) : routing.newer();
     }
 
     private String tooManyHeaderBytes(int headerBytes) {

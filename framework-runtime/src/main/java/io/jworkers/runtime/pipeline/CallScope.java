@@ -96,7 +96,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
                     + "; look for a cycle of service bindings (A -> B -> A) or make the chain shorter");
         }
         pipeline.beginSubrequest();
-        pipeline.visit(callee.workerName());
+        pipeline.visit(callee.workerName(), callee.label());
         scope.push(pipeline, callee, depth, null, callee.loader());
         return scope;
     }
@@ -107,7 +107,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
         CallFrame base = CallFrame.detached(owner);
         Pipeline pipeline = base.pipeline();
         pipeline.beginSubrequest();
-        pipeline.visit(callee.workerName());
+        pipeline.visit(callee.workerName(), callee.label());
         CallScope scope = new CallScope(Thread.currentThread());
         scope.push(pipeline, null, 0, base, base.loader());
         scope.detached = true;

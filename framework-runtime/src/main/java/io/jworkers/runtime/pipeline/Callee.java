@@ -9,6 +9,19 @@ package io.jworkers.runtime.pipeline;
  * @param loader its class loader
  * @param threads the tracker of the threads its version starts through the framework
  * @param props the calling binding's props JSON, {@link CallFrame#NO_PROPS} when none
+ * @param label how the access line names the version ({@code auth@2})
  */
-public record Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props) {
+public record Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props, String label) {
+
+    /**
+     * A callee the access line names by its worker name.
+     *
+     * @param workerName the called worker
+     * @param loader its class loader
+     * @param threads its version's thread tracker
+     * @param props the calling binding's props JSON
+     */
+    public Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props) {
+        this(workerName, loader, threads, props, workerName);
+    }
 }

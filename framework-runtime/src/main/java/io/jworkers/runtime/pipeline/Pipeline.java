@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -91,6 +92,14 @@ public final class Pipeline {
     // without a lock on every hop; the order of first visits is kept under a lock, once per worker.
     private final java.util.concurrent.ConcurrentHashMap<String, long[]> workers = new java.util.concurrent.ConcurrentHashMap<>(8);
     private final List<String> visitOrder = new ArrayList<>(4);
+    // How the access line names a visited worker when it differs from the name (auth@2); under visitOrder.
+    private final Map<String, String> labels = new java.util.HashMap<>(4);
+    // What chooses the versions of split workers: the key (null: the request id), its bucket
+    // (computed on first use, -1 before) and the overrides.
+    // Set before the pipeline runs on other threads (their start orders the writes), so plain fields.
+    private String versionKey;
+    private int bucket = -1;
+    private Map<String, Integer> overrides = Map.of();
     private final List<Background> background = new ArrayList<>();
     private final List<Throwable> waitUntilFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean responded;
@@ -195,6 +204,67 @@ public final class Pipeline {
     }
 
     /**
+     * Records that the pipeline passed through a version of a worker: the access line names the
+     * worker by {@code label} ({@code auth@2}), the first version visited when several were.
+     *
+     * @param workerName the worker
+     * @param label how the access line names it
+     */
+    public void visit(String workerName, String label) {
+        for (Visit visit : visited) {
+            if (visit.name() == workerName) {
+                return;
+            }
+        }
+        if (workers.get(workerName) == null) {
+            firstVisit(workerName, label);
+        }
+    }
+
+    /**
+     * Makes the versions of split workers follow a key and overrides instead of the request id.
+     * Called by the ingress before the first worker is chosen.
+     *
+     * @param key the {@code x-jworkers-version-key} header, or {@code null} for the request id
+     * @param pins worker name to version, from {@code x-jworkers-version-overrides}
+     */
+    public void chooseVersionsBy(String key, Map<String, Integer> pins) {
+        this.versionKey = key;
+        this.overrides = pins;
+        this.bucket = -1;
+    }
+
+    /**
+     * The bucket of the pipeline's version key, 0..99 (see {@link VersionKey}).
+     *
+     * @return the bucket
+     */
+    public int versionBucket() {
+        int known = bucket;
+        if (known < 0) {
+            // Racing threads of one pipeline compute the same value: no lock needed.
+            known = VersionKey.bucket(versionKey != null ? versionKey : requestId);
+            bucket = known;
+        }
+        return known;
+    }
+
+    /**
+     * The version the request's overrides pin for a worker.
+     *
+     * @param workerName the worker
+     * @return the version number, or 0 when none is pinned
+     */
+    public int pinnedVersion(String workerName) {
+        Map<String, Integer> pins = overrides;
+        if (pins.isEmpty()) {
+            return 0;
+        }
+        Integer version = pins.get(workerName);
+        return version == null ? 0 : version;
+    }
+
+    /**
      * The cell that sums the time spent in a worker's {@code fetch} calls, recording the visit.
      *
      * @param workerName the worker
@@ -211,12 +281,19 @@ public final class Pipeline {
     }
 
     private long[] firstVisit(String workerName) {
+        return firstVisit(workerName, workerName);
+    }
+
+    private long[] firstVisit(String workerName, String label) {
         synchronized (visitOrder) {
             long[] time = workers.get(workerName);
             if (time == null) {
                 time = new long[] {-1};
                 workers.put(workerName, time);
                 visitOrder.add(workerName);
+                if (!label.equals(workerName)) {
+                    labels.put(workerName, label);
+                }
             }
             Visit[] known = visited;
             if (known.length < 16) {
@@ -284,7 +361,7 @@ public final class Pipeline {
                     text.append('>');
                 }
                 String name = visitOrder.get(i);
-                text.append(name);
+                text.append(labels.getOrDefault(name, name));
                 long[] nanos = workers.get(name);
                 long total;
                 synchronized (nanos) {

@@ -27,6 +27,7 @@ public final class WorkerCall {
      */
     public static Response topLevelFetch(Pipeline pipeline, LoadedWorker worker, Request request) {
         CallFrame frame = new CallFrame(pipeline, worker.name(), worker.loader(), worker.threads(), 1);
+        pipeline.visit(worker.name(), worker.label());
         long start = System.nanoTime();
         CallScope scope = open(frame);
         try {
@@ -96,6 +97,17 @@ public final class WorkerCall {
     public static Pipeline currentPipeline(BindingOwner owner) {
         CallScope scope = CallScope.onThisThread();
         return scope != null ? scope.pipeline() : CallFrame.detached(owner).pipeline();
+    }
+
+    /**
+     * The pipeline of the call running on this thread, for choosing the version a binding call
+     * reaches.
+     *
+     * @return the pipeline, or {@code null} when the thread runs no worker call
+     */
+    public static Pipeline runningPipeline() {
+        CallScope scope = CallScope.onThisThread();
+        return scope == null ? null : scope.pipeline();
     }
 
     private static Response checked(LoadedWorker worker, Response response) {

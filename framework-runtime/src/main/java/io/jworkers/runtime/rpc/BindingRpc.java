@@ -10,6 +10,8 @@ import io.jworkers.runtime.values.SharedTypes;
 import io.jworkers.runtime.values.ValueCopier;
 import io.jworkers.runtime.worker.EntrypointInstance;
 import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.VersionRouting;
+import io.jworkers.runtime.pipeline.WorkerCall;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -30,10 +32,11 @@ public final class BindingRpc {
 
     private final RpcTarget target;
     private final Map<Class<?>, Stub> stubs = new ConcurrentHashMap<>();
-    private volatile DynamicLink dynamic;
-    // Forgets the dynamic link when the slot swaps versions, so that it never keeps a replaced
-    // version (and its loader) alive; held weakly by the slot, strongly here.
-    private final java.util.function.Consumer<LoadedWorker> forgetDynamic = swapped -> dynamic = null;
+    // The dynamic path's links, per version the slot sent calls to since its versions last
+    // changed; forgotten when they change, so that they never keep a replaced version (and its
+    // loader) alive; the listener is held weakly by the slot, strongly here.
+    private volatile DynamicLink[] dynamic = new DynamicLink[0];
+    private final java.util.function.Consumer<VersionRouting> forgetDynamic = routing -> dynamic = new DynamicLink[0];
 
     private record Stub(Object instance, StubLinks links) {
     }
@@ -137,17 +140,27 @@ public final class BindingRpc {
     }
 
     private DynamicLink dynamicLink() {
-        LoadedWorker worker = target.slot().current();
+        VersionRouting routing = target.slot().routing();
+        LoadedWorker worker = routing.isSplit() ? routing.choose(WorkerCall.runningPipeline()) : routing.newer();
         if (worker == null) {
             throw new ServiceUnavailableException(target.notFoundMessage());
         }
-        DynamicLink link = dynamic;
-        if (link == null || link.worker() != worker) {
-            link = new DynamicLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props()),
-                    ValueCopier.create(), new ConcurrentHashMap<>());
-            dynamic = link;
-            if (target.slot().current() != worker) {
-                dynamic = null; // swapped meanwhile: do not keep the old version
+        DynamicLink[] links = dynamic;
+        for (DynamicLink link : links) {
+            if (link.worker() == worker) {
+                return link;
+            }
+        }
+        DynamicLink link = new DynamicLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props(),
+                worker.label()), ValueCopier.create(), new ConcurrentHashMap<>());
+        DynamicLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
+        more[links.length] = link;
+        dynamic = more;
+        VersionRouting now = target.slot().routing();
+        for (DynamicLink kept : more) {
+            if (!now.contains(kept.worker())) {
+                dynamic = new DynamicLink[0]; // replaced meanwhile: do not keep an old version
+                break;
             }
         }
         return link;

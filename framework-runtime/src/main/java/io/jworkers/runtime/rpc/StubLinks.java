@@ -1,27 +1,46 @@
 package io.jworkers.runtime.rpc;
 
+import io.jworkers.runtime.pipeline.Pipeline;
+import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.values.ValueCopier;
 import io.jworkers.runtime.worker.EntrypointInstance;
 import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.VersionRouting;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The call sites of one stub, one per contract method, pointed at the target version that its
- * slot holds. When the slot swaps versions the sites are relinked in place: the stub class is
- * never regenerated and keeps no reference to an old version.
+ * The call sites of one stub, one per contract method, pointed at the target versions that its
+ * slot holds. When the slot's versions change the sites are relinked in place: the stub class is
+ * never regenerated and keeps no reference to an old version. With two versions sharing the
+ * traffic, each site first asks the slot's routing which one the calling pipeline reaches.
  */
-final class StubLinks implements Consumer<LoadedWorker> {
+final class StubLinks implements Consumer<VersionRouting> {
+
+    private static final MethodHandle CHOOSES_NEWER;
+
+    static {
+        try {
+            CHOOSES_NEWER = MethodHandles.lookup().findStatic(StubLinks.class, "choosesNewer",
+                    MethodType.methodType(boolean.class, VersionRouting.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Class<?> contract;
     private final List<ContractMethod> methods;
     private final RpcTarget target;
     private final MutableCallSite[] sites;
-    private volatile String mismatch;
+    // Why the contract does not match a loaded version (absent: it matches), per version.
+    private volatile Map<LoadedWorker, String> mismatches = Map.of();
 
     StubLinks(Class<?> contract, List<ContractMethod> methods, RpcTarget target) {
         this.contract = contract;
@@ -32,7 +51,7 @@ final class StubLinks implements Consumer<LoadedWorker> {
             java.lang.reflect.Method method = methods.get(i).method();
             sites[i] = new MutableCallSite(MethodType.methodType(method.getReturnType(), method.getParameterTypes()));
         }
-        accept(target.slot().current());
+        accept(target.slot().routing());
         target.slot().addListener(this);
     }
 
@@ -46,17 +65,40 @@ final class StubLinks implements Consumer<LoadedWorker> {
     }
 
     /**
-     * Why the contract does not match the current target version.
+     * Why the contract does not match the target version a call from this thread reaches now.
      *
      * @return the message, or empty when it matches or no version is loaded
      */
     Optional<String> mismatch() {
-        return Optional.ofNullable(mismatch);
+        Map<LoadedWorker, String> known = mismatches;
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        LoadedWorker reached = target.slot().select(WorkerCall.runningPipeline());
+        return Optional.ofNullable(reached == null ? null : known.get(reached));
     }
 
-    /** Relinks every site to {@code worker}, the slot's new version ({@code null}: not loaded). */
+    /** Relinks every site to the slot's new versions. */
     @Override
-    public synchronized void accept(LoadedWorker worker) {
+    public synchronized void accept(VersionRouting routing) {
+        Map<LoadedWorker, String> problems = new IdentityHashMap<>();
+        MethodHandle[] newer = link(routing.newer(), problems);
+        MethodHandle[] older = routing.isSplit() ? link(routing.older(), problems) : null;
+        mismatches = problems.isEmpty() ? Map.of() : problems;
+        for (int i = 0; i < sites.length; i++) {
+            MethodHandle handle = newer[i];
+            if (older != null) {
+                MethodType type = sites[i].type();
+                MethodHandle test = MethodHandles.dropArguments(CHOOSES_NEWER.bindTo(routing), 0, type.parameterList());
+                handle = MethodHandles.guardWithTest(test, newer[i], older[i]);
+            }
+            sites[i].setTarget(handle);
+        }
+        MutableCallSite.syncAll(sites);
+    }
+
+    // The handles that call one version (null: not loaded), recording a mismatch.
+    private MethodHandle[] link(LoadedWorker worker, Map<LoadedWorker, String> problems) {
         EntrypointInstance entry = worker == null ? null : worker.entrypoint(target.entrypoint());
         String problem = null;
         if (worker != null && entry == null) {
@@ -65,14 +107,23 @@ final class StubLinks implements Consumer<LoadedWorker> {
         } else if (entry != null) {
             problem = ContractCheck.mismatch(contract, methods, entry, target).orElse(null);
         }
-        mismatch = problem;
+        if (problem != null) {
+            problems.put(worker, problem);
+        }
         ValueCopier copier = entry == null || problem != null ? null : ValueCopier.create();
+        MethodHandle[] handles = new MethodHandle[sites.length];
         for (int i = 0; i < sites.length; i++) {
             ContractMethod method = methods.get(i);
-            sites[i].setTarget(worker == null ? RpcLinker.notConnected(method, target.notFoundMessage())
+            handles[i] = worker == null ? RpcLinker.notConnected(method, target.notFoundMessage())
                     : problem != null ? RpcLinker.mismatch(method, problem)
-                    : RpcLinker.link(method, worker, entry, target, copier));
+                    : RpcLinker.link(method, worker, entry, target, copier);
         }
-        MutableCallSite.syncAll(sites);
+        return handles;
+    }
+
+    // Called by split sites on every call: which version the calling pipeline reaches.
+    private static boolean choosesNewer(VersionRouting routing) {
+        Pipeline pipeline = WorkerCall.runningPipeline();
+        return pipeline == null ? routing.primary() == routing.newer() : routing.choosesNewer(pipeline);
     }
 }

@@ -28,6 +28,7 @@ public final class LoadedWorker implements AutoCloseable {
     private final Map<String, EntrypointInstance> entrypoints;
     private final Env env;
     private final WorkerThreads threads;
+    private final String label;
 
     LoadedWorker(WorkerConfig config, WorkerClassLoader loader, EntrypointInstance defaultEntrypoint,
             Map<String, EntrypointInstance> entrypoints, Env env, WorkerThreads threads) {
@@ -37,6 +38,25 @@ public final class LoadedWorker implements AutoCloseable {
         this.entrypoints = Map.copyOf(entrypoints);
         this.env = env;
         this.threads = threads;
+        this.label = config.name() + "@" + env.version().number();
+    }
+
+    /**
+     * The version's number ({@code env.version().number()}).
+     *
+     * @return the number, from 1
+     */
+    public int number() {
+        return env.version().number();
+    }
+
+    /**
+     * How the access line names this version: {@code auth@2}.
+     *
+     * @return the worker's name and version number
+     */
+    public String label() {
+        return label;
     }
 
     /**

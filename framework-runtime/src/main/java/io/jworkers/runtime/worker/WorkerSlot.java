@@ -1,21 +1,24 @@
 package io.jworkers.runtime.worker;
 
+import io.jworkers.runtime.pipeline.Pipeline;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The place of one worker name in a host: the version that new calls reach right now, or none.
- * Bindings hold the slot, never a version, so replacing the version (a redeploy, a reload) is
- * one volatile write and no caller keeps an old loader alive.
+ * The place of one worker name in a host: the versions that new calls reach right now (one, two
+ * sharing the traffic, or none). Bindings hold the slot, never a version, so replacing the
+ * versions (a redeploy, a reload, a new split) is one volatile write and no caller keeps an old
+ * loader alive.
  */
 public final class WorkerSlot {
 
     private final String name;
-    private volatile LoadedWorker current;
-    // RPC stubs relink when the version changes; held weakly so a dead caller's stubs can go.
-    private final List<WeakReference<Consumer<LoadedWorker>>> listeners = new CopyOnWriteArrayList<>();
+    private volatile VersionRouting routing = VersionRouting.NONE;
+    // Bindings and RPC stubs relink when the versions change; held weakly so a dead caller's stubs can go.
+    private final List<WeakReference<Consumer<VersionRouting>>> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * Creates an empty slot.
@@ -36,41 +39,66 @@ public final class WorkerSlot {
     }
 
     /**
-     * The version that new calls reach.
+     * The version most new calls reach: the only one, or the larger share of a split.
      *
      * @return the version, or {@code null} when the worker is not loaded
      */
     public LoadedWorker current() {
-        return current;
+        return routing.primary();
     }
 
     /**
-     * Makes {@code worker} the version that new calls reach.
+     * The version a call of a pipeline reaches.
      *
-     * @param worker the new version, or {@code null} to disconnect
-     * @return the version it replaced, or {@code null}
+     * @param pipeline the calling pipeline, or {@code null} outside any request
+     * @return the version, or {@code null} when the worker is not loaded
      */
-    public LoadedWorker swap(LoadedWorker worker) {
-        LoadedWorker previous = current;
-        current = worker;
-        for (WeakReference<Consumer<LoadedWorker>> reference : listeners) {
-            Consumer<LoadedWorker> listener = reference.get();
+    public LoadedWorker select(Pipeline pipeline) {
+        return routing.choose(pipeline);
+    }
+
+    /**
+     * The versions new calls reach, and how.
+     *
+     * @return the routing
+     */
+    public VersionRouting routing() {
+        return routing;
+    }
+
+    /**
+     * Makes new calls reach the versions of {@code next}.
+     *
+     * @param next the versions and their shares
+     * @return the versions no call reaches any more (to drain and close)
+     */
+    public List<LoadedWorker> route(VersionRouting next) {
+        VersionRouting previous = routing;
+        routing = next;
+        for (WeakReference<Consumer<VersionRouting>> reference : listeners) {
+            Consumer<VersionRouting> listener = reference.get();
             if (listener == null) {
                 listeners.remove(reference);
             } else {
-                listener.accept(worker);
+                listener.accept(next);
             }
         }
-        return previous;
+        List<LoadedWorker> gone = new ArrayList<>(2);
+        for (LoadedWorker worker : previous.versions()) {
+            if (!next.contains(worker)) {
+                gone.add(worker);
+            }
+        }
+        return gone;
     }
 
     /**
-     * Tells a listener about every later {@link #swap}. The slot holds it weakly: the caller
+     * Tells a listener about every later change of versions. The slot holds it weakly: the caller
      * keeps it alive for as long as it wants to hear.
      *
-     * @param listener called with the new version ({@code null} when disconnected)
+     * @param listener called with the new routing
      */
-    public void addListener(Consumer<LoadedWorker> listener) {
+    public void addListener(Consumer<VersionRouting> listener) {
         listeners.removeIf(reference -> reference.get() == null);
         listeners.add(new WeakReference<>(listener));
     }

@@ -106,7 +106,7 @@ class PublicIngressTest {
             sleep(10);
         }
         assertEquals(1, lines.size(), lines.toString());
-        assertTrue(lines.get(0).matches("GET /some/path 200 \\d+\\.\\dms id=log-test-1 workers=front:\\d+\\.\\dms"), lines.get(0));
+        assertTrue(lines.get(0).matches("GET /some/path 200 \\d+\\.\\dms id=log-test-1 workers=front@1:\\d+\\.\\dms"), lines.get(0));
         assertFalse(lines.get(0).contains("secret"), "query strings stay out of the log");
     }
 
