@@ -46,8 +46,10 @@ final class AdminCommands {
     static String usage() {
         return """
                 Usage:
-                  jworkers deploy -c CONFIG [--env NAME] [--message M] [--secrets-file FILE] [--take-routes] [--host URL] [--token-file FILE]
+                  jworkers deploy -c CONFIG [--env NAME] [--message M] [--secrets-file FILE] [--take-routes] [--force] [--host URL] [--token-file FILE]
                   jworkers versions NAME [--env NAME] [--host URL] [--token-file FILE]
+                  jworkers versions upload -c CONFIG [--env NAME] [--message M] [--secrets-file FILE] [--host URL] [--token-file FILE]
+                  jworkers versions deploy NAME VERSION@PERCENT [VERSION@PERCENT] [--env NAME] [--message M] [--force] [--host URL] [--token-file FILE]
                   jworkers rollback NAME [VERSION] [--env NAME] [--host URL] [--token-file FILE]
                   jworkers promote NAME [VERSION] --from ENV [--to ENV] [--message M] [--host URL] [--token-file FILE]
                   jworkers secret put NAME KEY [--env NAME] [--create] [--host URL] [--token-file FILE]   (the value is read from stdin)
@@ -74,11 +76,22 @@ final class AdminCommands {
     }
 
     private int deploy(List<String> args) {
-        CommandLine line = parse("deploy", args, new CommandLine.Option("--config", "-c", "CONFIG", "the worker's config"),
+        return deploy(args, false);
+    }
+
+    // deploy (upload + 100 %) and versions upload (no traffic) send a bundle alike.
+    private int deploy(List<String> args, boolean upload) {
+        String command = upload ? "versions upload" : "deploy";
+        List<CommandLine.Option> options = new ArrayList<>(List.of(new CommandLine.Option("--config", "-c", "CONFIG", "the worker's config"),
                 new CommandLine.Option("--message", "-m", "TEXT", "a note kept with the version"),
-                new CommandLine.Option("--secrets-file", null, "FILE", "secrets to set with this version (dotenv: KEY=value lines)"),
-                CommandLine.Option.flag("--take-routes", "move routes another worker serves to this one"));
-        String config = line.last("--config").orElseThrow(() -> new UsageException("jworkers deploy: which worker? pass -c path/to/worker.jsonc"));
+                new CommandLine.Option("--secrets-file", null, "FILE", "secrets to set with this version (dotenv: KEY=value lines)")));
+        if (!upload) {
+            options.add(CommandLine.Option.flag("--take-routes", "move routes another worker serves to this one"));
+            options.add(CommandLine.Option.flag("--force", "deploy although it breaks an RPC contract a caller uses (recorded in the message)"));
+        }
+        CommandLine line = parse(command, args, options.toArray(CommandLine.Option[]::new));
+        String config = line.last("--config").orElseThrow(() -> new UsageException("jworkers " + command
+                + ": which worker? pass -c path/to/worker.jsonc"));
         String env = line.last("--env").orElse("production");
         Map<String, String> secrets = line.last("--secrets-file").map(file -> DotEnvParser.parse(Path.of(file))).orElse(Map.of());
         // Wrangler's order: the build runs first, so what is packed is what the sources say now.
@@ -99,15 +112,23 @@ final class AdminCommands {
                         + "; a host takes bundles of at most " + BundleLimits.describe(limit) + ". Leave out what the worker"
                         + " does not load (tests, sources, unused jars) from its classpath");
             }
-            out.printf("Deploying %s to %s (bundle %d KiB%s)...%n", resolved.name(), env, Files.size(bundle) / 1024,
-                    secrets.isEmpty() ? "" : ", " + secrets.size() + (secrets.size() == 1 ? " secret" : " secrets"));
+            out.printf("%s %s to %s (bundle %d KiB%s)...%n", upload ? "Uploading" : "Deploying", resolved.name(), env,
+                    Files.size(bundle) / 1024, secrets.isEmpty() ? "" : ", " + secrets.size() + (secrets.size() == 1 ? " secret" : " secrets"));
             Map<String, String> query = new LinkedHashMap<>();
             query.put("env", env);
             query.put("message", line.last("--message").orElse(null));
             query.put("take-routes", line.has("--take-routes") ? "true" : null);
-            JsonNode version = client("deploy", line).deploy("/v1/workers/" + resolved.name() + "/versions", query, secrets, bundle);
-            out.printf("Deployed %s version %d to %s (sha256 %s)%n", resolved.name(), version.path("number").asInt(), env,
-                    version.path("sha256").asText().substring(0, 12));
+            query.put("force", line.has("--force") ? "true" : null);
+            query.put("upload", upload ? "true" : null);
+            JsonNode version = client(command, line).deploy("/v1/workers/" + resolved.name() + "/versions", query, secrets, bundle);
+            if (upload) {
+                out.printf("Uploaded %s version %d to %s (sha256 %s); it takes no traffic until: jworkers versions deploy %s %d@PERCENT%s%n",
+                        resolved.name(), version.path("number").asInt(), env, version.path("sha256").asText().substring(0, 12),
+                        resolved.name(), version.path("number").asInt(), env.equals("production") ? "" : " --env " + env);
+            } else {
+                out.printf("Deployed %s version %d to %s (sha256 %s)%n", resolved.name(), version.path("number").asInt(), env,
+                        version.path("sha256").asText().substring(0, 12));
+            }
             return 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -121,6 +142,12 @@ final class AdminCommands {
     }
 
     private int versions(List<String> args) {
+        if (!args.isEmpty() && args.get(0).equals("upload")) {
+            return deploy(args.subList(1, args.size()), true);
+        }
+        if (!args.isEmpty() && args.get(0).equals("deploy")) {
+            return deploySplit(args.subList(1, args.size()));
+        }
         CommandLine line = parse("versions", args);
         String name = positional(line, "versions", 0, "NAME");
         String env = line.last("--env").orElse("production");
@@ -130,16 +157,60 @@ final class AdminCommands {
             throw new AdminClient.AdminException("worker \"" + name + "\" has no versions in " + env
                     + "; jworkers services lists the deployed workers");
         }
+        Map<Integer, Integer> shares = new LinkedHashMap<>();
+        for (JsonNode share : answer.path("split")) {
+            shares.put(share.path("version").asInt(), share.path("percent").asInt());
+        }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"VERSION", "CREATED", "SHA256", "MESSAGE"});
+        rows.add(new String[] {"VERSION", "TRAFFIC", "CREATED", "SHA256", "MESSAGE"});
         for (JsonNode version : answer.path("versions")) {
             int number = version.path("number").asInt();
-            rows.add(new String[] {number + (number == current ? " *" : ""), version.path("createdAt").asText(),
-                    version.path("sha256").asText().substring(0, 12), version.path("message").asText("")});
+            Integer percent = shares.get(number);
+            rows.add(new String[] {number + (number == current ? " *" : ""), percent == null ? "-" : percent + " %",
+                    version.path("createdAt").asText(), version.path("sha256").asText().substring(0, 12),
+                    version.path("message").asText("")});
         }
         printColumns(rows);
         out.println("(* = current in " + env + ")");
+        if (shares.size() == 2) {
+            out.println("Traffic is split: " + describe(answer.path("split"))
+                    + (answer.path("splitMessage").isTextual() ? " (" + answer.path("splitMessage").asText() + ")" : ""));
+        }
         return 0;
+    }
+
+    private int deploySplit(List<String> args) {
+        CommandLine line = parse("versions deploy", args, new CommandLine.Option("--message", "-m", "TEXT", "a note kept with the deployment"),
+                CommandLine.Option.flag("--force", "deploy although it breaks an RPC contract a caller uses (recorded in the message)"));
+        String name = positional(line, "versions deploy", 0, "NAME");
+        List<String> specs = line.positional().subList(1, line.positional().size());
+        if (specs.isEmpty()) {
+            throw new UsageException("jworkers versions deploy: which versions? e.g. jworkers versions deploy " + name + " 4@10 3@90");
+        }
+        try {
+            io.jworkers.runtime.deploy.TrafficSplit.parse(specs, null);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("jworkers versions deploy: " + e.getMessage());
+        }
+        String env = line.last("--env").orElse("production");
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("env", env);
+        query.put("versions", String.join(",", specs));
+        query.put("message", line.last("--message").orElse(null));
+        query.put("force", line.has("--force") ? "true" : null);
+        JsonNode now = client("versions deploy", line).post("/v1/workers/" + name + "/deployments", query,
+                HttpRequest.BodyPublishers.noBody());
+        out.printf("Deployed %s in %s: %s%n", name, env, describe(now.path("split")));
+        return 0;
+    }
+
+    // "version 4 at 10 %, version 3 at 90 %"
+    private static String describe(JsonNode split) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode share : split) {
+            parts.add("version " + share.path("version").asInt() + " at " + share.path("percent").asInt() + " %");
+        }
+        return String.join(", ", parts);
     }
 
     private int rollback(List<String> args) {

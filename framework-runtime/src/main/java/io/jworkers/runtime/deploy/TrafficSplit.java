@@ -69,6 +69,60 @@ public record TrafficSplit(List<Share> shares, String message) {
     }
 
     /**
+     * Reads a split as the CLI takes it: {@code 4@10 3@90}; a version without a percentage
+     * ({@code 4} or {@code 4@}) takes what the other leaves, and a single version takes 100 %.
+     * A trailing {@code %} is allowed ({@code 4@10%}).
+     *
+     * @param specs one or two {@code VERSION@PERCENT} words (commas or spaces may also separate them within a word)
+     * @param message the deployment's message, or {@code null}
+     * @return the split
+     * @throws IllegalArgumentException saying what is wrong with the words
+     */
+    public static TrafficSplit parse(List<String> specs, String message) {
+        List<String> words = new ArrayList<>();
+        for (String spec : specs) {
+            for (String word : spec.trim().split("[,\\s]+")) {
+                if (!word.isEmpty()) {
+                    words.add(word);
+                }
+            }
+        }
+        if (words.isEmpty() || words.size() > 2) {
+            throw new IllegalArgumentException("name one or two versions, e.g. 4@10 3@90 (a deployment has at most two), not "
+                    + (words.isEmpty() ? "none" : String.join(" ", words)));
+        }
+        int[] versions = new int[words.size()];
+        Integer[] percents = new Integer[words.size()];
+        for (int i = 0; i < words.size(); i++) {
+            String word = words.get(i);
+            java.util.regex.Matcher match = java.util.regex.Pattern.compile("(\\d{1,9})(?:@(\\d{1,3}(?:\\.\\d+)?)?%?)?").matcher(word);
+            if (!match.matches()) {
+                throw new IllegalArgumentException("\"" + word + "\" is not VERSION@PERCENT (e.g. 4@10)");
+            }
+            versions[i] = Integer.parseInt(match.group(1));
+            String percent = match.group(2);
+            if (percent != null && percent.contains(".")) {
+                throw new IllegalArgumentException("\"" + word + "\": shares are whole percentages");
+            }
+            percents[i] = percent == null ? null : Integer.valueOf(percent);
+        }
+        if (words.size() == 1) {
+            int percent = percents[0] == null ? 100 : percents[0];
+            if (percent != 100) {
+                throw new IllegalArgumentException("version " + versions[0] + " alone takes 100 %, not " + percent
+                        + " %; name a second version for the rest (e.g. " + versions[0] + "@" + percent + " OTHER@" + (100 - percent) + ")");
+            }
+            return new TrafficSplit(List.of(new Share(versions[0], 100)), message);
+        }
+        if (percents[0] == null && percents[1] == null) {
+            throw new IllegalArgumentException("give at least one of the two percentages, e.g. " + versions[0] + "@90 " + versions[1]);
+        }
+        int first = percents[0] != null ? percents[0] : 100 - percents[1];
+        int second = percents[1] != null ? percents[1] : 100 - percents[0];
+        return new TrafficSplit(List.of(new Share(versions[0], first), new Share(versions[1], second)), message);
+    }
+
+    /**
      * The version most traffic reaches (of two at 50 %, the newer): the one a worker
      * environment's "current version" means, whose routes serve and whose secrets a new version
      * starts from.

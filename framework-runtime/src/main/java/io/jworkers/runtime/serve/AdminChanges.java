@@ -19,6 +19,7 @@ import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The changes the admin API asks a host for: deploy, rollback, promote, secrets, delete. Each is
@@ -81,6 +83,10 @@ final class AdminChanges {
             WorkerConfig config = stagedConfig(staged, worker);
             BundleClasspath.checkLoaded(staged, config.classpath());
             checkBindingTargets(config, environment);
+            if (options.upload()) {
+                return takeover.upload(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(),
+                        Map.of()), candidate -> { });
+            }
             RouteAssignment.Taking taking = routeAssignment.taking(config, environment, options.takeRoutes());
             VersionInfo version = takeover.add(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(),
                     taking.taken()), options.message() == null ? "deployed" : options.message());
@@ -94,12 +100,50 @@ final class AdminChanges {
         }
     }
 
+    /** See {@link ServeHost#deploySplit}. */
+    TrafficSplit deploySplit(String worker, String environment, TrafficSplit split, boolean force) {
+        requireRunningOrRepairable(worker, environment);
+        List<Integer> numbers = deployed.numbers(worker, environment);
+        for (int number : split.versions()) {
+            if (!numbers.contains(number)) {
+                throw new DeployRejectedException(404, "Worker \"" + worker + "\" has no version " + number + " in " + environment
+                        + "; it has " + numbers + ". Upload one with: jworkers versions upload -c CONFIG" + flag(environment));
+            }
+        }
+        String what = split.message() != null ? split.message()
+                : split.isSplit() ? "traffic split " + split.describe() : "version " + split.primary() + " at 100 %";
+        return takeover.deploy(worker, environment, split, what, candidates -> {
+            List<WorkerConfig> configs = new ArrayList<>();
+            for (Deployment candidate : candidates) {
+                WorkerConfig config = DeployedWorkers.config(candidate).orElseThrow(() -> new DeployRejectedException(409,
+                        "Version " + candidate.info().number() + " of \"" + worker + "\" in " + environment
+                                + " has a config that is not valid any more; deploy a new version"));
+                checkBindingTargets(config, environment);
+                routeAssignment.checkRollback(config, candidate.info().number(), environment);
+                configs.add(config);
+            }
+            if (configs.size() == 2 && !Set.copyOf(configs.get(0).routes()).equals(Set.copyOf(configs.get(1).routes()))) {
+                throw new DeployRejectedException(409, "Versions " + split.versions().get(0) + " and " + split.versions().get(1)
+                        + " of \"" + worker + "\" declare different routes (" + configs.get(0).routes() + " and "
+                        + configs.get(1).routes() + "); a split sends one route's requests to both, so they must declare the same."
+                        + " Deploy the new version at 100 % instead: jworkers versions deploy " + worker + " "
+                        + split.versions().get(0) + "@100" + flag(environment));
+            }
+        });
+    }
+
     /** See {@link ServeHost#rollback}. */
     VersionInfo rollback(String worker, String environment, Integer version) {
         int current = requireRunningOrRepairable(worker, environment);
-        VersionInfo target = version == null ? previousVersion(worker, environment, current) : store.versions(worker, environment)
-                .stream().filter(v -> v.number() == version).findFirst()
-                .orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" has no version " + version
+        Optional<TrafficSplit> split = read(() -> store.split(worker, environment));
+        if (version == null && split.isPresent() && split.get().isSplit()) {
+            // Ending a gradual deployment: back to the older version of the two.
+            version = split.get().versions().get(1);
+        }
+        final Integer chosen = version;
+        VersionInfo target = chosen == null ? previousVersion(worker, environment, current) : store.versions(worker, environment)
+                .stream().filter(v -> v.number() == chosen).findFirst()
+                .orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker + "\" has no version " + chosen
                         + " in " + environment + "; it has " + deployed.numbers(worker, environment) + ". See jworkers versions "
                         + worker + flag(environment)));
         takeover.makeCurrent(worker, environment, target, "rolled back from version " + current, candidate ->
@@ -138,8 +182,22 @@ final class AdminChanges {
         }
     }
 
+    // A secret change makes a new version at 100 %: during a split that would end it unasked.
+    private void refuseDuringSplit(String worker, String environment, String change) {
+        Optional<TrafficSplit> split = read(() -> store.split(worker, environment));
+        if (split.isPresent() && split.get().isSplit()) {
+            List<Integer> versions = split.get().versions();
+            throw new DeployRejectedException(409, "Cannot " + change + " of \"" + worker + "\" in " + environment + ": traffic is"
+                    + " split between versions " + versions.get(0) + " (" + split.get().shares().get(0).percent() + " %) and "
+                    + versions.get(1) + " (" + split.get().shares().get(1).percent() + " %), and a secret change makes a new version"
+                    + " that takes all traffic. Finish the split first (jworkers versions deploy " + worker + " " + versions.get(0)
+                    + "@100" + flag(environment) + ") or end it (jworkers rollback " + worker + flag(environment) + ").");
+        }
+    }
+
     /** See {@link ServeHost#putSecret}. */
     Optional<VersionInfo> putSecret(String worker, String environment, String key, String value, boolean create) {
+        refuseDuringSplit(worker, environment, "set secret " + key);
         Optional<Deployment> current = read(() -> store.current(worker, environment));
         if (current.isEmpty()) {
             if (!create) {
@@ -163,6 +221,7 @@ final class AdminChanges {
 
     /** See {@link ServeHost#deleteSecret}. */
     Optional<VersionInfo> deleteSecret(String worker, String environment, String key) {
+        refuseDuringSplit(worker, environment, "delete secret " + key);
         Optional<Deployment> current = read(() -> store.current(worker, environment));
         if (current.isEmpty()) {
             boolean deleted = read(() -> store.deletePendingSecret(worker, environment, key));

@@ -25,8 +25,10 @@ import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.deploy.VersionInfo;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -189,6 +191,8 @@ public final class AdminServer implements AutoCloseable {
         routing.get("/hosts", (request, response) -> handle(response, serve::hosts));
         routing.get("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> versions(request)));
         routing.post("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> deploy(request)));
+        routing.get("/v1/workers/{name}/deployments", (request, response) -> handle(response, () -> deployment(request)));
+        routing.post("/v1/workers/{name}/deployments", (request, response) -> handle(response, () -> deploySplit(request)));
         routing.post("/v1/workers/{name}/rollback", (request, response) -> handle(response, () -> serve.rollback(
                 AdminParams.worker(request), AdminParams.environment(request), AdminParams.version(request))));
         routing.post("/v1/workers/{name}/promote", (request, response) -> handle(response, () -> serve.promote(
@@ -226,8 +230,63 @@ public final class AdminServer implements AutoCloseable {
         String environment = AdminParams.environment(request);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("current", currentNumber(worker, environment));
+        Optional<TrafficSplit> split;
+        try {
+            split = serve.store().split(worker, environment);
+        } catch (DamagedStateException e) {
+            split = Optional.empty();
+        }
+        answer.put("split", split.map(AdminServer::shares).orElse(List.of()));
+        answer.put("splitMessage", split.map(TrafficSplit::message).orElse(null));
         answer.put("versions", serve.store().versions(worker, environment));
         return answer;
+    }
+
+    private Object deployment(ServerRequest request) {
+        String worker = AdminParams.worker(request);
+        String environment = AdminParams.environment(request);
+        Optional<TrafficSplit> split;
+        try {
+            split = serve.store().split(worker, environment);
+        } catch (DamagedStateException e) {
+            throw new DeployRejectedException(409, e.getMessage());
+        }
+        return splitAnswer(worker, environment, split.orElseThrow(() -> new DeployRejectedException(404, "Worker \"" + worker
+                + "\" is not deployed in " + environment)));
+    }
+
+    private Object deploySplit(ServerRequest request) {
+        String worker = AdminParams.worker(request);
+        String environment = AdminParams.environment(request);
+        String versions = request.query().first("versions").orElseThrow(() -> new DeployRejectedException(400,
+                "Name the versions and their percentages: ?versions=4@10,3@90"));
+        TrafficSplit split;
+        try {
+            split = TrafficSplit.parse(List.of(versions), AdminParams.message(request));
+        } catch (IllegalArgumentException e) {
+            throw new DeployRejectedException(400, "Cannot split traffic of \"" + worker + "\" as \"" + versions + "\": "
+                    + e.getMessage());
+        }
+        return splitAnswer(worker, environment, serve.deploySplit(worker, environment, split, AdminParams.flag(request, "force")));
+    }
+
+    private static Map<String, Object> splitAnswer(String worker, String environment, TrafficSplit split) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("worker", worker);
+        answer.put("environment", environment);
+        answer.put("split", shares(split));
+        answer.put("message", split.message());
+        return answer;
+    }
+
+    // [{"version":4,"percent":10},{"version":3,"percent":90}], newest first.
+    private static List<Map<String, Integer>> shares(TrafficSplit split) {
+        return split.shares().stream().map(share -> {
+            Map<String, Integer> one = new LinkedHashMap<>();
+            one.put("version", share.version());
+            one.put("percent", share.percent());
+            return one;
+        }).toList();
     }
 
     private int currentNumber(String worker, String environment) {
@@ -286,16 +345,18 @@ public final class AdminServer implements AutoCloseable {
         String environment = AdminParams.environment(request);
         String message = AdminParams.message(request);
         boolean takeRoutes = AdminParams.flag(request, "take-routes");
+        boolean upload = AdminParams.flag(request, "upload");
+        boolean force = AdminParams.flag(request, "force");
         Path scratch = Files.createTempFile(serve.store().scratch(), "upload", ".zip");
         try {
-            DeployUpload upload;
+            DeployUpload uploaded;
             try {
-                upload = DeployUpload.read(request, listener.body(request), uploadFile.apply(scratch),
+                uploaded = DeployUpload.read(request, listener.body(request), uploadFile.apply(scratch),
                         serve.limits().maxUploadBytes());
             } catch (IOException | UncheckedIOException e) {
                 throw bodyFailed(request, e);
             }
-            return serve.deploy(worker, environment, upload.bundle(), new DeployOptions(message, upload.secrets(), takeRoutes));
+            return serve.deploy(worker, environment, uploaded.bundle(), new DeployOptions(message, uploaded.secrets(), takeRoutes, upload, force));
         } finally {
             Files.deleteIfExists(scratch);
         }

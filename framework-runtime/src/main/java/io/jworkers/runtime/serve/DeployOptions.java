@@ -12,8 +12,23 @@ import java.util.Map;
  *     on top of those of the current version
  * @param takeRoutes whether routes that another worker serves move to this one ({@code --take-routes});
  *     without it such a deploy is refused
+ * @param upload whether the version takes no traffic yet ({@code versions upload}); a plain deploy
+ *     sends it all traffic
+ * @param force whether a deploy that breaks an RPC contract goes through anyway ({@code --force});
+ *     the version's message records it
  */
-public record DeployOptions(String message, Map<String, String> secrets, boolean takeRoutes) {
+public record DeployOptions(String message, Map<String, String> secrets, boolean takeRoutes, boolean upload, boolean force) {
+
+    /**
+     * A deploy that sends the version all traffic and checks contracts.
+     *
+     * @param message the version's message, or {@code null}
+     * @param secrets secrets to set with it
+     * @param takeRoutes whether it takes routes other workers serve
+     */
+    public DeployOptions(String message, Map<String, String> secrets, boolean takeRoutes) {
+        this(message, secrets, takeRoutes, false, false);
+    }
 
     /** A plain deploy: no message, no secrets, no routes taken. */
     public static final DeployOptions NONE = new DeployOptions(null, Map.of(), false);
@@ -36,6 +51,7 @@ public record DeployOptions(String message, Map<String, String> secrets, boolean
     /** Names only: the values are secrets. */
     @Override
     public String toString() {
-        return "DeployOptions[" + message + ", secrets " + secrets.keySet() + ", takeRoutes " + takeRoutes + "]";
+        return "DeployOptions[" + message + ", secrets " + secrets.keySet() + ", takeRoutes " + takeRoutes + ", upload " + upload
+                + ", force " + force + "]";
     }
 }

@@ -5,6 +5,7 @@ import io.jworkers.runtime.deploy.FolderStore;
 import io.jworkers.runtime.deploy.HostRecord;
 import io.jworkers.runtime.deploy.StateProblem;
 import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
@@ -240,11 +241,29 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     }
 
     /**
+     * Sends a worker environment's traffic to one or two of its versions ({@code jworkers versions
+     * deploy NAME 4@10 3@90}): versions already running keep running, new ones are loaded and
+     * checked first, versions leaving the split drain and close. Which version a request reaches
+     * is decided by its version key and overrides (see {@code VersionKey}), alike on every host.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param split the versions and their percentages, with the deployment's message
+     * @param force whether to deploy although an RPC contract check refuses it
+     * @return the split now deployed
+     * @throws DeployRejectedException if a version does not exist, does not load or is refused; nothing changed then
+     */
+    public synchronized TrafficSplit deploySplit(String worker, String environment, TrafficSplit split, boolean force) {
+        return changes.deploySplit(worker, environment, split, force);
+    }
+
+    /**
      * Makes an earlier version current again.
      *
      * @param worker the worker
      * @param environment the environment
-     * @param version the version, or {@code null} for the one before the current
+     * @param version the version, or {@code null} for the one before the current (during a split:
+     *     the older version of the two)
      * @return the version now current
      * @throws DeployRejectedException if there is no such version or it does not load; nothing changed then
      */

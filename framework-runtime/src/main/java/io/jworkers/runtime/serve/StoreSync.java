@@ -3,6 +3,7 @@ package io.jworkers.runtime.serve;
 import static io.jworkers.runtime.serve.WorkerLoading.absentSecrets;
 import static io.jworkers.runtime.serve.WorkerLoading.flag;
 import static io.jworkers.runtime.serve.WorkerLoading.inBundleTerms;
+import static io.jworkers.runtime.serve.WorkerLoading.routingOf;
 import static io.jworkers.runtime.serve.WorkerLoading.versionOf;
 
 import io.jworkers.runtime.config.WorkerConfig;
@@ -11,6 +12,9 @@ import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.Served;
 import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.TrafficSplit;
+import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.VersionRouting;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.loader.WorkerLoadException;
 import java.lang.System.Logger.Level;
@@ -48,7 +52,7 @@ final class StoreSync {
 
     // What this host applied of a worker environment: the version it loaded (deployment), or
     // tried to (broken: no deployment).
-    private record Applied(String worker, String environment, int number, Deployment deployment) {
+    private record Applied(String worker, String environment, TrafficSplit split, Deployment deployment) {
     }
 
     StoreSync(StateStore store, WorkerHost host, DeployedWorkers deployed, HostStatus status, Runnable reroute) {
@@ -91,11 +95,27 @@ final class StoreSync {
         return revision;
     }
 
-    /** Records a version an admin change loaded and made current: it runs. */
-    void activated(String worker, String environment, Deployment deployment) {
+    /**
+     * Records the versions an admin change loaded and sent traffic to: they run.
+     *
+     * @param split the versions and their shares
+     * @param primary the deployment of its primary version
+     */
+    void activated(String worker, String environment, TrafficSplit split, Deployment primary) {
         String slot = WorkerHost.slotName(worker, environment);
         broken.remove(slot);
-        applied.put(slot, new Applied(worker, environment, deployment.info().number(), deployment));
+        applied.put(slot, new Applied(worker, environment, split, primary));
+    }
+
+    /**
+     * The split this host applied to a worker environment.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the split, or empty when none was applied
+     */
+    Optional<TrafficSplit> appliedSplit(String worker, String environment) {
+        return Optional.ofNullable(applied.get(WorkerHost.slotName(worker, environment))).map(Applied::split);
     }
 
     /** Records a worker environment an admin change deleted. */
@@ -116,9 +136,9 @@ final class StoreSync {
 
     private void follow(String worker, String environment) {
         String slot = WorkerHost.slotName(worker, environment);
-        Optional<Integer> desired;
+        Optional<TrafficSplit> desired;
         try {
-            desired = store.currentNumber(worker, environment);
+            desired = store.split(worker, environment);
         } catch (DamagedStateException e) {
             if (!e.getMessage().equals(broken.get(slot))) {
                 markBroken(slot, worker, e.getMessage());
@@ -135,48 +155,71 @@ final class StoreSync {
             }
             return;
         }
-        if (have != null && have.number() == desired.get()) {
+        if (have != null && have.split().sameShares(desired.get())) {
             return;
         }
-        Optional<Deployment> loaded = loadCurrent(worker, environment);
+        Optional<Deployment> loaded = loadSplit(worker, environment, desired.get());
         applied.put(slot, new Applied(worker, environment, desired.get(), loaded.orElse(null)));
         if (have != null && loaded.isPresent()) {
-            LOG.log(Level.INFO, "[" + worker + "] version " + desired.get() + " of " + environment + " is live (changed on another host)");
+            LOG.log(Level.INFO, "[" + worker + "] " + (desired.get().isSplit() ? "versions " + desired.get().describe()
+                    : "version " + desired.get().primary()) + " of " + environment + " live (changed on another host)");
         }
     }
 
-    // Loads the current version of a worker environment, replacing what runs; empty when it is broken.
-    private Optional<Deployment> loadCurrent(String worker, String environment) {
+    // Loads the versions of a split that this host does not run yet (a version it runs keeps
+    // running, in-flight requests and all) and sends them traffic; empty when one is broken, and
+    // then what runs stays.
+    private Optional<Deployment> loadSplit(String worker, String environment, TrafficSplit split) {
         String slot = WorkerHost.slotName(worker, environment);
+        VersionRouting running = host.routing(worker, environment);
+        List<LoadedWorker> fresh = new ArrayList<>(2);
+        int number = split.primary();
         try {
-            Optional<Deployment> current = store.current(worker, environment);
-            if (current.isEmpty()) {
-                return Optional.empty();
+            List<LoadedWorker> versions = new ArrayList<>(2);
+            Deployment primary = null;
+            for (int version : split.versions()) {
+                number = version;
+                Deployment deployment = store.deployment(worker, environment, version).orElseThrow(() -> new DamagedStateException(
+                        "version " + version + " of \"" + worker + "\" in " + environment + " is deployed but missing"));
+                if (version == split.primary()) {
+                    primary = deployment;
+                }
+                LoadedWorker loaded = running.version(version);
+                if (loaded == null) {
+                    WorkerConfig config = DeployedWorkers.load(deployment);
+                    List<String> absent = absentSecrets(config, deployment.secrets());
+                    if (!absent.isEmpty()) {
+                        markBroken(slot, worker, "version " + version + " of " + environment + " requires secret "
+                                + String.join(", ", absent) + ", which its secrets do not have. Set it with: jworkers secret put "
+                                + worker + " " + absent.get(0) + flag(environment));
+                        fresh.forEach(LoadedWorker::close);
+                        return Optional.empty();
+                    }
+                    try {
+                        loaded = host.prepare(config, deployment.secrets(), versionOf(deployment.info(), environment));
+                    } catch (WorkerLoadException e) {
+                        markBroken(slot, worker, "version " + version + " of " + environment + " does not load: "
+                                + inBundleTerms(config, e) + ". Deploy a fixed version, or roll back: jworkers rollback " + worker
+                                + flag(environment));
+                        fresh.forEach(LoadedWorker::close);
+                        return Optional.empty();
+                    }
+                    fresh.add(loaded);
+                }
+                versions.add(loaded);
             }
-            WorkerConfig config = DeployedWorkers.load(current.get());
-            List<String> absent = absentSecrets(config, current.get().secrets());
-            if (!absent.isEmpty()) {
-                markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " requires secret "
-                        + String.join(", ", absent) + ", which its secrets do not have. Set it with: jworkers secret put "
-                        + worker + " " + absent.get(0) + flag(environment));
-                return Optional.empty();
-            }
-            try {
-                host.load(config, current.get().secrets(), environment, versionOf(current.get().info(), environment));
-                broken.remove(slot);
-                return current;
-            } catch (WorkerLoadException e) {
-                markBroken(slot, worker, "version " + current.get().info().number() + " of " + environment + " does not load: "
-                        + inBundleTerms(config, e) + ". Deploy a fixed version, or roll back: jworkers rollback " + worker
-                        + flag(environment));
-            }
+            host.route(worker, environment, routingOf(split, versions));
+            broken.remove(slot);
+            return Optional.of(primary);
         } catch (StoreUnreachableException e) {
+            fresh.forEach(LoadedWorker::close);
             throw e;
         } catch (DamagedStateException e) {
+            fresh.forEach(LoadedWorker::close);
             markBroken(slot, worker, e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             // Whatever one worker does wrong, the others start.
-            String number = deployed.currentNumber(worker, environment).map(String::valueOf).orElse("?");
+            fresh.forEach(LoadedWorker::close);
             markBroken(slot, worker, "version " + number + " of " + environment + " does not load: " + e.getMessage()
                     + ". Deploy a fixed version, or roll back: jworkers rollback " + worker + flag(environment));
         }

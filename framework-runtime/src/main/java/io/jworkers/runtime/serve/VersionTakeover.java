@@ -3,6 +3,7 @@ package io.jworkers.runtime.serve;
 import static io.jworkers.runtime.serve.WorkerLoading.absentSecrets;
 import static io.jworkers.runtime.serve.WorkerLoading.flag;
 import static io.jworkers.runtime.serve.WorkerLoading.inBundleTerms;
+import static io.jworkers.runtime.serve.WorkerLoading.routingOf;
 import static io.jworkers.runtime.serve.WorkerLoading.versionOf;
 
 import io.jworkers.runtime.bundle.NoSpaceLeftException;
@@ -14,6 +15,9 @@ import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.TrafficSplit;
+import io.jworkers.runtime.worker.VersionRouting;
+import java.util.ArrayList;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.loader.WorkerLoadException;
@@ -71,28 +75,83 @@ final class VersionTakeover {
     }
 
     /**
-     * Makes a committed version current again (a rollback), checked like a new one and by {@code
-     * recheck} first.
+     * Adds a version that takes no traffic ({@code versions upload}): checked as a deploy is, its
+     * classes loaded and started, then closed again once the store committed it.
+     *
+     * @throws DeployRejectedException if it is refused; nothing changed then
+     */
+    VersionInfo upload(String worker, String environment, NewVersion draft, Consumer<Deployment> recheck) {
+        LoadedWorker[] prepared = new LoadedWorker[1];
+        VersionInfo version;
+        try {
+            version = store.uploadVersion(worker, environment, draft, candidate -> {
+                recheck.accept(candidate);
+                prepared[0] = prepare(candidate, environment);
+            });
+        } catch (RuntimeException e) {
+            throw rejection(e);
+        } finally {
+            closeQuietly(prepared[0]);
+        }
+        LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " uploaded (no traffic yet)"
+                + (draft.message() == null ? "" : ": " + LogText.oneLine(draft.message())));
+        return version;
+    }
+
+    /**
+     * Makes a committed version current again (a rollback, which ends any split), checked like a
+     * new one and by {@code recheck} first.
      *
      * @param what what changed, for the log
      * @param recheck what else the candidate must pass; refuses it by throwing
      * @throws DeployRejectedException if it is refused; nothing changed then
      */
     void makeCurrent(String worker, String environment, VersionInfo target, String what, Consumer<Deployment> recheck) {
-        LoadedWorker[] prepared = new LoadedWorker[1];
-        Deployment[] candidates = new Deployment[1];
+        deploy(worker, environment, TrafficSplit.single(target.number()), what, candidates -> candidates.forEach(recheck));
+    }
+
+    /**
+     * Sends traffic to committed versions as a split says: versions this host runs already keep
+     * running (with the requests in flight on them), the others are loaded and checked like new
+     * ones before the store commits; versions that leave the split drain, then close.
+     *
+     * @param what what changed, for the log
+     * @param recheck what else the split's versions must pass (newest first); refuses by throwing
+     * @return the split now deployed
+     * @throws DeployRejectedException if it is refused; nothing changed then
+     */
+    TrafficSplit deploy(String worker, String environment, TrafficSplit split, String what, Consumer<List<Deployment>> recheck) {
+        VersionRouting running = host.routing(worker, environment);
+        List<LoadedWorker> fresh = new ArrayList<>(2);
+        List<LoadedWorker> versions = new ArrayList<>(2);
+        Deployment[] primary = new Deployment[1];
+        TrafficSplit deployed;
         try {
-            store.makeCurrent(worker, environment, target.number(), candidate -> {
-                candidates[0] = candidate;
-                recheck.accept(candidate);
-                prepared[0] = prepare(candidate, environment);
+            deployed = store.deploy(worker, environment, split, candidates -> {
+                recheck.accept(candidates);
+                for (Deployment candidate : candidates) {
+                    if (candidate.info().number() == split.primary()) {
+                        primary[0] = candidate;
+                    }
+                    LoadedWorker loaded = running.version(candidate.info().number());
+                    if (loaded == null) {
+                        loaded = prepare(candidate, environment);
+                        fresh.add(loaded);
+                    }
+                    versions.add(loaded);
+                }
             });
         } catch (RuntimeException e) {
-            closeQuietly(prepared[0]);
+            fresh.forEach(VersionTakeover::closeQuietly);
             throw e instanceof DeploymentException && !(e instanceof StoreUnreachableException)
-                    ? new DeployRejectedException(409, e.getMessage()) : rejection(e);
+                    && !(e instanceof DamagedStateException) ? new DeployRejectedException(409, e.getMessage()) : rejection(e);
         }
-        activate(worker, environment, prepared[0], candidates[0], what);
+        host.route(worker, environment, routingOf(deployed, versions));
+        sync.activated(worker, environment, deployed, primary[0]);
+        reroute.run();
+        LOG.log(Level.INFO, "[" + worker + "] " + (deployed.isSplit() ? "versions " + deployed.describe() + " of " + environment
+                + " are live" : "version " + deployed.primary() + " of " + environment + " is live") + ": " + LogText.oneLine(what));
+        return deployed;
     }
 
     // What the admin client is told about a refused or failed change.
@@ -140,7 +199,7 @@ final class VersionTakeover {
     private void activate(String worker, String environment, LoadedWorker prepared, Deployment deployment, String what) {
         VersionInfo version = deployment.info();
         host.activate(prepared, environment);
-        sync.activated(worker, environment, deployment);
+        sync.activated(worker, environment, TrafficSplit.single(version.number()), deployment);
         reroute.run();
         LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " is live: "
                 + LogText.oneLine(what));

@@ -38,4 +38,17 @@ final class WorkerLoading {
     static String flag(String environment) {
         return environment.equals(WorkerHost.PRODUCTION) ? "" : " --env " + environment;
     }
+
+    /**
+     * The routing of a split's loaded versions.
+     *
+     * @param split the split
+     * @param versions its versions loaded, in its order (newest first)
+     */
+    static io.jworkers.runtime.worker.VersionRouting routingOf(io.jworkers.runtime.deploy.TrafficSplit split,
+            List<io.jworkers.runtime.worker.LoadedWorker> versions) {
+        return split.isSplit()
+                ? io.jworkers.runtime.worker.VersionRouting.split(versions.get(0), split.shares().get(0).percent(), versions.get(1))
+                : io.jworkers.runtime.worker.VersionRouting.single(versions.get(0));
+    }
 }
