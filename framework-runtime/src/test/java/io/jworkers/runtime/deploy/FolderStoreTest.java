@@ -214,7 +214,7 @@ class FolderStoreTest {
         deploy("api", "production", "two", null);
         Set<String> before = tree();
 
-        assertEquals("Worker \"api\" has no version 7 in production", assertThrows(DeploymentException.class,
+        assertEquals("Worker \"api\" has no version 7 in production; it has [1, 2]", assertThrows(DeploymentException.class,
                 () -> store.makeCurrent("api", "production", 7, ACCEPT)).getMessage());
         assertEquals("does not load", assertThrows(IllegalStateException.class, () -> store.makeCurrent("api", "production", 1,
                 candidate -> {
