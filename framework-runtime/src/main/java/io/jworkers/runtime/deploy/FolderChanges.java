@@ -8,6 +8,8 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -19,8 +21,9 @@ import java.util.function.ObjIntConsumer;
  * The changes of a state folder, each crash-safe: a new version writes everything new first (the
  * bundle under its hash, the version's record and secrets), lets the caller check the candidate,
  * and only then replaces the environment's {@code index.json}, the one atomic rename that commits
- * it; a failure before removes what this change wrote, and only that. A rollback is an index
- * replaced, a delete two renames into {@code staging/}. Called under the {@link FolderStore}'s
+ * it; a failure before removes what this change wrote, and only that. An upload is the same with
+ * an index that keeps what is deployed; a deploy or rollback is an index replaced, a delete two
+ * renames into {@code staging/}. Called under the {@link FolderStore}'s
  * lock, with names already checked.
  */
 final class FolderChanges {
@@ -45,9 +48,17 @@ final class FolderChanges {
         this.step = step;
     }
 
-    /** See {@link FolderStore#addVersion}; the secret changes were checked. */
-    VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
-        Optional<Index> index = records.indexQuietly(worker, environment);
+    /**
+     * See {@link FolderStore#addVersion} and, with {@code upload}, {@link FolderStore#uploadVersion};
+     * the secret changes were checked.
+     */
+    VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check, boolean upload) {
+        if (upload) {
+            // An upload keeps what is deployed, so it must be able to read it: a damaged or lost index
+            // is repaired by a deploy, never hidden behind a version taking no traffic.
+            reads.currentNumber(worker, environment);
+        }
+        Optional<Index> index = upload ? records.index(worker, environment) : records.indexQuietly(worker, environment);
         int number = Math.max(index.map(Index::latest).orElse(0), records.highestNumber(worker, environment)) + 1;
         Map<String, String> secrets = new TreeMap<>(baseSecrets(worker, environment, index));
         draft.secretChanges().forEach((name, value) -> {
@@ -84,7 +95,9 @@ final class FolderChanges {
             step.accept("staged", number);
             check.accept(reads.deployment(worker, environment, number, false));
             step.accept("loaded", number);
-            records.writeIndex(worker, environment, new Index(number, number), n -> step.accept("index-written", n));
+            Index committed = upload ? index.map(i -> i.withLatest(number)).orElse(new Index(null, number))
+                    : new Index(number, number);
+            records.writeIndex(worker, environment, committed, n -> step.accept("index-written", n));
             step.accept("committed", number);
         } catch (IOException | RuntimeException e) {
             // Not committed: remove what this change wrote, and only that. (A simulated crash throws an
@@ -111,7 +124,7 @@ final class FolderChanges {
             throw new DeploymentException("Storing version " + number + " of \"" + worker + "\" in " + environment
                     + " failed: " + e, e);
         }
-        if (index.map(Index::current).isEmpty()) {
+        if (!upload && index.map(Index::current).isEmpty()) {
             DurableFiles.deleteQuietly(layout.pendingSecrets(worker, environment));
         }
         return info;
@@ -120,9 +133,12 @@ final class FolderChanges {
     // The secrets a new version starts from: the current version's; if they cannot be read, none
     // (a required secret then refuses the change, saying which: never an older set that may hold a
     // secret deleted since). Without a current version: when an index was lost, the newest readable
-    // version's, else those set before the first deploy.
+    // version's, else (never deployed, or versions only uploaded) those set before the first deploy.
     private Map<String, String> baseSecrets(String worker, String environment, Optional<Index> index) {
-        if (index.isPresent() && index.get().current() != null) {
+        if (index.isPresent() && index.get().current() == null) {
+            return secretSets.read(layout.pendingSecrets(worker, environment)).orElse(Map.of());
+        }
+        if (index.isPresent()) {
             int current = index.get().current();
             try {
                 return secretSets.read(layout.versionSecrets(worker, environment, current)).orElseThrow(() ->
@@ -156,19 +172,38 @@ final class FolderChanges {
         }
     }
 
-    /** See {@link FolderStore#makeCurrent}. */
+    /** See {@link FolderStore#makeCurrent}: a deploy of one version. */
     VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check) {
+        List<Deployment> target = new ArrayList<>(1);
+        deploy(worker, environment, TrafficSplit.single(number), deployments -> {
+            target.add(deployments.getFirst());
+            check.accept(deployments.getFirst());
+        });
+        return target.getFirst().info();
+    }
+
+    /** See {@link FolderStore#deploy}. */
+    TrafficSplit deploy(String worker, String environment, TrafficSplit split, Consumer<List<Deployment>> check) {
         Index index = records.index(worker, environment).orElseThrow(() -> new DeploymentException("Worker \"" + worker
                 + "\" has no deployments in environment \"" + environment + "\""));
-        Deployment target = reads.deployment(worker, environment, number).orElseThrow(() -> new DeploymentException(
-                "Worker \"" + worker + "\" has no version " + number + " in " + environment));
-        check.accept(target);
-        try {
-            records.writeIndex(worker, environment, new Index(number, index.latest()), n -> step.accept("index-written", n));
-        } catch (IOException e) {
-            throw new DeploymentException("Rollback of \"" + worker + "\" in " + environment + " failed: " + e, e);
+        List<Deployment> deployments = new ArrayList<>();
+        for (int number : split.versions()) {
+            deployments.add(reads.deployment(worker, environment, number).orElseThrow(() -> new DeploymentException(
+                    "Worker \"" + worker + "\" has no version " + number + " in " + environment + "; it has "
+                            + reads.versions(worker, environment).stream().map(VersionInfo::number).toList())));
         }
-        return target.info();
+        check.accept(List.copyOf(deployments));
+        try {
+            records.writeIndex(worker, environment, Index.of(split, index.latest()), n -> step.accept("index-written", n));
+        } catch (IOException e) {
+            throw new DeploymentException("Deploying " + split.describe() + " of \"" + worker + "\" in " + environment
+                    + " failed: " + e, e);
+        }
+        if (index.current() == null) {
+            // The first deploy of versions that were only uploaded: the secrets set for it are used up.
+            DurableFiles.deleteQuietly(layout.pendingSecrets(worker, environment));
+        }
+        return split;
     }
 
     /** See {@link FolderStore#delete}. */

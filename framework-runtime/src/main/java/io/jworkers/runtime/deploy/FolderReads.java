@@ -106,6 +106,15 @@ final class FolderReads {
         return index.map(Index::current);
     }
 
+    /** See {@link FolderStore#split}. */
+    Optional<TrafficSplit> split(String worker, String environment) {
+        Optional<Index> index = records.index(worker, environment);
+        if (index.isEmpty() && records.highestNumber(worker, environment) > 0) {
+            current(worker, environment); // throws, saying what is missing
+        }
+        return index.map(Index::deployed);
+    }
+
     /** See {@link FolderStore#deployment}. */
     Optional<Deployment> deployment(String worker, String environment, int number) {
         int latest = records.index(worker, environment).map(Index::latest).orElse(0);

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * The state of {@code jworkers serve} in one folder (see {@link StateLayout}): every version of
- * every worker in every environment, which one is current, their secrets and bundles.
+ * every worker in every environment, which ones take traffic, their secrets and bundles.
  *
  * <p>A change writes everything new first (the bundle under its hash, the version's record and
  * secrets), lets the caller check the candidate (the host loads it), and only then replaces the
@@ -186,6 +186,22 @@ public final class FolderStore implements StateStore {
     }
 
     /**
+     * Which versions take traffic, read from the index alone.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @return the split, or empty if no version is deployed there
+     * @throws DamagedStateException if the index is damaged, or missing while versions are there
+     */
+    @Override
+    public Optional<TrafficSplit> split(String worker, String environment) {
+        StoreNames.check(worker, environment);
+        synchronized (lock) {
+            return reads.split(worker, environment);
+        }
+    }
+
+    /**
      * A committed version, current or not.
      *
      * @param worker the worker
@@ -340,6 +356,27 @@ public final class FolderStore implements StateStore {
      */
     @Override
     public VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
+        return add(worker, environment, draft, check, false);
+    }
+
+    /**
+     * Adds a version without sending it traffic; see {@link StateStore#uploadVersion}. The index
+     * keeps what is deployed and counts the new version as the latest.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param draft the bundle, message and secret changes
+     * @param check runs before the commit with the candidate
+     * @return the new version
+     * @throws DamagedStateException if the index is damaged, or missing while versions are there
+     * @throws DeploymentException if it cannot be stored; nothing changed then
+     */
+    @Override
+    public VersionInfo uploadVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
+        return add(worker, environment, draft, check, true);
+    }
+
+    private VersionInfo add(String worker, String environment, NewVersion draft, Consumer<Deployment> check, boolean upload) {
         try {
             StoreNames.check(worker, environment);
             for (Map.Entry<String, String> change : draft.secretChanges().entrySet()) {
@@ -348,7 +385,7 @@ public final class FolderStore implements StateStore {
                 }
             }
             synchronized (lock) {
-                return changes.addVersion(worker, environment, draft, check);
+                return changes.addVersion(worker, environment, draft, check, upload);
             }
         } finally {
             if (draft.staged() != null) {
@@ -373,6 +410,25 @@ public final class FolderStore implements StateStore {
         StoreNames.check(worker, environment);
         synchronized (lock) {
             return changes.makeCurrent(worker, environment, number, check);
+        }
+    }
+
+    /**
+     * Sends traffic to committed versions; see {@link StateStore#deploy}. The split is kept in the
+     * index, which one atomic rename replaces.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param split the versions and their shares
+     * @param check runs before the commit with the split's versions, newest first
+     * @return the split now deployed
+     * @throws DeploymentException if a version does not exist, or it cannot be stored
+     */
+    @Override
+    public TrafficSplit deploy(String worker, String environment, TrafficSplit split, Consumer<List<Deployment>> check) {
+        StoreNames.check(worker, environment);
+        synchronized (lock) {
+            return changes.deploy(worker, environment, split, check);
         }
     }
 

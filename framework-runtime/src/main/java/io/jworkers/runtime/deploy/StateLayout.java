@@ -8,7 +8,12 @@ import java.nio.file.Path;
  * staging/                          uploads and deploys in progress; emptied at every start
  * bundles/SHA256/                   an unpacked bundle (classes, jars, worker.json), named by the hash
  *                                   of its content; shared by every version with that code and config
- * workers/WORKER/ENV/index.json     {"current": N, "latest": N}: THE commit point of every change
+ * workers/WORKER/ENV/index.json     {"current": N, "latest": N}: THE commit point of every change;
+ *                                   "current" is null (or absent) while versions were only uploaded.
+ *                                   A gradual deployment adds "split": [{"version": 4, "percent": 10},
+ *                                   {"version": 3, "percent": 90}] (newest first; current is its primary)
+ *                                   and a deploy's message "splitMessage"; without "split", current
+ *                                   takes all traffic
  * workers/WORKER/ENV/versions/N.json one version: number, time, message, bundle hash, routes it took
  * secrets/WORKER/ENV/N.json         version N's secrets, rw------- inside rwx------ folders
  * secrets/WORKER/ENV/pending.json   secrets set before the first deploy (secret put --create)

@@ -52,7 +52,8 @@ public interface StateStore extends AutoCloseable {
     List<VersionInfo> versions(String worker, String environment);
 
     /**
-     * The current version, or empty if the worker was never deployed to the environment.
+     * The current version: the {@link TrafficSplit#primary() primary} version of what is
+     * deployed, or empty if no version is deployed (never deployed, or only uploaded).
      *
      * @param worker the worker
      * @param environment the environment
@@ -62,8 +63,8 @@ public interface StateStore extends AutoCloseable {
     Optional<Deployment> current(String worker, String environment);
 
     /**
-     * The number of the current version, read without the version itself (a rollback works
-     * while the current version's own state is damaged).
+     * The number of the current ({@link TrafficSplit#primary() primary}) version, read without the
+     * version itself (a rollback works while the current version's own state is damaged).
      *
      * @param worker the worker
      * @param environment the environment
@@ -119,8 +120,9 @@ public interface StateStore extends AutoCloseable {
     void discard(UnpackedBundle staged);
 
     /**
-     * Adds a version and makes it current. The new version's secrets are those of the current
-     * version (or those set before the first deploy) with {@code draft}'s changes. {@code check}
+     * Adds a version and makes it current: it takes all traffic, ending any gradual deployment.
+     * The new version's secrets are those of the current version (or those set before the first
+     * deploy) with {@code draft}'s changes. {@code check}
      * sees the complete candidate before the commit and refuses it by throwing; then nothing
      * changes and the exception propagates.
      *
@@ -134,8 +136,9 @@ public interface StateStore extends AutoCloseable {
     VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check);
 
     /**
-     * Makes a committed version current again (a rollback). {@code check} sees it first and
-     * refuses it by throwing; then nothing changes.
+     * Makes a committed version current again (a rollback): it takes all traffic, ending any
+     * gradual deployment, as {@link #deploy} with {@link TrafficSplit#single} does. {@code check}
+     * sees it first and refuses it by throwing; then nothing changes.
      *
      * @param worker the worker
      * @param environment the environment
@@ -155,15 +158,15 @@ public interface StateStore extends AutoCloseable {
      * @return the split, or empty if no version is deployed there
      * @throws DamagedStateException if what says which versions are deployed is damaged or missing
      */
-    default Optional<TrafficSplit> split(String worker, String environment) {
-        return currentNumber(worker, environment).map(TrafficSplit::single);
-    }
+    Optional<TrafficSplit> split(String worker, String environment);
 
     /**
-     * Adds a version without sending it traffic ({@code jworkers versions upload}). Its secrets
-     * are those of the current version (or those set before the first deploy) with {@code
-     * draft}'s changes; {@code check} sees the candidate before the commit and refuses it by
-     * throwing, then nothing changes.
+     * Adds a version without sending it traffic ({@code jworkers versions upload}): its number is
+     * the one after the latest, what is deployed stays as it is. Its secrets are those of the
+     * current version (or, while none is current, those set before the first deploy, which stay
+     * set until a version is deployed) with {@code draft}'s changes; {@code check} sees the
+     * candidate before the commit and refuses it by throwing, then nothing changes. A worker
+     * environment whose versions were all uploaded has versions but no current one.
      *
      * @param worker the worker
      * @param environment the environment
@@ -172,32 +175,28 @@ public interface StateStore extends AutoCloseable {
      * @return the new version
      * @throws DeploymentException if it cannot be stored; nothing changed then
      */
-    default VersionInfo uploadVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
-        throw new UnsupportedOperationException("versions upload is not supported by " + getClass().getSimpleName());
-    }
+    VersionInfo uploadVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check);
 
     /**
      * Sends traffic to committed versions as {@code split} says ({@code jworkers versions deploy};
      * a rollback is a split of one version). {@code check} sees every version of the split first,
-     * newest first, and refuses by throwing; then nothing changes.
+     * newest first, and refuses by throwing; then nothing changes. The split's primary version
+     * becomes the current one; the first deploy of a worker environment whose versions were
+     * uploaded uses up the secrets set before it.
      *
      * @param worker the worker
      * @param environment the environment
      * @param split the versions and their shares; its message is kept with it
      * @param check runs before the commit with the split's versions
      * @return the split now deployed
-     * @throws DeploymentException if a version does not exist, or it cannot be stored
+     * @throws DeploymentException if the worker environment has no versions ({@code Worker "api" has
+     *     no deployments in environment "staging"}), a version does not exist ({@code Worker "api" has
+     *     no version 9 in production; it has [1, 2]}), or it cannot be stored
      */
-    default TrafficSplit deploy(String worker, String environment, TrafficSplit split, Consumer<List<Deployment>> check) {
-        if (split.isSplit()) {
-            throw new UnsupportedOperationException("gradual deployments are not supported by " + getClass().getSimpleName());
-        }
-        makeCurrent(worker, environment, split.primary(), deployment -> check.accept(List.of(deployment)));
-        return split;
-    }
+    TrafficSplit deploy(String worker, String environment, TrafficSplit split, Consumer<List<Deployment>> check);
 
     /**
-     * Deletes a worker environment: its versions and its secrets. Its bundles stay until {@link
+     * Deletes a worker environment: its versions, what is deployed and its secrets. Its bundles stay until {@link
      * #collectUnusedBundles()} runs, since a version being drained may still load classes from them.
      *
      * @param worker the worker

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.deploy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 
@@ -27,10 +29,38 @@ final class VersionRecords {
     /**
      * An environment's commit point.
      *
-     * @param current the current version, {@code null} before the first commit
+     * @param current the current version (the primary of what is deployed), {@code null} before the
+     *     first commit or while versions were only uploaded
      * @param latest the highest version ever committed; records above it were never committed
+     * @param split the shares of a gradual deployment, newest first; {@code null} (left out of the
+     *     file) when {@code current} takes all traffic, so an index without a split reads as before
+     * @param splitMessage the message of the last {@code versions deploy}, or {@code null}
      */
-    record Index(Integer current, int latest) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Index(Integer current, int latest, List<TrafficSplit.Share> split, String splitMessage) {
+
+        /** An index whose current version, if any, takes all traffic. */
+        Index(Integer current, int latest) {
+            this(current, latest, null, null);
+        }
+
+        /** The index of a deployed split: its primary is the current version. */
+        static Index of(TrafficSplit deployed, int latest) {
+            return new Index(deployed.primary(), latest, deployed.isSplit() ? deployed.shares() : null, deployed.message());
+        }
+
+        /** The same deployment with another latest version (an upload). */
+        Index withLatest(int number) {
+            return new Index(current, number, split, splitMessage);
+        }
+
+        /** What is deployed, or {@code null} when no version is current. */
+        TrafficSplit deployed() {
+            if (current == null) {
+                return null;
+            }
+            return new TrafficSplit(split != null ? split : List.of(new TrafficSplit.Share(current, 100)), splitMessage);
+        }
     }
 
     private final StateLayout layout;
@@ -53,10 +83,36 @@ final class VersionRecords {
             if (index.latest() < 0 || index.current() != null && (index.current() < 1 || index.current() > index.latest())) {
                 throw new IOException("current " + index.current() + " is not between 1 and latest " + index.latest());
             }
+            checkSplit(index);
             return Optional.of(index);
         } catch (IOException e) {
             throw new DamagedStateException("The index " + file + " is damaged (" + firstLine(e.getMessage()) + ")."
                     + " Deploy again to make a new current version (the versions are kept), or restore it from a backup.");
+        }
+    }
+
+    // A split names versions up to latest, and its primary is the current version.
+    private static void checkSplit(Index index) throws IOException {
+        if (index.split() == null) {
+            return;
+        }
+        if (index.current() == null) {
+            throw new IOException("a split without a current version");
+        }
+        TrafficSplit split;
+        try {
+            split = index.deployed();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IOException("split " + index.split() + ": " + e.getMessage());
+        }
+        for (int version : split.versions()) {
+            if (version > index.latest()) {
+                throw new IOException("split version " + version + " is above latest " + index.latest());
+            }
+        }
+        if (split.primary() != index.current()) {
+            throw new IOException("the split " + split.describe() + " has primary " + split.primary() + ", not current "
+                    + index.current());
         }
     }
 

@@ -10,7 +10,9 @@ import io.jworkers.runtime.bundle.BundleLimits;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.FolderStore;
 import io.jworkers.runtime.deploy.SecretCipher;
+import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.deploy.postgres.PostgresStore;
 import io.jworkers.runtime.deploy.postgres.StoreUrl;
@@ -42,6 +44,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -180,11 +183,14 @@ class StoreMigrateTest {
             assertEquals(Map.of("API_KEY", "later-key", "OTHER", "o"), folder.pendingSecrets("later", "production"));
         }
         assertEquals(List.of("api (production) 1", "api (production) 2", "api (production) 3", "api (production) 4",
-                "api (production) current", "api (production) pending", "api (staging) 1", "api (staging) current",
-                "api (staging) pending", "later (production) current", "later (production) pending", "probe (production) 1",
-                "probe (production) 2", "probe (production) current", "probe (production) pending"),
+                "api (production) current", "api (production) deployed", "api (production) pending", "api (staging) 1",
+                "api (staging) current", "api (staging) deployed", "api (staging) pending", "later (production) current",
+                "later (production) deployed", "later (production) pending", "probe (production) 1", "probe (production) 2",
+                "probe (production) current", "probe (production) deployed", "probe (production) pending"),
                 List.copyOf(expected.keySet()));
         assertEquals("3", expected.get("api (production) current"), "a rollback: not the latest");
+        assertEquals("3@100", expected.get("api (production) deployed"));
+        assertEquals("null", expected.get("later (production) deployed"));
         assertEquals("[API_KEY, OTHER]", expected.get("later (production) pending"));
         assertTrue(expected.get("probe (production) 2").contains(" {/shared=") && expected.get("probe (production) 2")
                 .endsWith(" {TOKEN=t2}"), expected.get("probe (production) 2"));
@@ -237,6 +243,54 @@ class StoreMigrateTest {
                 + " replaces what a store holds: delete them from the store first (jworkers delete NAME --env ENV through"
                 + " one of its hosts) if the folder's copy is the one to keep. Nothing was written.\n", again.err());
         assertEquals(5, revision());
+    }
+
+    @Test
+    void aGradualDeploymentAndVersionsOnlyUploadedAreCarriedAsTheyAre() throws Exception {
+        TrafficSplit canary = new TrafficSplit(List.of(new TrafficSplit.Share(2, 25), new TrafficSplit.Share(1, 75)), "canary");
+        Map<String, String> expected;
+        try (FolderStore folder = FolderStore.open(state)) {
+            for (String text : List.of("one", "two")) {
+                folder.uploadVersion("api", "production", new NewVersion(folder.stage(bundleZip(text), BundleLimits.DEFAULT),
+                        null, text, Map.of("K", text), Map.of()), d -> { });
+            }
+            folder.deploy("api", "production", canary, d -> { });
+            folder.putPendingSecret("web", "staging", "P", "p");
+            folder.uploadVersion("web", "staging", new NewVersion(folder.stage(bundleZip("web"), BundleLimits.DEFAULT), null,
+                    "uploaded", Map.of(), Map.of()), d -> { });
+            expected = snapshot(folder);
+        }
+        assertEquals("1", expected.get("api (production) current"));
+        assertEquals("2@25 1@75 (canary)", expected.get("api (production) deployed"));
+        assertEquals("null", expected.get("web (staging) current"));
+        assertEquals("[P]", expected.get("web (staging) pending"));
+
+        ServeHarness.Cli migrated = ok(migrate());
+        String display = "postgresql://jworkers@127.0.0.1:" + server.port() + "/" + database;
+        assertEquals("""
+                api (production): 2 versions, current 1 (split 2@25 1@75)
+                web (staging): 1 version, none current, 1 secret set for the first deploy (P)
+                Migrated 2 worker environments (3 versions, 3 bundles) from %s to %s, store revision 2.
+                The folder is left as it was. Serve from the store now (jworkers serve --store URL) and retire the\
+                 folder's host: what is deployed there from now on is not in the store.
+                """.formatted(state.toAbsolutePath(), display), migrated.out());
+        try (PostgresStore store = openStore("reader-cache")) {
+            assertEquals(expected, snapshot(store));
+            assertEquals(Optional.of(canary), store.split("api", "production"));
+            assertEquals(Optional.empty(), store.split("web", "staging"));
+        }
+        assertEquals(List.of("1 api production migrate 1", "2 web staging migrate null"), changes());
+    }
+
+    private Path bundleZip(String text) throws Exception {
+        Path zip = Files.createTempFile(work, "bundle-", ".zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("lib/app.txt"));
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("worker.json"));
+            out.write("{\"name\":\"api\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        return zip;
     }
 
     @Test
@@ -435,6 +489,7 @@ class StoreMigrateTest {
                         + " " + secrets);
             }
             lines.put(label + " current", String.valueOf(store.currentNumber(pair[0], pair[1]).orElse(null)));
+            lines.put(label + " deployed", String.valueOf(store.split(pair[0], pair[1]).orElse(null)));
             lines.put(label + " pending", String.valueOf(store.pendingSecretNames(pair[0], pair[1])));
         }
         return lines;

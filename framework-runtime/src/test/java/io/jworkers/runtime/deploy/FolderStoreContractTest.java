@@ -7,4 +7,9 @@ class FolderStoreContractTest extends StateStoreContract {
     protected StateStore openStore() {
         return FolderStore.open(tmp.resolve("state"));
     }
+
+    @Override
+    protected StateStore reopenStore() {
+        return FolderStore.open(tmp.resolve("state"));
+    }
 }

@@ -214,7 +214,7 @@ class FolderStoreTest {
         deploy("api", "production", "two", null);
         Set<String> before = tree();
 
-        assertEquals("Worker \"api\" has no version 7 in production", assertThrows(DeploymentException.class,
+        assertEquals("Worker \"api\" has no version 7 in production; it has [1, 2]", assertThrows(DeploymentException.class,
                 () -> store.makeCurrent("api", "production", 7, ACCEPT)).getMessage());
         assertEquals("does not load", assertThrows(IllegalStateException.class, () -> store.makeCurrent("api", "production", 1,
                 candidate -> {
@@ -350,6 +350,113 @@ class FolderStoreTest {
         assertEquals(completed, tree());
         assertEquals(v1, store.current("api", "production").orElseThrow().info());
         assertEquals(List.of(), store.problems());
+    }
+
+    // ------------------------------------------------------------------ gradual deployments
+
+    private VersionInfo upload(String worker, String env, String text) throws IOException {
+        UnpackedBundle staged = store.stage(bundle(text, CONFIG), LIMITS);
+        return store.uploadVersion(worker, env, new NewVersion(staged, null, null, Map.of(), Map.of()), ACCEPT);
+    }
+
+    private static TrafficSplit split(int newer, int newerPercent, int older, int olderPercent, String message) {
+        return new TrafficSplit(List.of(new TrafficSplit.Share(newer, newerPercent), new TrafficSplit.Share(older,
+                olderPercent)), message);
+    }
+
+    @Test
+    void the_index_keeps_a_split_newest_first_and_an_index_without_one_reads_as_its_current_version_alone() throws Exception {
+        deploy("api", "production", "one", null);
+        upload("api", "production", "two");
+        Path index = state.resolve("workers/api/production/index.json");
+        assertEquals("{\"current\":1,\"latest\":2}", Files.readString(index).replaceAll("\\s", ""),
+                "an upload counts the version, no more: an earlier jworkers still reads the index");
+        store.deploy("api", "production", split(2, 10, 1, 90, "canary"), d -> { });
+        assertEquals("{\"current\":1,\"latest\":2,\"split\":[{\"version\":2,\"percent\":10},{\"version\":1,"
+                + "\"percent\":90}],\"splitMessage\":\"canary\"}", Files.readString(index).replaceAll("\\s", ""));
+        store.deploy("api", "production", TrafficSplit.single(2), d -> { });
+        assertEquals("{\"current\":2,\"latest\":2}", Files.readString(index).replaceAll("\\s", ""));
+
+        Files.writeString(index, "{\"current\": 1, \"latest\": 2}");
+        store = reopen();
+        assertEquals(Optional.of(TrafficSplit.single(1)), store.split("api", "production"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"current\": 1, \"latest\": 2, \"split\": [{\"version\": 2, \"percent\": 60}, {\"version\": 1, \"percent\": 40}]}",
+        "{\"current\": 1, \"latest\": 2, \"split\": [{\"version\": 3, \"percent\": 10}, {\"version\": 1, \"percent\": 90}]}",
+        "{\"current\": 1, \"latest\": 2, \"split\": [{\"version\": 2, \"percent\": 20}, {\"version\": 1, \"percent\": 90}]}",
+        "{\"latest\": 2, \"split\": [{\"version\": 2, \"percent\": 10}, {\"version\": 1, \"percent\": 90}]}"})
+    void a_split_that_does_not_fit_its_index_is_damage_of_that_worker_only(String damaged) throws Exception {
+        deploy("api", "production", "one", null);
+        upload("api", "production", "two");
+        deploy("auth", "production", "auth", null);
+        Path index = state.resolve("workers/api/production/index.json");
+        Files.writeString(index, damaged);
+        Set<String> before = tree();
+
+        store = reopen();
+
+        assertEquals(before, tree(), "nothing is deleted because an index is damaged");
+        DamagedStateException e = assertThrows(DamagedStateException.class, () -> store.split("api", "production"));
+        assertTrue(e.getMessage().startsWith("The index " + index + " is damaged ("), e.getMessage());
+        assertEquals(List.of(new StateProblem("api", "production", e.getMessage())), store.problems());
+        assertEquals(Optional.of(TrafficSplit.single(1)), store.split("auth", "production"));
+        assertThrows(DamagedStateException.class, () -> upload("api", "production", "three"));
+        assertEquals(before, tree(), "an upload does not hide a damaged index");
+        assertEquals(3, deploy("api", "production", "three", null).number(), "a deploy repairs it");
+        assertEquals(Optional.of(TrafficSplit.single(3)), store.split("api", "production"));
+    }
+
+    @Test
+    void an_upload_while_the_index_is_missing_is_refused_and_changes_nothing() throws Exception {
+        deploy("api", "production", "one", null);
+        Files.delete(state.resolve("workers/api/production/index.json"));
+        store = reopen();
+        Set<String> before = tree();
+        DamagedStateException e = assertThrows(DamagedStateException.class, () -> upload("api", "production", "two"));
+        assertTrue(e.getMessage().startsWith("The index " + state.resolve("workers/api/production/index.json")
+                + " is missing, but versions up to 1 are there (kept)."), e.getMessage());
+        assertEquals(before, tree());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staged", "loaded", "index-written"})
+    void a_crash_at_any_step_of_an_upload_comes_back_with_the_split_as_it_was(String step) throws Exception {
+        deploy("api", "production", "one", null);
+        upload("api", "production", "two");
+        store.deploy("api", "production", split(2, 10, 1, 90, "canary"), d -> { });
+        Set<String> completed = tree();
+        crashAt(step);
+        assertThrows(SimulatedCrash.class, () -> upload("api", "production", "three"));
+
+        store = reopen();
+
+        assertEquals(completed, tree());
+        assertEquals(Optional.of(split(2, 10, 1, 90, "canary")), store.split("api", "production"));
+        assertEquals(List.of(1, 2), store.versions("api", "production").stream().map(VersionInfo::number).toList());
+        assertEquals(3, upload("api", "production", "three").number());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staged", "loaded"})
+    void a_crash_during_a_first_upload_leaves_no_environment_behind(String step) throws Exception {
+        crashAt(step);
+        assertThrows(SimulatedCrash.class, () -> upload("api", "production", "one"));
+        store = reopen();
+        assertEquals(List.of(), store.workers());
+        assertEquals(Set.of("", "serve.lock", "staging", "workers", "secrets", "bundles"), tree());
+    }
+
+    @Test
+    void a_crash_before_a_deploys_index_is_renamed_keeps_the_split_as_it_was() throws Exception {
+        deploy("api", "production", "one", null);
+        upload("api", "production", "two");
+        crashAt("index-written");
+        assertThrows(SimulatedCrash.class, () -> store.deploy("api", "production", split(2, 10, 1, 90, null), d -> { }));
+        store = reopen();
+        assertEquals(Optional.of(TrafficSplit.single(1)), store.split("api", "production"));
     }
 
     // ------------------------------------------------------------------ damaged state

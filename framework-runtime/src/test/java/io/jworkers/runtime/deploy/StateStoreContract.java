@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ public abstract class StateStoreContract {
 
     protected static final String CONFIG = "{\"name\":\"api\"}";
     private static final Consumer<Deployment> ACCEPT = deployment -> { };
+    private static final Consumer<List<Deployment>> ACCEPT_ALL = deployments -> { };
 
     @TempDir
     protected Path tmp;
@@ -45,6 +47,13 @@ public abstract class StateStoreContract {
      * @return the store
      */
     protected abstract StateStore openStore() throws Exception;
+
+    /**
+     * Opens the same state again, as a restarted host does (the store given was closed).
+     *
+     * @return the store
+     */
+    protected abstract StateStore reopenStore() throws Exception;
 
     @BeforeEach
     void openTheStore() throws Exception {
@@ -124,7 +133,7 @@ public abstract class StateStoreContract {
         assertEquals(Optional.of("first"), store.current("api", "production").orElseThrow().secrets().get("K"));
 
         DeploymentException missing = assertThrows(DeploymentException.class, () -> store.makeCurrent("api", "production", 9, ACCEPT));
-        assertEquals("Worker \"api\" has no version 9 in production", missing.getMessage());
+        assertEquals("Worker \"api\" has no version 9 in production; it has [1, 2, 3]", missing.getMessage());
         DeploymentException none = assertThrows(DeploymentException.class, () -> store.makeCurrent("api", "staging", 1, ACCEPT));
         assertEquals("Worker \"api\" has no deployments in environment \"staging\"", none.getMessage());
         assertThrows(IllegalStateException.class, () -> store.makeCurrent("api", "production", 2, d -> {
@@ -190,7 +199,203 @@ public abstract class StateStoreContract {
         assertEquals(Optional.of("value"), store.current("api", "production").orElseThrow().secrets().get("NEW"));
     }
 
+    // ------------------------------------------------------------------ gradual deployments
+
+    @Test
+    void anUploadedVersionTakesNoTrafficAndStartsFromTheCurrentSecrets() throws Exception {
+        VersionInfo v1 = deploy("api", "production", "one", Map.of("K", "one", "L", "l"));
+        Map<String, String> changes = new HashMap<>();
+        changes.put("L", null);
+        changes.put("M", "m");
+        List<Deployment> checked = new ArrayList<>();
+        VersionInfo v2 = store.uploadVersion("api", "production", new NewVersion(store.stage(bundle("two"),
+                BundleLimits.DEFAULT), null, "upload two", changes, Map.of()), checked::add);
+        assertEquals(2, v2.number());
+        assertEquals("upload two", v2.message());
+        assertEquals(List.of(v2), checked.stream().map(Deployment::info).toList());
+        assertEquals(Map.of("K", "one", "M", "m"), checked.getFirst().secrets().asMap());
+        assertEquals(List.of(v1, v2), store.versions("api", "production"));
+        assertEquals(Optional.of(1), store.currentNumber("api", "production"));
+        assertEquals(Optional.of(TrafficSplit.single(1)), store.split("api", "production"));
+        assertEquals(v1, store.current("api", "production").orElseThrow().info());
+        Deployment uploaded = store.deployment("api", "production", 2).orElseThrow();
+        assertEquals(Map.of("K", "one", "M", "m"), uploaded.secrets().asMap());
+        assertEquals("two", Files.readString(uploaded.bundleDir().resolve("lib/app.txt")));
+
+        VersionInfo v3 = deploy("api", "production", "three", Map.of());
+        assertEquals(3, v3.number(), "the number after the latest, not after the current");
+        assertEquals(Map.of("K", "one", "L", "l"), store.current("api", "production").orElseThrow().secrets().asMap(),
+                "a deploy starts from the current version's secrets, not the uploaded one's");
+    }
+
+    @Test
+    void anUploadAsTheFirstVersionLeavesNoneCurrentAndTheFirstDeployUsesUpThePendingSecrets() throws Exception {
+        store.putPendingSecret("api", "production", "P", "p");
+        VersionInfo v1 = upload("api", "production", "one", Map.of("K", "k"));
+        assertEquals(1, v1.number());
+        assertEquals(Map.of("K", "k", "P", "p"), store.deployment("api", "production", 1).orElseThrow().secrets().asMap());
+
+        store.close();
+        store = reopenStore(); // a restart's recovery keeps versions that were committed without a current one
+        assertEquals(List.of("api"), store.workers());
+        assertEquals(List.of("production"), store.environments("api"));
+        assertEquals(List.of(v1), store.versions("api", "production"));
+        assertEquals(Optional.empty(), store.currentNumber("api", "production"));
+        assertEquals(Optional.empty(), store.current("api", "production"));
+        assertEquals(Optional.empty(), store.split("api", "production"));
+        assertEquals(List.of(), store.problems());
+        assertEquals(Set.of("P"), store.pendingSecretNames("api", "production"), "kept until a version is deployed");
+
+        VersionInfo v2 = upload("api", "production", "two", Map.of());
+        assertEquals(2, v2.number());
+        assertEquals(Map.of("P", "p"), store.deployment("api", "production", 2).orElseThrow().secrets().asMap(),
+                "while none is current, an upload starts from the secrets set for the first deploy");
+        assertEquals(Optional.empty(), store.currentNumber("api", "production"));
+
+        assertEquals(TrafficSplit.single(1), store.deploy("api", "production", TrafficSplit.single(1), ACCEPT_ALL));
+        assertEquals(Optional.of(1), store.currentNumber("api", "production"));
+        assertEquals(v1, store.current("api", "production").orElseThrow().info());
+        assertEquals(Set.of(), store.pendingSecretNames("api", "production"), "the first deploy used them up");
+        assertEquals(List.of(v1, v2), store.versions("api", "production"));
+    }
+
+    @Test
+    void aSplitSendsTrafficToTwoVersionsNewestFirstItsPrimaryCurrentAndSurvivesARestart() throws Exception {
+        VersionInfo v1 = deploy("api", "production", "one", Map.of("K", "one"));
+        VersionInfo v2 = upload("api", "production", "two", Map.of("K", "two"));
+        List<List<Integer>> checked = new ArrayList<>();
+        TrafficSplit canary = new TrafficSplit(List.of(new TrafficSplit.Share(1, 90), new TrafficSplit.Share(2, 10)), "canary");
+        TrafficSplit deployed = store.deploy("api", "production", canary,
+                deployments -> checked.add(deployments.stream().map(d -> d.info().number()).toList()));
+        assertEquals(List.of(List.of(2, 1)), checked, "the check sees both versions, newest first");
+        TrafficSplit expected = new TrafficSplit(List.of(new TrafficSplit.Share(2, 10), new TrafficSplit.Share(1, 90)), "canary");
+        assertEquals(expected, deployed);
+        assertEquals(Optional.of(expected), store.split("api", "production"));
+        assertEquals("2@10 1@90", store.split("api", "production").orElseThrow().describe());
+        assertEquals(Optional.of(1), store.currentNumber("api", "production"));
+        assertEquals(v1, store.current("api", "production").orElseThrow().info());
+        assertEquals(Optional.of("one"), store.current("api", "production").orElseThrow().secrets().get("K"));
+        assertEquals(List.of(v1, v2), store.versions("api", "production"), "a deploy adds no version");
+
+        TrafficSplit moved = store.deploy("api", "production", split(2, 60, 1, 40, null), ACCEPT_ALL);
+        assertEquals(split(2, 60, 1, 40, null), moved);
+        assertEquals(Optional.of(2), store.currentNumber("api", "production"), "the version most traffic reaches");
+        assertEquals(v2, store.current("api", "production").orElseThrow().info());
+
+        store.close();
+        store = reopenStore();
+        assertEquals(Optional.of(split(2, 60, 1, 40, null)), store.split("api", "production"));
+        assertEquals(Optional.of(2), store.currentNumber("api", "production"));
+        assertEquals(v2, store.current("api", "production").orElseThrow().info());
+        assertEquals(List.of(v1, v2), store.versions("api", "production"));
+        assertEquals(List.of(), store.problems());
+
+        TrafficSplit alone = new TrafficSplit(List.of(new TrafficSplit.Share(1, 100)), "back to one");
+        assertEquals(alone, store.deploy("api", "production", alone, ACCEPT_ALL));
+        store.close();
+        store = reopenStore();
+        assertEquals(Optional.of(alone), store.split("api", "production"), "a single version keeps its deploy message");
+        assertEquals(Optional.of(1), store.currentNumber("api", "production"));
+    }
+
+    @Test
+    void aDeployOfAMissingVersionIsRefusedNamingItAndChangesNothing() throws Exception {
+        deploy("api", "production", "one", Map.of());
+        upload("api", "production", "two", Map.of());
+        long revision = store.revision();
+        DeploymentException missing = assertThrows(DeploymentException.class, () -> store.deploy("api", "production",
+                split(5, 10, 1, 90, "canary"), deployments -> {
+                    throw new AssertionError("checked " + deployments);
+                }));
+        assertEquals("Worker \"api\" has no version 5 in production; it has [1, 2]", missing.getMessage());
+        assertEquals(Optional.of(TrafficSplit.single(1)), store.split("api", "production"));
+        assertEquals(Optional.of(1), store.currentNumber("api", "production"));
+        assertEquals(revision, store.revision());
+
+        DeploymentException none = assertThrows(DeploymentException.class, () -> store.deploy("api", "staging",
+                TrafficSplit.single(1), ACCEPT_ALL));
+        assertEquals("Worker \"api\" has no deployments in environment \"staging\"", none.getMessage());
+        assertEquals(List.of("production"), store.environments("api"));
+    }
+
+    @Test
+    void aDeployTheCheckRefusesChangesNothing() throws Exception {
+        deploy("api", "production", "one", Map.of());
+        upload("api", "production", "two", Map.of());
+        long revision = store.revision();
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> store.deploy("api", "production",
+                split(2, 10, 1, 90, "canary"), deployments -> {
+                    throw new IllegalStateException("version 2 does not load");
+                }));
+        assertEquals("version 2 does not load", refused.getMessage());
+        assertEquals(Optional.of(TrafficSplit.single(1)), store.split("api", "production"));
+        assertEquals(Optional.of(1), store.currentNumber("api", "production"));
+        assertEquals(revision, store.revision(), "a refused deploy bumps nothing");
+    }
+
+    @Test
+    void anUploadTheCheckRefusesChangesNothingAndTheNextTakesItsNumber() throws Exception {
+        VersionInfo v1 = deploy("api", "production", "one", Map.of());
+        UnpackedBundle staged = store.stage(bundle("two"), BundleLimits.DEFAULT);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> store.uploadVersion("api",
+                "production", new NewVersion(staged, null, "m", Map.of(), Map.of()), candidate -> {
+                    throw new IllegalStateException("does not start");
+                }));
+        assertEquals("does not start", refused.getMessage());
+        assertEquals(List.of(v1), store.versions("api", "production"));
+        assertEquals(Optional.of(TrafficSplit.single(1)), store.split("api", "production"));
+        assertEquals(2, upload("api", "production", "three", Map.of()).number());
+    }
+
+    @Test
+    void aNewVersionOrARollbackEndsASplit() throws Exception {
+        deploy("api", "production", "one", Map.of("K", "one"));
+        upload("api", "production", "two", Map.of("K", "two"));
+        store.deploy("api", "production", split(2, 10, 1, 90, "canary"), ACCEPT_ALL);
+
+        VersionInfo v3 = deploy("api", "production", "three", Map.of());
+        assertEquals(3, v3.number());
+        assertEquals(Optional.of(TrafficSplit.single(3)), store.split("api", "production"));
+        assertEquals(Optional.of(3), store.currentNumber("api", "production"));
+        assertEquals(Optional.of("one"), store.current("api", "production").orElseThrow().secrets().get("K"),
+                "a new version starts from the primary's secrets");
+
+        store.deploy("api", "production", split(3, 50, 2, 50, null), ACCEPT_ALL);
+        assertEquals(Optional.of(3), store.currentNumber("api", "production"), "a tie: the newer is the primary");
+        VersionInfo back = store.makeCurrent("api", "production", 2, ACCEPT);
+        assertEquals(2, back.number());
+        assertEquals(Optional.of(TrafficSplit.single(2)), store.split("api", "production"));
+        assertEquals(Optional.of(2), store.currentNumber("api", "production"));
+        assertEquals(Optional.of("two"), store.current("api", "production").orElseThrow().secrets().get("K"));
+    }
+
+    @Test
+    void deleteClearsASplitWithTheVersions() throws Exception {
+        deploy("api", "production", "one", Map.of());
+        upload("api", "production", "two", Map.of());
+        store.deploy("api", "production", split(2, 10, 1, 90, "canary"), ACCEPT_ALL);
+        store.delete("api", "production");
+        assertEquals(Optional.empty(), store.split("api", "production"));
+        assertEquals(Optional.empty(), store.currentNumber("api", "production"));
+        assertEquals(List.of(), store.versions("api", "production"));
+        assertEquals(List.of(), store.workers());
+        assertEquals(1, deploy("api", "production", "again", Map.of()).number());
+        assertEquals(Optional.of(TrafficSplit.single(1)), store.split("api", "production"));
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    protected static TrafficSplit split(int newer, int newerPercent, int older, int olderPercent, String message) {
+        return new TrafficSplit(List.of(new TrafficSplit.Share(newer, newerPercent), new TrafficSplit.Share(older,
+                olderPercent)), message);
+    }
+
+    protected VersionInfo upload(String worker, String environment, String text, Map<String, String> secrets)
+            throws IOException {
+        UnpackedBundle staged = store.stage(bundle(text), BundleLimits.DEFAULT);
+        return store.uploadVersion(worker, environment, new NewVersion(staged, null, "upload " + text, secrets, Map.of()),
+                ACCEPT);
+    }
 
     protected VersionInfo deploy(String worker, String environment, String text, Map<String, String> secrets)
             throws IOException {

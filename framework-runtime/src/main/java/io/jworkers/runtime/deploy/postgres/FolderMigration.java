@@ -6,6 +6,7 @@ import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.FolderStore;
 import io.jworkers.runtime.deploy.StateProblem;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,10 +65,10 @@ public final class FolderMigration {
                     for (Deployment version : versions) {
                         checkBundle(worker, environment, version, hashes);
                     }
-                    Integer current = folder.currentNumber(worker, environment).orElse(null);
+                    TrafficSplit deployed = folder.split(worker, environment).orElse(null);
                     Map<String, String> pending = folder.pendingSecrets(worker, environment);
                     if (!versions.isEmpty() || !pending.isEmpty()) {
-                        imports.add(new EnvironmentImport(worker, environment, versions, current, pending));
+                        imports.add(new EnvironmentImport(worker, environment, versions, deployed, pending));
                     }
                 } catch (DamagedStateException e) {
                     damaged.put(label, e.getMessage());
@@ -91,7 +92,8 @@ public final class FolderMigration {
      * One line on what is copied of a worker environment.
      *
      * @param imported the environment
-     * @return e.g. {@code api (production): 3 versions, current 2}
+     * @return e.g. {@code api (production): 3 versions, current 2}, or for a gradual deployment
+     *     {@code api (production): 3 versions, current 2 (split 3@10 2@90)}
      */
     public static String describe(EnvironmentImport imported) {
         StringBuilder line = new StringBuilder(imported.label()).append(": ");
@@ -101,6 +103,9 @@ public final class FolderMigration {
         } else {
             line.append(versions).append(versions == 1 ? " version" : " versions")
                     .append(imported.current() == null ? ", none current" : ", current " + imported.current());
+            if (imported.deployed() != null && imported.deployed().isSplit()) {
+                line.append(" (split ").append(imported.deployed().describe()).append(')');
+            }
         }
         int pending = imported.pendingSecrets().size();
         if (pending > 0) {

@@ -23,7 +23,7 @@ import java.util.List;
 final class Migrations {
 
     private static final System.Logger LOG = System.getLogger("jworkers.store");
-    private static final List<String> SCRIPTS = List.of("V1__state.sql");
+    private static final List<String> SCRIPTS = List.of("V1__state.sql", "V2__traffic_split.sql");
     // Any fixed number: "jworkers schema" as the advisory lock's key.
     private static final long LOCK = 0x6a776f726b657273L;
 

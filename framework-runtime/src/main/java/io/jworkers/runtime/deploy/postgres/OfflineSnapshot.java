@@ -1,10 +1,13 @@
 package io.jworkers.runtime.deploy.postgres;
 
+import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.Served;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -105,13 +108,29 @@ final class OfflineSnapshot {
         if (offline != null) {
             return; // what it serves came from the snapshot: nothing new to keep
         }
-        List<Snapshot.Entry> entries = served.stream().map(s -> new Snapshot.Entry(s.worker(), s.environment(),
-                s.deployment().info(), secrets.seal(s.deployment().secrets().asMap(), s.worker(), s.environment(),
-                        s.deployment().info().number()))).toList();
+        List<Snapshot.Entry> entries = served.stream().map(this::entry).toList();
         try {
             new Snapshot(revision, entries).write(cacheDir);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "the snapshot of revision " + revision + " was not written to " + cacheDir + ": " + e);
         }
+    }
+
+    // What a worker environment serves, each version's secrets sealed for its place as in the store.
+    private Snapshot.Entry entry(Served served) {
+        TrafficSplit deployed = served.split();
+        Deployment primary = served.deployment();
+        List<Snapshot.Version> others = new ArrayList<>();
+        for (Deployment each : served.deployments()) {
+            if (each != primary) {
+                others.add(new Snapshot.Version(each.info(), seal(served, each)));
+            }
+        }
+        return new Snapshot.Entry(served.worker(), served.environment(), primary.info(), seal(served, primary),
+                deployed.isSplit() ? deployed.shares() : null, deployed.message(), others.isEmpty() ? null : others);
+    }
+
+    private byte[] seal(Served served, Deployment deployment) {
+        return secrets.seal(deployment.secrets().asMap(), served.worker(), served.environment(), deployment.info().number());
     }
 }

@@ -18,6 +18,7 @@ import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.StoreNames;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.TestPause;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.deploy.VersionInfo;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -39,7 +40,8 @@ import java.util.function.Consumer;
 
 /**
  * The deployment state in PostgreSQL, shared by every host of a cluster (DESIGN §8): versions,
- * current versions, sealed secrets and bundles live in the database ({@code V1__state.sql});
+ * what takes traffic (current versions and splits), sealed secrets and bundles live in the
+ * database ({@code V1__state.sql}, {@code V2__traffic_split.sql});
  * each host keeps unpacked bundles in its {@link BundleCache}.
  *
  * <p>A change runs in one transaction under a transaction-scoped advisory lock of its worker
@@ -157,8 +159,7 @@ public final class PostgresStore implements StateStore {
         StoreNames.check(worker, environment);
         Snapshot snapshot = offline.serving();
         if (snapshot != null) {
-            return snapshot.entry(worker, environment).map(e -> deployment(worker, environment,
-                    new VersionRows.Stored(e.info(), e.sealedSecrets())));
+            return snapshot.entry(worker, environment).map(e -> deployment(worker, environment, e.primary()));
         }
         Optional<Integer> number = currentNumber(worker, environment);
         return number.isEmpty() ? Optional.empty() : deploymentOf(worker, environment, number.get(), true);
@@ -176,8 +177,27 @@ public final class PostgresStore implements StateStore {
     }
 
     @Override
+    public Optional<TrafficSplit> split(String worker, String environment) {
+        StoreNames.check(worker, environment);
+        Snapshot snapshot = offline.serving();
+        if (snapshot != null) {
+            return snapshot.entry(worker, environment).map(Snapshot.Entry::deployed);
+        }
+        return database.run("reading what is deployed", connection -> EnvironmentRows.find(connection, worker,
+                environment, false).map(EnvironmentRows.Row::deployed));
+    }
+
+    @Override
     public Optional<Deployment> deployment(String worker, String environment, int number) {
         StoreNames.check(worker, environment);
+        Snapshot snapshot = offline.serving();
+        if (snapshot != null) {
+            // Offline: the versions the snapshot kept (those of what was deployed); others need the store.
+            Optional<VersionRows.Stored> kept = snapshot.entry(worker, environment).flatMap(e -> e.version(number));
+            if (kept.isPresent()) {
+                return Optional.of(deployment(worker, environment, kept.get()));
+            }
+        }
         return deploymentOf(worker, environment, number, false);
     }
 
@@ -291,6 +311,16 @@ public final class PostgresStore implements StateStore {
 
     @Override
     public VersionInfo addVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
+        return add(worker, environment, draft, check, false);
+    }
+
+    @Override
+    public VersionInfo uploadVersion(String worker, String environment, NewVersion draft, Consumer<Deployment> check) {
+        return add(worker, environment, draft, check, true);
+    }
+
+    // A new version, current alone (a deploy) or taking no traffic (an upload).
+    private VersionInfo add(String worker, String environment, NewVersion draft, Consumer<Deployment> check, boolean upload) {
         try {
             StoreNames.check(worker, environment);
             for (Map.Entry<String, String> change : draft.secretChanges().entrySet()) {
@@ -329,9 +359,15 @@ public final class PostgresStore implements StateStore {
                 TestPause.at("staged", number);
                 check.accept(deployment(worker, environment, new VersionRows.Stored(info, sealed)));
                 TestPause.at("loaded", number);
-                long revision = Revisions.bump(connection, worker, environment, "deploy", number);
-                EnvironmentRows.commitNew(connection, worker, environment, number, revision);
-                SealedSecrets.deletePending(connection, worker, environment);
+                if (upload) {
+                    // What is deployed stays; the secrets set for a first deploy stay until one is.
+                    long revision = Revisions.bump(connection, worker, environment, "upload", number);
+                    EnvironmentRows.commitUpload(connection, worker, environment, number, revision);
+                } else {
+                    long revision = Revisions.bump(connection, worker, environment, "deploy", number);
+                    EnvironmentRows.commitNew(connection, worker, environment, number, revision);
+                    SealedSecrets.deletePending(connection, worker, environment);
+                }
                 return info;
             });
         } finally {
@@ -344,17 +380,45 @@ public final class PostgresStore implements StateStore {
     @Override
     public VersionInfo makeCurrent(String worker, String environment, int number, Consumer<Deployment> check) {
         StoreNames.check(worker, environment);
-        return database.run("rolling back \"" + worker + "\" in " + environment, connection -> {
+        List<Deployment> target = new ArrayList<>(1);
+        deploy(worker, environment, TrafficSplit.single(number), "rolling back", "rollback", deployments -> {
+            target.add(deployments.getFirst());
+            check.accept(deployments.getFirst());
+        });
+        return target.getFirst().info();
+    }
+
+    @Override
+    public TrafficSplit deploy(String worker, String environment, TrafficSplit split, Consumer<List<Deployment>> check) {
+        StoreNames.check(worker, environment);
+        return deploy(worker, environment, split, "deploying " + split.describe() + " of", "deploy", check);
+    }
+
+    // Sends traffic to existing versions; the change is recorded as kind with the primary version.
+    private TrafficSplit deploy(String worker, String environment, TrafficSplit split, String doing, String kind,
+            Consumer<List<Deployment>> check) {
+        return database.run(doing + " \"" + worker + "\" in " + environment, connection -> {
             Revisions.lock(connection, worker, environment);
-            if (EnvironmentRows.find(connection, worker, environment, true).isEmpty()) {
-                throw new DeploymentException("Worker \"" + worker + "\" has no deployments in environment \"" + environment + "\"");
+            EnvironmentRows.Row row = EnvironmentRows.find(connection, worker, environment, true).orElseThrow(() ->
+                    new DeploymentException("Worker \"" + worker + "\" has no deployments in environment \"" + environment + "\""));
+            List<Deployment> deployments = new ArrayList<>();
+            for (int number : split.versions()) {
+                Optional<VersionRows.Stored> stored = VersionRows.find(connection, worker, environment, number);
+                if (stored.isEmpty()) {
+                    throw new DeploymentException("Worker \"" + worker + "\" has no version " + number + " in " + environment
+                            + "; it has " + VersionRows.list(connection, worker, environment).stream().map(VersionInfo::number)
+                            .toList());
+                }
+                deployments.add(deployment(worker, environment, stored.get()));
             }
-            VersionRows.Stored stored = VersionRows.find(connection, worker, environment, number).orElseThrow(() ->
-                    new DeploymentException("Worker \"" + worker + "\" has no version " + number + " in " + environment));
-            check.accept(deployment(worker, environment, stored));
-            long revision = Revisions.bump(connection, worker, environment, "rollback", number);
-            EnvironmentRows.commitCurrent(connection, worker, environment, number, revision);
-            return stored.info();
+            check.accept(List.copyOf(deployments));
+            long revision = Revisions.bump(connection, worker, environment, kind, split.primary());
+            EnvironmentRows.commitDeployed(connection, worker, environment, split, revision);
+            if (row.current() == null) {
+                // The first deploy of versions that were only uploaded: the secrets set for it are used up.
+                SealedSecrets.deletePending(connection, worker, environment);
+            }
+            return split;
         });
     }
 
@@ -428,10 +492,10 @@ public final class PostgresStore implements StateStore {
     /**
      * Copies worker environments into the store as they are (a single host's state folder moving
      * to a shared store): every version with its number, time (to the microsecond, as the store
-     * keeps it), message, routes taken, bundle and its own secrets (sealed), which version is
-     * current, and the secrets set before a first deploy. Nothing is loaded or checked by running
-     * it, and the store's own rules for new versions (numbering, the secrets a version starts
-     * from) do not apply: this is a copy.
+     * keeps it), message, routes taken, bundle and its own secrets (sealed), what takes traffic
+     * (the current version, or a gradual deployment's split), and the secrets set before a first
+     * deploy. Nothing is loaded or checked by running it, and the store's own rules for new
+     * versions (numbering, the secrets a version starts from) do not apply: this is a copy.
      *
      * <p>Each bundle the store lacks is stored first, in a transaction of its own (one per hash).
      * Then every environment is written in one transaction, under each one's lock, each bumping the
@@ -443,7 +507,7 @@ public final class PostgresStore implements StateStore {
      * @return the store's revision after the commit
      * @throws DeploymentException if the store holds any of them already (the message names them), its
      *     secrets do not open with this store's key, a bundle cannot be read, or an environment is
-     *     inconsistent (versions out of order, a current version it does not have); none of them is
+     *     inconsistent (versions out of order, a deployed version it does not have); none of them is
      *     stored then
      * @throws StoreUnreachableException if the store cannot be reached or fails midway; none of them is stored then
      */

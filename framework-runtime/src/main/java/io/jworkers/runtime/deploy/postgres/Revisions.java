@@ -28,8 +28,9 @@ final class Revisions {
      * Bumps the global revision (its row lock orders every commit), records the change and
      * announces it; the notification is delivered when the transaction commits.
      *
-     * @param kind {@code deploy}, {@code rollback}, {@code delete} or {@code migrate}
-     * @param version the version it made current, or {@code null}
+     * @param kind {@code deploy} (a new version, or a split deployed), {@code upload}, {@code rollback},
+     *     {@code delete} or {@code migrate}
+     * @param version the version it made current (a split's primary; an upload's new version), or {@code null}
      * @return the new revision
      */
     static long bump(Connection connection, String worker, String environment, String kind, Integer version)

@@ -1,9 +1,11 @@
 package io.jworkers.runtime.deploy.postgres;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jworkers.runtime.deploy.DurableFiles;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.deploy.VersionInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,27 +15,61 @@ import java.util.Optional;
 
 /**
  * What a host last applied from the store, kept in its cache ({@code snapshot.json}): the
- * revision and each worker environment's current version with its secrets still sealed. A host
- * that starts while the store is unreachable serves this (its bundles are in the cache too)
- * until the store is back.
+ * revision and, for each worker environment, what takes traffic with the versions it names, their
+ * secrets still sealed. A host that starts while the store is unreachable serves this (its
+ * bundles are in the cache too) until the store is back.
  *
  * @param revision the store revision it is the state of
- * @param entries the current version of each worker environment
+ * @param entries what each worker environment serves
  */
 record Snapshot(long revision, List<Entry> entries) {
 
     static final String FILE = "snapshot.json";
-    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .serializationInclusion(JsonInclude.Include.NON_NULL).build();
 
     /**
-     * One worker environment's current version.
+     * What one worker environment serves. A snapshot written before gradual deployments has the
+     * current version alone: {@code split} and {@code others} are {@code null} then.
      *
      * @param worker the worker
      * @param environment the environment
+     * @param info the current version (the primary of the split)
+     * @param sealedSecrets its secrets, sealed as in the store
+     * @param split the shares of a gradual deployment, newest first, or {@code null} when {@code info} takes all traffic
+     * @param splitMessage the deployment's message, or {@code null}
+     * @param others the split's other version, or {@code null}
+     */
+    record Entry(String worker, String environment, VersionInfo info, byte[] sealedSecrets, List<TrafficSplit.Share> split,
+            String splitMessage, List<Version> others) {
+
+        /** The current version, as the store keeps it. */
+        VersionRows.Stored primary() {
+            return new VersionRows.Stored(info, sealedSecrets);
+        }
+
+        /** What takes traffic. */
+        TrafficSplit deployed() {
+            return new TrafficSplit(split != null ? split : List.of(new TrafficSplit.Share(info.number(), 100)), splitMessage);
+        }
+
+        /** A version kept in the entry: the current one or the split's other. */
+        Optional<VersionRows.Stored> version(int number) {
+            if (info.number() == number) {
+                return Optional.of(primary());
+            }
+            return (others == null ? List.<Version>of() : others).stream().filter(v -> v.info().number() == number)
+                    .findFirst().map(v -> new VersionRows.Stored(v.info(), v.sealedSecrets()));
+        }
+    }
+
+    /**
+     * A version of a split besides the current one.
+     *
      * @param info the version
      * @param sealedSecrets its secrets, sealed as in the store
      */
-    record Entry(String worker, String environment, VersionInfo info, byte[] sealedSecrets) {
+    record Version(VersionInfo info, byte[] sealedSecrets) {
     }
 
     Optional<Entry> entry(String worker, String environment) {

@@ -72,7 +72,7 @@ final class StoreImport {
         String environment = imported.environment();
         long revision = Revisions.bump(connection, worker, environment, "migrate", imported.current());
         if (!imported.versions().isEmpty()) {
-            EnvironmentRows.insertCopy(connection, worker, environment, imported.current(),
+            EnvironmentRows.insertCopy(connection, worker, environment, imported.deployed(),
                     imported.versions().getLast().info().number(), revision);
             for (Deployment version : imported.versions()) {
                 VersionInfo info = version.info();
@@ -95,7 +95,7 @@ final class StoreImport {
             throw new DeploymentException(imported.label() + " has neither versions nor secrets to import");
         }
         int previous = 0;
-        boolean hasCurrent = false;
+        Set<Integer> numbers = new HashSet<>();
         for (Deployment version : imported.versions()) {
             int number = version.info().number();
             if (number <= previous) {
@@ -103,11 +103,16 @@ final class StoreImport {
                         + number + " after " + previous + ")");
             }
             previous = number;
-            hasCurrent |= imported.current() != null && number == imported.current();
+            numbers.add(number);
         }
-        if (imported.current() != null && !hasCurrent) {
-            throw new DeploymentException("The current version " + imported.current() + " of " + imported.label()
-                    + " is not among its versions");
+        if (imported.deployed() != null) {
+            for (int number : imported.deployed().versions()) {
+                if (!numbers.contains(number)) {
+                    throw new DeploymentException((number == imported.current() ? "The current version " : "Version ") + number
+                            + (imported.deployed().isSplit() ? " of the split " + imported.deployed().describe() : "") + " of "
+                            + imported.label() + " is not among its versions");
+                }
+            }
         }
     }
 

@@ -13,9 +13,11 @@ import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.DeploymentException;
 import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.SecretCipher;
+import io.jworkers.runtime.deploy.Served;
 import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.StateStoreContract;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.testing.PostgresServer;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +75,11 @@ class PostgresStoreTest extends StateStoreContract {
     protected StateStore openStore() throws Exception {
         database = "store" + DATABASES.incrementAndGet();
         server.createDatabase(database);
+        return host("host-a");
+    }
+
+    @Override
+    protected StateStore reopenStore() {
         return host("host-a");
     }
 
@@ -245,10 +252,12 @@ class PostgresStoreTest extends StateStoreContract {
         properties.setProperty("password", server.password());
         try (Connection sql = new org.postgresql.Driver().connect(server.jdbcUrl(fresh), properties);
                 Statement statement = sql.createStatement();
-                ResultSet rows = statement.executeQuery("select version, script from jw_schema_version")) {
-            assertTrue(rows.next());
-            assertEquals("1 V1__state.sql", rows.getInt(1) + " " + rows.getString(2));
-            assertFalse(rows.next());
+                ResultSet rows = statement.executeQuery("select version, script from jw_schema_version order by version")) {
+            List<String> applied = new ArrayList<>();
+            while (rows.next()) {
+                applied.add(rows.getInt(1) + " " + rows.getString(2));
+            }
+            assertEquals(List.of("1 V1__state.sql", "2 V2__traffic_split.sql"), applied);
         }
     }
 
@@ -261,7 +270,7 @@ class PostgresStoreTest extends StateStoreContract {
                 CONFIG, Secrets.of(Map.of("K", "v1")));
         Deployment two = new Deployment(new VersionInfo(2, at.plusSeconds(60), null, staged.sha256(), Map.of()),
                 staged.folder(), CONFIG, Secrets.of(Map.of("K", "v2", "L", "l")));
-        EnvironmentImport api = new EnvironmentImport("api", "production", List.of(one, two), 1, Map.of());
+        EnvironmentImport api = new EnvironmentImport("api", "production", List.of(one, two), TrafficSplit.single(1), Map.of());
         EnvironmentImport web = new EnvironmentImport("web", "staging", List.of(), null, Map.of("P", "p"));
 
         store.putPendingSecret("web", "staging", "P", "the store's own");
@@ -271,10 +280,10 @@ class PostgresStoreTest extends StateStoreContract {
         assertEquals(0, postgres.revision());
         assertEquals(List.of(web), postgres.alreadyHeld(List.of(api, web)));
         DeploymentException order = assertThrows(DeploymentException.class, () -> postgres.importEnvironments(List.of(
-                new EnvironmentImport("api", "production", List.of(two, one), 2, Map.of()))));
+                new EnvironmentImport("api", "production", List.of(two, one), TrafficSplit.single(2), Map.of()))));
         assertEquals("The versions of api (production) are not in ascending order (1 after 2)", order.getMessage());
         DeploymentException current = assertThrows(DeploymentException.class, () -> postgres.importEnvironments(List.of(
-                new EnvironmentImport("api", "production", List.of(one), 2, Map.of()))));
+                new EnvironmentImport("api", "production", List.of(one), TrafficSplit.single(2), Map.of()))));
         assertEquals("The current version 2 of api (production) is not among its versions", current.getMessage());
         try (Connection sql = sql(); Statement statement = sql.createStatement();
                 ResultSet rows = statement.executeQuery("select count(*) from jw_bundles")) {
@@ -308,6 +317,136 @@ class PostgresStoreTest extends StateStoreContract {
                     key.getMessage());
         }
         postgres.checkSecretKey();
+    }
+
+    @Test
+    void uploadsDeploysAndRollbacksBumpTheRevisionAndAreRecordedAsChangesWithTheSplitInItsRow() throws Exception {
+        PostgresStore postgres = (PostgresStore) store;
+        deploy("api", "production", "one", Map.of());
+        upload("api", "production", "two", Map.of());
+        assertEquals(2, postgres.revision(), "an upload is a change");
+        postgres.deploy("api", "production", split(2, 10, 1, 90, "canary"), d -> { });
+        assertEquals(3, postgres.revision());
+        assertEquals(List.of("1 [{\"percent\": 10, \"version\": 2}, {\"percent\": 90, \"version\": 1}] canary 2"),
+                environmentRows());
+        try (PostgresStore other = host("host-b")) {
+            assertEquals(Optional.of(split(2, 10, 1, 90, "canary")), other.split("api", "production"));
+            assertEquals(Optional.of("two"), Optional.of(read(other.deployment("api", "production", 2).orElseThrow()
+                    .bundleDir().resolve("lib/app.txt"))));
+        }
+        assertThrows(IllegalStateException.class, () -> postgres.deploy("api", "production", split(2, 50, 1, 50, null), d -> {
+            throw new IllegalStateException("refused");
+        }));
+        postgres.makeCurrent("api", "production", 2, d -> { });
+        assertEquals(4, postgres.revision(), "a refused deploy bumps nothing");
+        assertEquals(List.of("2 null null 2"), environmentRows(), "a rollback ends the split");
+        deploy("api", "production", "three", Map.of());
+        postgres.deploy("api", "production", split(3, 0, 2, 100, null), d -> { });
+        assertEquals(List.of("2 [{\"percent\": 0, \"version\": 3}, {\"percent\": 100, \"version\": 2}] null 3"),
+                environmentRows());
+        postgres.delete("api", "production");
+        assertEquals(List.of(), environmentRows());
+        assertEquals(List.of("1 deploy 1", "2 upload 2", "3 deploy 1", "4 rollback 2", "5 deploy 3", "6 deploy 2",
+                "7 delete null"), changes());
+    }
+
+    // Each row of jw_environments: current_version split split_message latest_version.
+    private List<String> environmentRows() throws Exception {
+        try (Connection sql = sql(); Statement statement = sql.createStatement();
+                ResultSet rows = statement.executeQuery("select current_version, split::text, split_message, latest_version"
+                        + " from jw_environments order by worker, environment")) {
+            List<String> found = new ArrayList<>();
+            while (rows.next()) {
+                found.add(rows.getObject(1) + " " + rows.getString(2) + " " + rows.getString(3) + " " + rows.getInt(4));
+            }
+            return found;
+        }
+    }
+
+    private List<String> changes() throws Exception {
+        try (Connection sql = sql(); Statement statement = sql.createStatement();
+                ResultSet rows = statement.executeQuery("select revision, kind, version from jw_changes order by revision")) {
+            List<String> found = new ArrayList<>();
+            while (rows.next()) {
+                found.add(rows.getLong(1) + " " + rows.getString(2) + " " + rows.getObject(3));
+            }
+            return found;
+        }
+    }
+
+    @Test
+    void aHostStartingWhileTheStoreIsUnreachableServesTheSplitItRemembered() throws Exception {
+        PostgresStore postgres = (PostgresStore) store;
+        deploy("api", "production", "one", Map.of("K", "one"));
+        upload("api", "production", "two", Map.of("K", "two"));
+        deploy("web", "production", "web", Map.of("W", "w"));
+        TrafficSplit canary = postgres.deploy("api", "production", split(2, 10, 1, 90, "canary"), d -> { });
+        Deployment one = postgres.deployment("api", "production", 1).orElseThrow();
+        Deployment two = postgres.deployment("api", "production", 2).orElseThrow();
+        Deployment web = postgres.current("web", "production").orElseThrow();
+        postgres.remember(postgres.revision(), List.of(new Served("api", "production", canary, List.of(two, one)),
+                new Served("web", "production", web)));
+
+        StoreUrl nowhere = StoreUrl.parse("postgresql://u@127.0.0.1:1/none");
+        try (PostgresStore offline = PostgresStore.open(nowhere, null, SecretCipher.fromBase64(KEY, "test"),
+                tmp.resolve("host-a"), BundleLimits.DEFAULT)) {
+            assertEquals(4, offline.revision());
+            assertEquals(List.of("api", "web"), offline.workers());
+            assertEquals(Optional.of(split(2, 10, 1, 90, "canary")), offline.split("api", "production"));
+            assertEquals(Optional.of(1), offline.currentNumber("api", "production"));
+            Deployment primary = offline.current("api", "production").orElseThrow();
+            assertEquals(one.info(), primary.info());
+            assertEquals(Map.of("K", "one"), primary.secrets().asMap());
+            Deployment newer = offline.deployment("api", "production", 2).orElseThrow();
+            assertEquals(two.info(), newer.info());
+            assertEquals(Map.of("K", "two"), newer.secrets().asMap());
+            assertEquals("two", read(newer.bundleDir().resolve("lib/app.txt")));
+            assertEquals(Optional.of(TrafficSplit.single(1)), offline.split("web", "production"));
+            assertEquals(Map.of("W", "w"), offline.current("web", "production").orElseThrow().secrets().asMap());
+            assertThrows(StoreUnreachableException.class, () -> offline.deployment("web", "production", 7),
+                    "a version the snapshot does not hold needs the store");
+        }
+    }
+
+    @Test
+    void theVersionsServedMustBeThoseOfTheSplitInItsOrder() throws Exception {
+        deploy("api", "production", "one", Map.of());
+        upload("api", "production", "two", Map.of());
+        Deployment one = store.deployment("api", "production", 1).orElseThrow();
+        Deployment two = store.deployment("api", "production", 2).orElseThrow();
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> new Served("api", "production",
+                split(2, 10, 1, 90, null), List.of(one, two)));
+        assertEquals("the versions served [1, 2] are not those of 2@10 1@90", wrong.getMessage());
+        assertEquals(two, new Served("api", "production", split(2, 60, 1, 40, null), List.of(two, one)).deployment(),
+                "the deployment served is the primary's");
+    }
+
+    @Test
+    void anImportCarriesASplitAndVersionsThatWereOnlyUploaded() throws Exception {
+        PostgresStore postgres = (PostgresStore) store;
+        var staged = store.stage(bundle("imported"), BundleLimits.DEFAULT);
+        Instant at = Instant.parse("2025-01-02T03:04:05.123456Z");
+        Deployment one = new Deployment(new VersionInfo(1, at, "one", staged.sha256(), Map.of()), staged.folder(), CONFIG,
+                Secrets.of(Map.of("K", "v1")));
+        Deployment two = new Deployment(new VersionInfo(2, at.plusSeconds(60), "two", staged.sha256(), Map.of()),
+                staged.folder(), CONFIG, Secrets.of(Map.of("K", "v2")));
+        DeploymentException outside = assertThrows(DeploymentException.class, () -> postgres.importEnvironments(List.of(
+                new EnvironmentImport("api", "production", List.of(one), split(2, 10, 1, 90, null), Map.of()))));
+        assertEquals("Version 2 of the split 2@10 1@90 of api (production) is not among its versions", outside.getMessage());
+        EnvironmentImport api = new EnvironmentImport("api", "production", List.of(one, two), split(2, 10, 1, 90, "canary"),
+                Map.of());
+        EnvironmentImport web = new EnvironmentImport("web", "staging", List.of(one), null, Map.of("P", "p"));
+        assertEquals(2, postgres.importEnvironments(List.of(api, web)));
+        assertEquals(Optional.of(split(2, 10, 1, 90, "canary")), store.split("api", "production"));
+        assertEquals(Optional.of(1), store.currentNumber("api", "production"));
+        assertEquals(Optional.empty(), store.split("web", "staging"));
+        assertEquals(Optional.empty(), store.currentNumber("web", "staging"));
+        assertEquals(List.of(one.info()), store.versions("web", "staging"));
+        assertEquals(java.util.Set.of("P"), store.pendingSecretNames("web", "staging"));
+        assertEquals(List.of("1 migrate 1", "2 migrate null"), changes());
+        assertEquals("api (production): 2 versions, current 1 (split 2@10 1@90)", FolderMigration.describe(api));
+        assertEquals("web (staging): 1 version, none current, 1 secret set for the first deploy (P)",
+                FolderMigration.describe(web));
     }
 
     @Test
