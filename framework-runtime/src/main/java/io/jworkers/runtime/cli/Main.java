@@ -94,6 +94,9 @@ public final class Main {
         }
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());
+        // "versions upload" and "versions deploy" name their errors as the user typed them.
+        String named = command.equals("versions") && !rest.isEmpty() && List.of("upload", "deploy").contains(rest.get(0))
+                ? command + " " + rest.get(0) : command;
         try {
             if (rest.contains("--help") || rest.contains("-h")) {
                 return help(command, out);
@@ -116,7 +119,7 @@ public final class Main {
             err.print(usageOf(command)); // the options of the command at hand, else the list of commands
             return 2;
         } catch (ConfigException | WorkerLoadException | AdminClient.AdminException | BuildFailedException e) {
-            err.println("jworkers " + command + ": " + e.getMessage());
+            err.println("jworkers " + named + ": " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
             // e.g. the port is taken: say what failed and why, without a stack trace.
@@ -124,7 +127,7 @@ public final class Main {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            err.println("jworkers " + command + ": " + e.getMessage()
+            err.println("jworkers " + named + ": " + e.getMessage()
                     + (root != e ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : ""));
             return 1;
         }

@@ -50,9 +50,9 @@ final class StoreSync {
     // What this host applied per slot: sync() compares it with the store.
     private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
-    // What this host applied of a worker environment: the version it loaded (deployment), or
-    // tried to (broken: no deployment).
-    private record Applied(String worker, String environment, TrafficSplit split, Deployment deployment) {
+    // What this host applied of a worker environment: the versions it loaded (deployments), or
+    // tried to (broken: no deployments); deployments are the split's, newest first.
+    private record Applied(String worker, String environment, TrafficSplit split, List<Deployment> deployments) {
     }
 
     StoreSync(StateStore store, WorkerHost host, DeployedWorkers deployed, HostStatus status, Runnable reroute) {
@@ -90,8 +90,8 @@ final class StoreSync {
         }
         reroute.run();
         status.applied(revision);
-        store.remember(revision, applied.values().stream().filter(a -> a.deployment() != null)
-                .map(a -> new Served(a.worker(), a.environment(), a.deployment())).toList());
+        store.remember(revision, applied.values().stream().filter(a -> !a.deployments().isEmpty())
+                .map(a -> new Served(a.worker(), a.environment(), a.split(), a.deployments())).toList());
         return revision;
     }
 
@@ -99,12 +99,12 @@ final class StoreSync {
      * Records the versions an admin change loaded and sent traffic to: they run.
      *
      * @param split the versions and their shares
-     * @param primary the deployment of its primary version
+     * @param deployments the split's versions, newest first
      */
-    void activated(String worker, String environment, TrafficSplit split, Deployment primary) {
+    void activated(String worker, String environment, TrafficSplit split, List<Deployment> deployments) {
         String slot = WorkerHost.slotName(worker, environment);
         broken.remove(slot);
-        applied.put(slot, new Applied(worker, environment, split, primary));
+        applied.put(slot, new Applied(worker, environment, split, List.copyOf(deployments)));
     }
 
     /**
@@ -158,9 +158,9 @@ final class StoreSync {
         if (have != null && have.split().sameShares(desired.get())) {
             return;
         }
-        Optional<Deployment> loaded = loadSplit(worker, environment, desired.get());
-        applied.put(slot, new Applied(worker, environment, desired.get(), loaded.orElse(null)));
-        if (have != null && loaded.isPresent()) {
+        List<Deployment> loaded = loadSplit(worker, environment, desired.get());
+        applied.put(slot, new Applied(worker, environment, desired.get(), loaded));
+        if (have != null && !loaded.isEmpty()) {
             LOG.log(Level.INFO, "[" + worker + "] " + (desired.get().isSplit() ? "versions " + desired.get().describe()
                     : "version " + desired.get().primary()) + " of " + environment + " live (changed on another host)");
         }
@@ -169,21 +169,19 @@ final class StoreSync {
     // Loads the versions of a split that this host does not run yet (a version it runs keeps
     // running, in-flight requests and all) and sends them traffic; empty when one is broken, and
     // then what runs stays.
-    private Optional<Deployment> loadSplit(String worker, String environment, TrafficSplit split) {
+    private List<Deployment> loadSplit(String worker, String environment, TrafficSplit split) {
         String slot = WorkerHost.slotName(worker, environment);
         VersionRouting running = host.routing(worker, environment);
         List<LoadedWorker> fresh = new ArrayList<>(2);
         int number = split.primary();
         try {
             List<LoadedWorker> versions = new ArrayList<>(2);
-            Deployment primary = null;
+            List<Deployment> deployments = new ArrayList<>(2);
             for (int version : split.versions()) {
                 number = version;
                 Deployment deployment = store.deployment(worker, environment, version).orElseThrow(() -> new DamagedStateException(
                         "version " + version + " of \"" + worker + "\" in " + environment + " is deployed but missing"));
-                if (version == split.primary()) {
-                    primary = deployment;
-                }
+                deployments.add(deployment);
                 LoadedWorker loaded = running.version(version);
                 if (loaded == null) {
                     WorkerConfig config = DeployedWorkers.load(deployment);
@@ -193,7 +191,7 @@ final class StoreSync {
                                 + String.join(", ", absent) + ", which its secrets do not have. Set it with: jworkers secret put "
                                 + worker + " " + absent.get(0) + flag(environment));
                         fresh.forEach(LoadedWorker::close);
-                        return Optional.empty();
+                        return List.of();
                     }
                     try {
                         loaded = host.prepare(config, deployment.secrets(), versionOf(deployment.info(), environment));
@@ -202,7 +200,7 @@ final class StoreSync {
                                 + inBundleTerms(config, e) + ". Deploy a fixed version, or roll back: jworkers rollback " + worker
                                 + flag(environment));
                         fresh.forEach(LoadedWorker::close);
-                        return Optional.empty();
+                        return List.of();
                     }
                     fresh.add(loaded);
                 }
@@ -210,7 +208,7 @@ final class StoreSync {
             }
             host.route(worker, environment, routingOf(split, versions));
             broken.remove(slot);
-            return Optional.of(primary);
+            return deployments;
         } catch (StoreUnreachableException e) {
             fresh.forEach(LoadedWorker::close);
             throw e;
@@ -223,7 +221,7 @@ final class StoreSync {
             markBroken(slot, worker, "version " + number + " of " + environment + " does not load: " + e.getMessage()
                     + ". Deploy a fixed version, or roll back: jworkers rollback " + worker + flag(environment));
         }
-        return Optional.empty();
+        return List.of();
     }
 
     private void markBroken(String slot, String worker, String why) {

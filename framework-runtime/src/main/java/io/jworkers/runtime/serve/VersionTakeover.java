@@ -124,15 +124,13 @@ final class VersionTakeover {
         VersionRouting running = host.routing(worker, environment);
         List<LoadedWorker> fresh = new ArrayList<>(2);
         List<LoadedWorker> versions = new ArrayList<>(2);
-        Deployment[] primary = new Deployment[1];
+        List<Deployment> deployments = new ArrayList<>(2);
         TrafficSplit deployed;
         try {
             deployed = store.deploy(worker, environment, split, candidates -> {
                 recheck.accept(candidates);
                 for (Deployment candidate : candidates) {
-                    if (candidate.info().number() == split.primary()) {
-                        primary[0] = candidate;
-                    }
+                    deployments.add(candidate);
                     LoadedWorker loaded = running.version(candidate.info().number());
                     if (loaded == null) {
                         loaded = prepare(candidate, environment);
@@ -147,7 +145,7 @@ final class VersionTakeover {
                     && !(e instanceof DamagedStateException) ? new DeployRejectedException(409, e.getMessage()) : rejection(e);
         }
         host.route(worker, environment, routingOf(deployed, versions));
-        sync.activated(worker, environment, deployed, primary[0]);
+        sync.activated(worker, environment, deployed, deployments);
         reroute.run();
         LOG.log(Level.INFO, "[" + worker + "] " + (deployed.isSplit() ? "versions " + deployed.describe() + " of " + environment
                 + " are live" : "version " + deployed.primary() + " of " + environment + " is live") + ": " + LogText.oneLine(what));
@@ -199,7 +197,7 @@ final class VersionTakeover {
     private void activate(String worker, String environment, LoadedWorker prepared, Deployment deployment, String what) {
         VersionInfo version = deployment.info();
         host.activate(prepared, environment);
-        sync.activated(worker, environment, TrafficSplit.single(version.number()), deployment);
+        sync.activated(worker, environment, TrafficSplit.single(version.number()), List.of(deployment));
         reroute.run();
         LOG.log(Level.INFO, "[" + worker + "] version " + version.number() + " of " + environment + " is live: "
                 + LogText.oneLine(what));

@@ -80,6 +80,13 @@ class GradualDeploymentTest {
         return result;
     }
 
+    // Refused by the CLI itself, before it asks the host: a usage error.
+    private ServeHarness.Cli misused(String... args) {
+        ServeHarness.Cli result = host.cli("", args);
+        assertEquals(2, result.code(), result.out() + result.err());
+        return result;
+    }
+
     // gateway, auth and application at version 1 (tag a), each with a version 2 (tag b) uploaded.
     private void chainWithUploads(String gatewayMode, String authMode) {
         ok("deploy", "-c", hop("application", null, "fetch", "a").toString());
@@ -227,11 +234,11 @@ class GradualDeploymentTest {
         ok("versions", "deploy", "gateway", "2@30", "1@70");
 
         assertEquals("jworkers versions deploy: the percentages sum to 110, not 100\n",
-                refused("versions", "deploy", "gateway", "2@40", "1@70").err());
+                misused("versions", "deploy", "gateway", "2@40", "1@70").err().lines().findFirst().orElseThrow() + "\n");
         assertEquals("jworkers versions deploy: name one or two versions, e.g. 4@10 3@90 (a deployment has at most two), not 1@10 2@10 3@80\n",
-                refused("versions", "deploy", "gateway", "1@10", "2@10", "3@80").err());
+                misused("versions", "deploy", "gateway", "1@10", "2@10", "3@80").err().lines().findFirst().orElseThrow() + "\n");
         assertEquals("jworkers versions deploy: \"2@1.5\": shares are whole percentages\n",
-                refused("versions", "deploy", "gateway", "2@1.5", "1").err());
+                misused("versions", "deploy", "gateway", "2@1.5", "1").err().lines().findFirst().orElseThrow() + "\n");
         assertEquals("jworkers versions deploy: Worker \"gateway\" has no version 7 in production; it has [1, 2]. Upload one with:"
                 + " jworkers versions upload -c CONFIG\n", refused("versions", "deploy", "gateway", "7@10", "1").err());
         assertEquals("jworkers secret: Cannot set secret TOKEN of \"gateway\" in production: traffic is split between versions 2 (30 %)"
