@@ -1,0 +1,104 @@
+package io.jworkers.runtime.cluster;
+
+import static io.jworkers.runtime.testing.WorkerDirs.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jworkers.runtime.testing.Await;
+import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.ForkedHost;
+import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.PostgresServer;
+import io.jworkers.runtime.testing.ServeHarness;
+import io.jworkers.runtime.testing.WorkerDirs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gradual deployment on a cluster: two real hosts on one real PostgreSQL give every key the
+ * same versions, whichever host serves it and whichever host the split was sent to.
+ */
+class ClusterSplitTest {
+
+    @TempDir
+    static Path serverDir;
+    static PostgresServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = PostgresServer.start(serverDir);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    private Path hop(String name, String next, String tag) {
+        String services = next == null ? "" : "\"services\": [{ \"binding\": \"NEXT\", \"service\": \"" + next + "\" }],";
+        return WorkerDirs.config(dir, name + "-" + tag, """
+                { "name": "%s", "classpath": [%s], %s %s
+                  "vars": { "NAME": "%s", "MODE": "rpc", "TAG": "%s" } }
+                """.formatted(name, json(Fixtures.classes("hop")), name.equals("gateway") ? "\"routes\": [\"/*\"]," : "",
+                services, name, tag));
+    }
+
+    private static void ok(Cluster cluster, int host, String... args) {
+        ServeHarness.Cli result = cluster.cli(cluster.host(host), "", args);
+        assertEquals(0, result.code(), result.out() + result.err() + cluster.output());
+    }
+
+    private static List<String> bodies(ForkedHost host, int keys) {
+        List<String> bodies = new ArrayList<>(keys);
+        for (int i = 0; i < keys; i++) {
+            bodies.add(Http.get(host.url() + "/", "x-jworkers-version-key", "user-" + i).body());
+        }
+        return bodies;
+    }
+
+    @Test
+    void everyHostGivesAKeyTheSameVersions() throws Exception {
+        try (Cluster cluster = Cluster.start(server, dir, 2)) {
+            ok(cluster, 0, "deploy", "-c", hop("application", null, "a").toString());
+            ok(cluster, 0, "deploy", "-c", hop("gateway", "application", "a").toString());
+            ok(cluster, 1, "versions", "upload", "-c", hop("application", null, "b").toString());
+            ok(cluster, 1, "versions", "upload", "-c", hop("gateway", "application", "b").toString());
+            ok(cluster, 0, "versions", "deploy", "application", "2@20", "1@80");
+            ok(cluster, 0, "versions", "deploy", "gateway", "2@20", "1@80");
+            String pinned = "gateway@2(b)>application@2(b)";
+            for (ForkedHost host : cluster.hosts()) {
+                Await.until(() -> Http.get(host.url() + "/", "x-jworkers-version-overrides", "gateway=2, application=2").body()
+                        .equals(pinned));
+            }
+
+            List<String> first = bodies(cluster.host(0), 300);
+            assertEquals(first, bodies(cluster.host(1), 300), "the same key, the same versions on both hosts");
+            assertEquals(List.of("gateway@1(a)>application@1(a)", "gateway@2(b)>application@2(b)"),
+                    first.stream().distinct().sorted().toList(), "coherent on both: " + first);
+            long onNew = first.stream().filter(pinned::equals).count();
+            assertTrue(onNew > 30 && onNew < 90, "about 20 % of 300 keys: " + onNew);
+
+            // Sent to the other host, raised to 60 %: every key on the new versions stays there, on both hosts.
+            ok(cluster, 1, "versions", "deploy", "application", "2@60", "1@40");
+            ok(cluster, 1, "versions", "deploy", "gateway", "2@60", "1@40");
+            for (ForkedHost host : cluster.hosts()) {
+                Await.until(() -> bodies(host, 300).stream().filter(pinned::equals).count() > onNew + 60);
+            }
+            List<String> later = bodies(cluster.host(0), 300);
+            assertEquals(later, bodies(cluster.host(1), 300));
+            for (int i = 0; i < first.size(); i++) {
+                if (first.get(i).equals(pinned)) {
+                    assertEquals(pinned, later.get(i), "user-" + i + " stays on the new versions");
+                }
+            }
+        }
+    }
+}
