@@ -89,7 +89,7 @@ final class ValueShapes {
         }
         ScalarKind scalar = scalarKind(raw);
         if (scalar != null) {
-            return new ValueShape.Scalar(scalar, raw == String.class ? "string" : name, raw.isPrimitive());
+            return new ValueShape.Scalar(scalar, raw == String.class ? "string" : raw.getSimpleName(), raw.isPrimitive());
         }
         if (raw == byte[].class) {
             return new ValueShape.Binary();
