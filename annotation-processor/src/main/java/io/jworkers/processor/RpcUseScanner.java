@@ -71,6 +71,7 @@ final class RpcUseScanner extends TreePathScanner<Void, Void> {
      * there; the rest does not, as a captured local reaches a lambda's method as a parameter.
      */
     private static final class Scope {
+        final Set<String> locals = new HashSet<>();
         final Map<String, String> services = new HashMap<>();
         final Set<String> arrays = new HashSet<>();
         final Map<String, Object> constants;
@@ -110,6 +111,7 @@ final class RpcUseScanner extends TreePathScanner<Void, Void> {
     public Void visitVariable(VariableTree tree, Void unused) {
         Scope scope = scopes.peek();
         String name = tree.getName().toString();
+        scope.locals.add(name);
         scope.services.remove(name);
         scope.constants.remove(name);
         scope.arrays.remove(name);
@@ -129,9 +131,11 @@ final class RpcUseScanner extends TreePathScanner<Void, Void> {
 
     @Override
     public Void visitAssignment(AssignmentTree tree, Void unused) {
-        if (tree.getVariable() instanceof IdentifierTree variable) {
+        Scope scope = scopes.peek();
+        // A field keeps no service here: it may be reassigned anywhere, and class files show a
+        // field's value no better.
+        if (tree.getVariable() instanceof IdentifierTree variable && scope.locals.contains(variable.getName().toString())) {
             String name = variable.getName().toString();
-            Scope scope = scopes.peek();
             scope.services.remove(name);
             serviceBinding(tree.getExpression(), new TreePath(getCurrentPath(), tree.getExpression()))
                     .ifPresent(binding -> scope.services.put(name, binding));
