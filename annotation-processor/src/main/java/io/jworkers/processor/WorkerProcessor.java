@@ -1,5 +1,7 @@
 package io.jworkers.processor;
 
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
 import io.jworkers.bridge.EntrypointRules;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -63,7 +65,9 @@ import javax.tools.StandardLocation;
  *
  * <p>When everything passes, the processor writes {@value EntrypointRules#MANIFEST} to the class
  * output, listing each concrete entrypoint with its name and RPC methods, so the host need not
- * scan the worker's classes. It claims no annotations, so other processors still see them.
+ * scan the worker's classes, and (under {@code "uses"}) the RPC contract methods the worker's code
+ * calls on each binding ({@link RpcUseScanner}), which the host checks against the deployed target
+ * at deploy time. It claims no annotations, so other processors still see them.
  *
  * <p>Use it as an annotation processor of a worker module, e.g. with Maven:
  *
@@ -96,6 +100,10 @@ public final class WorkerProcessor extends AbstractProcessor {
     private Types types;
     private Messager messager;
     private TypeNames names;
+    // Null when the compiler is not javac (the Trees API is javac's): the manifest then has no
+    // "uses" and the host reads the RPC uses from the class files instead.
+    private Trees trees;
+    private final RpcUses rpcUses = new RpcUses();
 
     /** Created by the compiler through {@link java.util.ServiceLoader}. */
     public WorkerProcessor() {
@@ -108,6 +116,11 @@ public final class WorkerProcessor extends AbstractProcessor {
         types = processingEnv.getTypeUtils();
         messager = processingEnv.getMessager();
         names = new TypeNames(elements);
+        try {
+            trees = Trees.instance(processingEnv);
+        } catch (IllegalArgumentException | LinkageError e) {
+            trees = null;
+        }
     }
 
     @Override
@@ -120,6 +133,7 @@ public final class WorkerProcessor extends AbstractProcessor {
         List<TypeElement> workers = new ArrayList<>();
         for (Element root : round.getRootElements()) {
             collectWorkers(root, workers);
+            scanRpcUses(root);
         }
         // Sorted so that which of two same-named entrypoints gets the error does not depend on
         // the order the build tool lists the sources in.
@@ -137,6 +151,17 @@ public final class WorkerProcessor extends AbstractProcessor {
             writeManifest(round);
         }
         return false;
+    }
+
+    /** Records the RPC calls of a top-level class's source (its nested classes included) for the manifest. */
+    private void scanRpcUses(Element root) {
+        if (trees == null || !(root instanceof TypeElement)) {
+            return;
+        }
+        TreePath path = trees.getPath(root);
+        if (path != null) {
+            new RpcUseScanner(trees, elements, types, names, rpcUses).scan(path, null);
+        }
     }
 
     private void collectWorkers(Element element, List<TypeElement> workers) {
@@ -351,7 +376,7 @@ public final class WorkerProcessor extends AbstractProcessor {
             FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", EntrypointRules.MANIFEST);
             // The compiler's -encoding is for sources; the host reads the manifest as UTF-8.
             try (Writer out = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
-                out.write(WorkerManifest.json(entries));
+                out.write(WorkerManifest.json(entries, trees == null ? null : rpcUses.asManifest()));
             }
         } catch (IOException e) {
             messager.printMessage(Kind.ERROR, "Cannot write the worker manifest " + EntrypointRules.MANIFEST + ": " + e.getMessage()

@@ -45,6 +45,14 @@ final class TestCompiler {
                     .toList();
         }
 
+        /** The notes reported on a source line, as "line: message", in the order reported. */
+        List<String> notes() {
+            return diagnostics.stream()
+                    .filter(d -> d.getKind() == Diagnostic.Kind.NOTE && d.getLineNumber() > 0)
+                    .map(d -> d.getLineNumber() + ": " + d.getMessage(Locale.ROOT))
+                    .toList();
+        }
+
         Optional<String> manifest() throws IOException {
             Path file = output.resolve(EntrypointRules.MANIFEST);
             return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();

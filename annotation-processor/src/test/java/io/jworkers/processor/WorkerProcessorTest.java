@@ -344,7 +344,7 @@ class WorkerProcessorTest {
         assertEquals(List.of(), result.reported(), result.compilerOutput());
         String generated = "{\"class\":\"io.x.GeneratedWorker\",\"name\":\"GeneratedWorker\",\"methods\":["
                 + "{\"name\":\"hello\",\"parameters\":[\"java.lang.String\"],\"returns\":\"java.lang.String\"}]}";
-        assertEquals(Optional.of(VALID_MANIFEST.replace("]}\n", "," + generated + "]}\n")), result.manifest());
+        assertEquals(Optional.of(VALID_MANIFEST.replace("]}],\"uses\"", "]}," + generated + "],\"uses\"")), result.manifest());
     }
 
     @Test
@@ -420,7 +420,7 @@ class WorkerProcessorTest {
                 """);
         assertEquals(List.of(), result.reported());
         assertEquals(Optional.of("{\"version\":1,\"entrypoints\":[{\"class\":\"io.x.Named\",\"name\":\"Named\","
-                + "\"methods\":[{\"name\":\"toString\",\"parameters\":[\"int\"],\"returns\":\"java.lang.String\"}]}]}\n"),
+                + "\"methods\":[{\"name\":\"toString\",\"parameters\":[\"int\"],\"returns\":\"java.lang.String\"}]}],\"uses\":[]}\n"),
                 result.manifest());
     }
 
@@ -545,7 +545,7 @@ class WorkerProcessorTest {
             + "{\"name\":\"version\",\"parameters\":[],\"returns\":\"java.lang.String\"}]},"
             + "{\"class\":\"io.x.ApplicationWorker$Health\",\"name\":\"Health\",\"methods\":["
             + "{\"name\":\"ok\",\"parameters\":[],\"returns\":\"boolean\"}]}"
-            + "]}\n";
+            + "],\"uses\":[]}\n";
 
     /** Generates a worker in the first round, as Lombok, Dagger or AutoValue-style processors generate classes. */
     @SupportedAnnotationTypes("*")

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
@@ -18,6 +19,7 @@ import io.jworkers.bridge.EntrypointRules;
 import java.io.IOException;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,6 +83,28 @@ public final class ValueCopier {
      */
     public JavaType typeOf(Type declared) {
         return mapper.getTypeFactory().constructType(declared);
+    }
+
+    /**
+     * The properties of a class as this copier's Jackson sees them: those it writes from a
+     * sender's value, or those it reads into a receiver's, with their declared types. For the
+     * deploy-time contract check, which must predict what {@link #copy} does.
+     *
+     * @param type a bean or record type
+     * @param reading {@code true} for the receiver's side, {@code false} for the sender's
+     * @return property names and types, in Jackson's order
+     */
+    public Map<String, JavaType> properties(JavaType type, boolean reading) {
+        Map<String, JavaType> properties = new java.util.LinkedHashMap<>();
+        List<BeanPropertyDefinition> definitions = reading
+                ? mapper.getDeserializationConfig().introspect(type).findProperties()
+                : mapper.getSerializationConfig().introspect(type).findProperties();
+        for (BeanPropertyDefinition property : definitions) {
+            if (reading ? property.couldDeserialize() : property.couldSerialize()) {
+                properties.put(property.getName(), property.getPrimaryType());
+            }
+        }
+        return properties;
     }
 
     /**
