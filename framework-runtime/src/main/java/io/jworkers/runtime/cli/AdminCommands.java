@@ -50,7 +50,8 @@ final class AdminCommands {
                   jworkers versions NAME [--env NAME] [--host URL] [--token-file FILE]
                   jworkers versions upload -c CONFIG [--env NAME] [--message M] [--secrets-file FILE] [--host URL] [--token-file FILE]
                   jworkers versions deploy NAME VERSION@PERCENT [VERSION@PERCENT] [--env NAME] [--message M] [--force] [--host URL] [--token-file FILE]
-                  jworkers rollback NAME [VERSION] [--env NAME] [--host URL] [--token-file FILE]
+                  jworkers rollback NAME [VERSION] [--env NAME] [--force] [--host URL] [--token-file FILE]
+                  jworkers check -c CONFIG [--env NAME] [--host URL] [--token-file FILE]   (the deploy checks, RPC contracts included; nothing deployed)
                   jworkers promote NAME [VERSION] --from ENV [--to ENV] [--message M] [--host URL] [--token-file FILE]
                   jworkers secret put NAME KEY [--env NAME] [--create] [--host URL] [--token-file FILE]   (the value is read from stdin)
                   jworkers secret delete NAME KEY [--env NAME] [--host URL] [--token-file FILE]
@@ -64,6 +65,7 @@ final class AdminCommands {
     int run(String command, List<String> args) {
         return switch (command) {
             case "deploy" -> deploy(args);
+            case "check" -> send(args, Send.CHECK);
             case "versions" -> versions(args);
             case "rollback" -> rollback(args);
             case "promote" -> promote(args);
@@ -75,17 +77,28 @@ final class AdminCommands {
         };
     }
 
+    // What a packed bundle is sent for.
+    private enum Send { DEPLOY, UPLOAD, CHECK }
+
     private int deploy(List<String> args) {
-        return deploy(args, false);
+        return send(args, Send.DEPLOY);
     }
 
-    // deploy (upload + 100 %) and versions upload (no traffic) send a bundle alike.
-    private int deploy(List<String> args, boolean upload) {
-        String command = upload ? "versions upload" : "deploy";
+    // deploy (upload + 100 %), versions upload (no traffic) and check (nothing stored) send a bundle alike.
+    private int send(List<String> args, Send kind) {
+        boolean upload = kind == Send.UPLOAD;
+        String command = switch (kind) {
+            case DEPLOY -> "deploy";
+            case UPLOAD -> "versions upload";
+            case CHECK -> "check";
+        };
         List<CommandLine.Option> options = new ArrayList<>(List.of(new CommandLine.Option("--config", "-c", "CONFIG", "the worker's config"),
                 new CommandLine.Option("--message", "-m", "TEXT", "a note kept with the version"),
                 new CommandLine.Option("--secrets-file", null, "FILE", "secrets to set with this version (dotenv: KEY=value lines)")));
-        if (!upload) {
+        if (kind == Send.CHECK) {
+            options.removeIf(option -> !option.longName().equals("--config"));
+        }
+        if (kind == Send.DEPLOY) {
             options.add(CommandLine.Option.flag("--take-routes", "move routes another worker serves to this one"));
             options.add(CommandLine.Option.flag("--force", "deploy although it breaks an RPC contract a caller uses (recorded in the message)"));
         }
@@ -111,6 +124,9 @@ final class AdminCommands {
                 throw new AdminClient.AdminException("the bundle of " + resolved.name() + " is " + String.format("%.1f MiB", Files.size(bundle) / 1048576.0)
                         + "; a host takes bundles of at most " + BundleLimits.describe(limit) + ". Leave out what the worker"
                         + " does not load (tests, sources, unused jars) from its classpath");
+            }
+            if (kind == Send.CHECK) {
+                return check(line, resolved.name(), env, bundle);
             }
             out.printf("%s %s to %s (bundle %d KiB%s)...%n", upload ? "Uploading" : "Deploying", resolved.name(), env,
                     Files.size(bundle) / 1024, secrets.isEmpty() ? "" : ", " + secrets.size() + (secrets.size() == 1 ? " secret" : " secrets"));
@@ -141,9 +157,27 @@ final class AdminCommands {
         }
     }
 
+    // Exit 1 when the bundle would break a contract, so scripts and CI can stop on it.
+    private int check(CommandLine line, String name, String env, Path bundle) throws IOException {
+        out.printf("Checking %s against %s (bundle %d KiB)...%n", name, env, Files.size(bundle) / 1024);
+        JsonNode report = client("check", line).deploy("/v1/workers/" + name + "/check", Map.of("env", env), Map.of(), bundle);
+        JsonNode violations = report.path("violations");
+        if (violations.isEmpty()) {
+            out.printf("The RPC contracts hold: %s as version %d in %s breaks no caller and finds what it calls.%n", name,
+                    report.path("version").asInt(), env);
+            return 0;
+        }
+        out.printf("%s as version %d in %s would break %d RPC contract%s (a deploy would be refused):%n", name,
+                report.path("version").asInt(), env, violations.size(), violations.size() == 1 ? "" : "s");
+        for (JsonNode violation : violations) {
+            out.println("  " + violation.asText());
+        }
+        return 1;
+    }
+
     private int versions(List<String> args) {
         if (!args.isEmpty() && args.get(0).equals("upload")) {
-            return deploy(args.subList(1, args.size()), true);
+            return send(args.subList(1, args.size()), Send.UPLOAD);
         }
         if (!args.isEmpty() && args.get(0).equals("deploy")) {
             return deploySplit(args.subList(1, args.size()));
@@ -214,13 +248,15 @@ final class AdminCommands {
     }
 
     private int rollback(List<String> args) {
-        CommandLine line = parse("rollback", args);
+        CommandLine line = parse("rollback", args,
+                CommandLine.Option.flag("--force", "roll back although it breaks an RPC contract a caller uses"));
         String name = positional(line, "rollback", 0, "NAME");
         String version = line.positional().size() > 1 ? line.positional().get(1) : null;
         String env = line.last("--env").orElse("production");
         Map<String, String> query = new LinkedHashMap<>();
         query.put("env", env);
         query.put("version", version);
+        query.put("force", line.has("--force") ? "true" : null);
         JsonNode now = client("rollback", line).post("/v1/workers/" + name + "/rollback", query,
                 HttpRequest.BodyPublishers.noBody());
         out.printf("Rolled back %s in %s: version %d is current%n", name, env, now.path("number").asInt());

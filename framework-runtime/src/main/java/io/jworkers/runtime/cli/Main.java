@@ -30,8 +30,9 @@ public final class Main {
               dev       run workers locally in one process; the first config is served on http://127.0.0.1:8787
               serve     the production host: deployed workers, an admin API, state kept on disk
               deploy    upload a worker to a running host as a new version
-              versions  list a worker's versions
-              rollback  make an earlier version current
+              versions  list a worker's versions; versions upload (no traffic), versions deploy NAME 4@10 3@90 (a split)
+              rollback  make an earlier version current (ends a split)
+              check     run a deploy's checks, RPC contracts included, without deploying
               promote   deploy one environment's version to another (staging -> production)
               secret    set, delete or list a worker's secrets (secret put NAME KEY, value on stdin)
               services  every deployed worker with its routes and bound services
@@ -106,11 +107,11 @@ public final class Main {
                 case "dev" -> new DevCommand(out, err).run(rest);
                 case "serve" -> new ServeCommand(out, err, environment).run(rest);
                 case "store" -> new StoreCommand(out, err, environment).run(rest);
-                case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> new AdminCommands(in, out, environment).run(command, rest);
+                case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete", "check" -> new AdminCommands(in, out, environment).run(command, rest);
                 case "version" -> new VersionCommand(out, environment).run(rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"" + Spelling.hint(command,
-                        List.of("init", "dev", "serve", "store", "deploy", "versions", "rollback", "promote", "secret", "services",
+                        List.of("init", "dev", "serve", "store", "deploy", "versions", "rollback", "promote", "secret", "services", "check",
                                 "hosts", "delete", "version", "help")));
             };
         } catch (UsageException e) {
@@ -138,7 +139,7 @@ public final class Main {
             case "dev" -> DevCommand.usage();
             case "serve" -> ServeCommand.usage();
             case "store" -> StoreCommand.usage();
-            case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> AdminCommands.usage();
+            case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete", "check" -> AdminCommands.usage();
             case "version" -> VersionCommand.usage();
             default -> USAGE;
         };
@@ -162,7 +163,7 @@ public final class Main {
                 out.print(StoreCommand.usage());
                 yield 0;
             }
-            case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete" -> {
+            case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete", "check" -> {
                 out.print(AdminCommands.usage());
                 yield 0;
             }

@@ -20,6 +20,8 @@ import io.jworkers.runtime.deploy.NewVersion;
 import io.jworkers.runtime.deploy.StateStore;
 import io.jworkers.runtime.deploy.StoreUnreachableException;
 import io.jworkers.runtime.deploy.TrafficSplit;
+import io.jworkers.runtime.contracts.ContractViolation;
+import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
 import java.io.IOException;
@@ -88,8 +90,9 @@ final class AdminChanges {
                         Map.of()), candidate -> { });
             }
             RouteAssignment.Taking taking = routeAssignment.taking(config, environment, options.takeRoutes());
-            VersionInfo version = takeover.add(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(),
-                    taking.taken()), options.message() == null ? "deployed" : options.message());
+            String message = options.force() ? ContractGate.forcedMessage(options.message(), "deployed") : options.message();
+            VersionInfo version = takeover.add(worker, environment, new NewVersion(staged, null, message, options.secrets(),
+                    taking.taken()), message == null ? "deployed" : message, options.force() ? ContractGate.Mode.FORCE : ContractGate.Mode.CHECK);
             taking.movedFrom().forEach((route, owner) -> LOG.log(Level.INFO, "[" + worker + "] took route " + route + " in "
                     + environment + " from " + owner));
             return version;
@@ -112,6 +115,11 @@ final class AdminChanges {
         }
         String what = split.message() != null ? split.message()
                 : split.isSplit() ? "traffic split " + split.describe() : "version " + split.primary() + " at 100 %";
+        if (force) {
+            what = ContractGate.forcedMessage(split.message(), what);
+            split = new TrafficSplit(split.shares(), what);
+        }
+        List<Integer> versionsOf = split.versions();
         return takeover.deploy(worker, environment, split, what, candidates -> {
             List<WorkerConfig> configs = new ArrayList<>();
             for (Deployment candidate : candidates) {
@@ -123,17 +131,50 @@ final class AdminChanges {
                 configs.add(config);
             }
             if (configs.size() == 2 && !Set.copyOf(configs.get(0).routes()).equals(Set.copyOf(configs.get(1).routes()))) {
-                throw new DeployRejectedException(409, "Versions " + split.versions().get(0) + " and " + split.versions().get(1)
+                throw new DeployRejectedException(409, "Versions " + versionsOf.get(0) + " and " + versionsOf.get(1)
                         + " of \"" + worker + "\" declare different routes (" + configs.get(0).routes() + " and "
                         + configs.get(1).routes() + "); a split sends one route's requests to both, so they must declare the same."
                         + " Deploy the new version at 100 % instead: jworkers versions deploy " + worker + " "
-                        + split.versions().get(0) + "@100" + flag(environment));
+                        + versionsOf.get(0) + "@100" + flag(environment));
             }
-        });
+        }, force ? ContractGate.Mode.FORCE : ContractGate.Mode.CHECK);
+    }
+
+    /** See {@link ServeHost#check}. */
+    ContractReport check(String worker, String environment, Path bundle) {
+        UnpackedBundle staged;
+        try {
+            staged = store.stage(bundle, limits);
+        } catch (BundleException e) {
+            throw new DeployRejectedException(400, e.getMessage());
+        } catch (NoSpaceLeftException e) {
+            throw new DeployRejectedException(507, e.getMessage());
+        }
+        try {
+            BundleClasspath.check(staged);
+            WorkerConfig config = stagedConfig(staged, worker);
+            BundleClasspath.checkLoaded(staged, config.classpath());
+            checkBindingTargets(config, environment);
+            int number = store.versions(worker, environment).stream().mapToInt(VersionInfo::number).max().orElse(0) + 1;
+            Secrets secrets = read(() -> store.current(worker, environment)).map(Deployment::secrets).orElse(Secrets.NONE);
+            Deployment candidate = new Deployment(new VersionInfo(number, java.time.Instant.now(), "jworkers check",
+                    staged.sha256(), Map.of()), staged.folder(), staged.configJson(), secrets);
+            LoadedWorker loaded = takeover.prepare(candidate, environment);
+            try {
+                return new ContractReport(worker, environment, number, takeover.contracts()
+                        .violations(worker, environment, List.of(loaded)).stream().map(ContractViolation::message).toList());
+            } finally {
+                loaded.close();
+            }
+        } catch (BundleException e) {
+            throw new DeployRejectedException(400, e.getMessage());
+        } finally {
+            store.discard(staged);
+        }
     }
 
     /** See {@link ServeHost#rollback}. */
-    VersionInfo rollback(String worker, String environment, Integer version) {
+    VersionInfo rollback(String worker, String environment, Integer version, boolean force) {
         int current = requireRunningOrRepairable(worker, environment);
         Optional<TrafficSplit> split = read(() -> store.split(worker, environment));
         if (version == null && split.isPresent() && split.get().isSplit()) {
@@ -151,7 +192,7 @@ final class AdminChanges {
                 DeployedWorkers.config(candidate).ifPresent(config -> {
                     checkBindingTargets(config, environment);
                     routeAssignment.checkRollback(config, target.number(), environment);
-                }));
+                }), force ? ContractGate.Mode.FORCE : ContractGate.Mode.CHECK);
         return target;
     }
 
@@ -216,7 +257,7 @@ final class AdminChanges {
         change.put(key, value);
         String what = "Secret " + key + (current.get().secrets().get(key).isPresent() ? " changed" : " set");
         return Optional.of(takeover.add(worker, environment, new NewVersion(null, current.get().info().sha256(), what, change,
-                current.get().info().routesTaken()), what));
+                current.get().info().routesTaken()), what, ContractGate.Mode.SKIP));
     }
 
     /** See {@link ServeHost#deleteSecret}. */
@@ -245,7 +286,7 @@ final class AdminChanges {
         change.put(key, null);
         String what = "Secret " + key + " deleted";
         return Optional.of(takeover.add(worker, environment, new NewVersion(null, current.get().info().sha256(), what, change,
-                current.get().info().routesTaken()), what));
+                current.get().info().routesTaken()), what, ContractGate.Mode.SKIP));
     }
 
     /** See {@link ServeHost#delete}. */

@@ -191,10 +191,12 @@ public final class AdminServer implements AutoCloseable {
         routing.get("/hosts", (request, response) -> handle(response, serve::hosts));
         routing.get("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> versions(request)));
         routing.post("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> deploy(request)));
+        routing.post("/v1/workers/{name}/check", (request, response) -> handle(response, () -> check(request)));
         routing.get("/v1/workers/{name}/deployments", (request, response) -> handle(response, () -> deployment(request)));
         routing.post("/v1/workers/{name}/deployments", (request, response) -> handle(response, () -> deploySplit(request)));
         routing.post("/v1/workers/{name}/rollback", (request, response) -> handle(response, () -> serve.rollback(
-                AdminParams.worker(request), AdminParams.environment(request), AdminParams.version(request))));
+                AdminParams.worker(request), AdminParams.environment(request), AdminParams.version(request),
+                AdminParams.flag(request, "force"))));
         routing.post("/v1/workers/{name}/promote", (request, response) -> handle(response, () -> serve.promote(
                 AdminParams.worker(request), AdminParams.environment(request, "from").orElseThrow(() ->
                         new DeployRejectedException(400, "Promote needs ?from=ENV, the environment whose version is promoted")),
@@ -338,6 +340,24 @@ public final class AdminServer implements AutoCloseable {
                     + " may have at most 65536 bytes (64 KiB). Keep larger data in a file or a store the worker reads.");
         }
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private Object check(ServerRequest request) throws IOException {
+        String worker = AdminParams.worker(request);
+        String environment = AdminParams.environment(request);
+        Path scratch = Files.createTempFile(serve.store().scratch(), "check", ".zip");
+        try {
+            DeployUpload uploaded;
+            try {
+                uploaded = DeployUpload.read(request, listener.body(request), uploadFile.apply(scratch),
+                        serve.limits().maxUploadBytes());
+            } catch (IOException | UncheckedIOException e) {
+                throw bodyFailed(request, e);
+            }
+            return serve.check(worker, environment, uploaded.bundle());
+        } finally {
+            Files.deleteIfExists(scratch);
+        }
     }
 
     private Object deploy(ServerRequest request) throws IOException {

@@ -258,6 +258,21 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     }
 
     /**
+     * Checks a bundle as a deploy would, without deploying it: its config, its bindings'
+     * targets, its classes loaded and started (then stopped), and the RPC contracts both ways
+     * against the versions running now ({@code jworkers check}). Nothing is stored.
+     *
+     * @param worker the worker name the caller means
+     * @param environment the environment it would be deployed to
+     * @param bundle the bundle zip
+     * @return the contracts it would break; empty violations when none
+     * @throws DeployRejectedException if the bundle would be refused for another reason
+     */
+    public synchronized ContractReport check(String worker, String environment, Path bundle) {
+        return changes.check(worker, environment, bundle);
+    }
+
+    /**
      * Makes an earlier version current again.
      *
      * @param worker the worker
@@ -268,7 +283,22 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      * @throws DeployRejectedException if there is no such version or it does not load; nothing changed then
      */
     public synchronized VersionInfo rollback(String worker, String environment, Integer version) {
-        return changes.rollback(worker, environment, version);
+        return changes.rollback(worker, environment, version, false);
+    }
+
+    /**
+     * Makes an earlier version current again, as {@link #rollback(String, String, Integer)} does,
+     * going on when the version breaks an RPC contract a caller uses if {@code force} says so.
+     *
+     * @param worker the worker
+     * @param environment the environment
+     * @param version the version, or {@code null} as for the other rollback
+     * @param force whether to roll back although an RPC contract breaks
+     * @return the version now current
+     * @throws DeployRejectedException if there is no such version, it does not load or is refused; nothing changed then
+     */
+    public synchronized VersionInfo rollback(String worker, String environment, Integer version, boolean force) {
+        return changes.rollback(worker, environment, version, force);
     }
 
     /**

@@ -42,6 +42,7 @@ final class VersionTakeover {
     private final DeployedWorkers deployed;
     private final StoreSync sync;
     private final Runnable reroute;
+    private final ContractGate contracts;
 
     VersionTakeover(StateStore store, WorkerHost host, DeployedWorkers deployed, StoreSync sync, Runnable reroute) {
         this.store = store;
@@ -49,15 +50,26 @@ final class VersionTakeover {
         this.deployed = deployed;
         this.sync = sync;
         this.reroute = reroute;
+        this.contracts = new ContractGate(store, host);
+    }
+
+    /**
+     * The contract check of this host's changes.
+     *
+     * @return the gate
+     */
+    ContractGate contracts() {
+        return contracts;
     }
 
     /**
      * Adds a version (checked, loaded, committed), then lets it take over.
      *
      * @param what what changed, for the log
+     * @param mode whether a broken RPC contract refuses it
      * @throws DeployRejectedException if it is refused; nothing changed then
      */
-    VersionInfo add(String worker, String environment, NewVersion draft, String what) {
+    VersionInfo add(String worker, String environment, NewVersion draft, String what, ContractGate.Mode mode) {
         LoadedWorker[] prepared = new LoadedWorker[1];
         Deployment[] candidates = new Deployment[1];
         VersionInfo version;
@@ -65,6 +77,7 @@ final class VersionTakeover {
             version = store.addVersion(worker, environment, draft, candidate -> {
                 candidates[0] = candidate;
                 prepared[0] = prepare(candidate, environment);
+                contracts.check(worker, environment, List.of(prepared[0]), "Deploy of \"" + worker + "\"", mode);
             });
         } catch (RuntimeException e) {
             closeQuietly(prepared[0]);
@@ -104,10 +117,12 @@ final class VersionTakeover {
      *
      * @param what what changed, for the log
      * @param recheck what else the candidate must pass; refuses it by throwing
+     * @param mode whether a broken RPC contract refuses it
      * @throws DeployRejectedException if it is refused; nothing changed then
      */
-    void makeCurrent(String worker, String environment, VersionInfo target, String what, Consumer<Deployment> recheck) {
-        deploy(worker, environment, TrafficSplit.single(target.number()), what, candidates -> candidates.forEach(recheck));
+    void makeCurrent(String worker, String environment, VersionInfo target, String what, Consumer<Deployment> recheck,
+            ContractGate.Mode mode) {
+        deploy(worker, environment, TrafficSplit.single(target.number()), what, candidates -> candidates.forEach(recheck), mode);
     }
 
     /**
@@ -117,10 +132,12 @@ final class VersionTakeover {
      *
      * @param what what changed, for the log
      * @param recheck what else the split's versions must pass (newest first); refuses by throwing
+     * @param mode whether a broken RPC contract of a version that starts taking traffic refuses it
      * @return the split now deployed
      * @throws DeployRejectedException if it is refused; nothing changed then
      */
-    TrafficSplit deploy(String worker, String environment, TrafficSplit split, String what, Consumer<List<Deployment>> recheck) {
+    TrafficSplit deploy(String worker, String environment, TrafficSplit split, String what, Consumer<List<Deployment>> recheck,
+            ContractGate.Mode mode) {
         VersionRouting running = host.routing(worker, environment);
         List<LoadedWorker> fresh = new ArrayList<>(2);
         List<LoadedWorker> versions = new ArrayList<>(2);
@@ -138,6 +155,7 @@ final class VersionTakeover {
                     }
                     versions.add(loaded);
                 }
+                contracts.check(worker, environment, fresh, "Deploy of \"" + worker + "\" versions " + split.describe(), mode);
             });
         } catch (RuntimeException e) {
             fresh.forEach(VersionTakeover::closeQuietly);
@@ -171,7 +189,7 @@ final class VersionTakeover {
 
     // Everything a candidate version must pass before its commit: a valid config, its required
     // secrets, and its classes really loaded and started (the loaded version is kept to take over).
-    private LoadedWorker prepare(Deployment candidate, String environment) {
+    LoadedWorker prepare(Deployment candidate, String environment) {
         WorkerConfig config;
         try {
             config = DeployedWorkers.load(candidate);
