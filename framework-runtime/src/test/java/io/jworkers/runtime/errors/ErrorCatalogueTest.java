@@ -429,6 +429,61 @@ class ErrorCatalogueTest {
             }
         });
         bundles();
+        splitsAndContracts();
+    }
+
+    // Gradual deployments and the RPC contract check, on workers of their own.
+    private static void splitsAndContracts() {
+        CASES.put("JW-SPLIT-BAD", () -> admin("versions", "deploy", "hello", "2@40", "1@70"));
+        CASES.put("JW-SPLIT-UNKNOWN-VERSION", () -> {
+            assertEquals("", admin("deploy", "-c", named("splitter", "\"routes\": []").toString()));
+            return admin("versions", "deploy", "splitter", "9@10", "1");
+        });
+        CASES.put("JW-SPLIT-ROUTES-DIFFER", () -> {
+            assertEquals("", admin("deploy", "-c", named("router", "\"routes\": [\"/router/*\"]").toString()));
+            assertEquals("", admin("versions", "upload", "-c", WorkerDirs.config(tmp, "router-2", """
+                    { "name": "router", "classpath": [%s], "vars": { "WHO": "router" }, "routes": ["/router/v2/*"] }
+                    """.formatted(json(Fixtures.classes("hello")))).toString()));
+            return admin("versions", "deploy", "router", "2@10", "1@90");
+        });
+        CASES.put("JW-SECRET-DURING-SPLIT", () -> {
+            assertEquals("", admin("deploy", "-c", named("canary", "\"routes\": []").toString()));
+            assertEquals("", admin("versions", "upload", "-c", named("canary", "\"routes\": []").toString()));
+            assertEquals("", admin("versions", "deploy", "canary", "2@5", "1@95"));
+            return adminWithInput("value", "secret", "put", "canary", "API_KEY");
+        });
+        CASES.put("JW-CONTRACT-TARGET-BREAKS-CALLER", () -> {
+            assertEquals("", admin("deploy", "-c", contractWorker("cauth", "contracts-auth-v1", "").toString()));
+            assertEquals("", admin("deploy", "-c", contractWorker("cgate", "contracts-gateway-v1", CONTRACT_BINDINGS).toString()));
+            return adminAllErrors("deploy", "-c", contractWorker("cauth", "contracts-auth-v3", "").toString());
+        });
+        CASES.put("JW-CONTRACT-CALLER-UNSATISFIED", () -> {
+            assertEquals("", admin("deploy", "-c", contractWorker("pauth", "contracts-auth-v1", "").toString()));
+            return adminAllErrors("deploy", "-c", contractWorker("pgate", "contracts-gateway-v2",
+                    CONTRACT_BINDINGS.replace("cauth", "pauth")).toString());
+        });
+    }
+
+    private static final String CONTRACT_BINDINGS = """
+            , "services": [{ "binding": "AUTH", "service": "cauth" }, { "binding": "PROFILES", "service": "cauth" },
+              { "binding": "ADMIN", "service": "cauth", "entrypoint": "Admin" }]""";
+
+    private static Path contractWorker(String name, String fixture, String extra) {
+        String main = fixture.contains("gateway") ? "io.fixture.contracts.gateway.GatewayWorker" : "io.fixture.contracts.auth.AuthWorker";
+        return WorkerDirs.config(tmp, name + "-" + fixture, """
+                { "name": "%s", "classpath": [%s], "main": "%s" %s }
+                """.formatted(name, json(Fixtures.classes(fixture)), main, extra));
+    }
+
+    // Like admin, with the whole of standard error (a contract refusal has a line per contract).
+    private static String adminAllErrors(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--host", adminUrl()));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(all, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("JWORKERS_ADMIN_TOKEN", TOKEN));
+        return code == 0 ? "" : err.toString(StandardCharsets.UTF_8);
     }
 
     // Crafted bundles go to the admin API as any HTTP client sends them: the CLI only packs good ones.
