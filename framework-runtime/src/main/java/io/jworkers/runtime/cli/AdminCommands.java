@@ -200,7 +200,7 @@ final class AdminCommands {
         for (JsonNode version : answer.path("versions")) {
             int number = version.path("number").asInt();
             Integer percent = shares.get(number);
-            rows.add(new String[] {number + (number == current ? " *" : ""), percent == null ? "-" : percent + " %",
+            rows.add(new String[] {number + (number == current ? " *" : ""), percent == null ? "-" : percent + "%",
                     version.path("createdAt").asText(), version.path("sha256").asText().substring(0, 12),
                     version.path("message").asText("")});
         }

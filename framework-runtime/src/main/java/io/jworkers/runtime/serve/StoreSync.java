@@ -107,16 +107,7 @@ final class StoreSync {
         applied.put(slot, new Applied(worker, environment, split, List.copyOf(deployments)));
     }
 
-    /**
-     * The split this host applied to a worker environment.
-     *
-     * @param worker the worker
-     * @param environment the environment
-     * @return the split, or empty when none was applied
-     */
-    Optional<TrafficSplit> appliedSplit(String worker, String environment) {
-        return Optional.ofNullable(applied.get(WorkerHost.slotName(worker, environment))).map(Applied::split);
-    }
+
 
     /** Records a worker environment an admin change deleted. */
     void deleted(String worker, String environment) {
@@ -179,7 +170,10 @@ final class StoreSync {
             List<Deployment> deployments = new ArrayList<>(2);
             for (int version : split.versions()) {
                 number = version;
-                Deployment deployment = store.deployment(worker, environment, version).orElseThrow(() -> new DamagedStateException(
+                // The primary is read as the current version, whose damage the store words best.
+                Optional<Deployment> read = version == split.primary() ? store.current(worker, environment)
+                        : store.deployment(worker, environment, version);
+                Deployment deployment = read.orElseThrow(() -> new DamagedStateException(
                         "version " + version + " of \"" + worker + "\" in " + environment + " is deployed but missing"));
                 deployments.add(deployment);
                 LoadedWorker loaded = running.version(version);

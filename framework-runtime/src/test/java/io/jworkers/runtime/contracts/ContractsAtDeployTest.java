@@ -93,7 +93,7 @@ class ContractsAtDeployTest {
         assertEquals("jworkers deploy: Deploy of \"auth\" refused: it breaks an RPC contract:\n  " + BROKEN_BY_V3 + "\nDeploy the"
                 + " callee's new methods first and move callers off the old ones before removing them; or pass --force to deploy"
                 + " anyway (the version's message records it).\n", refusal);
-        assertTrue(ok("versions", "auth").out().lines().anyMatch(line -> line.matches("2 \\* +100 % .*")),
+        assertTrue(ok("versions", "auth").out().lines().anyMatch(line -> line.matches("2 \\* +100% .*")),
                 "nothing changed: auth's version 2 is current, no version 3 was made");
         assertEquals(2, ok("versions", "auth").out().lines().filter(line -> line.matches("\\d.*")).count());
 
@@ -130,9 +130,9 @@ class ContractsAtDeployTest {
         assertTrue(refused("rollback", "auth").contains("\n  " + expected + "\n"));
         assertTrue(refused("versions", "deploy", "auth", "3@90", "2@10").contains("\n  " + expected + "\n"),
                 "version 2 entering a split is checked like a deploy");
-        assertTrue(ok("versions", "auth").out().lines().anyMatch(line -> line.matches("3 \\* +100 % .*")), "nothing changed");
+        assertTrue(ok("versions", "auth").out().lines().anyMatch(line -> line.matches("3 \\* +100% .*")), "nothing changed");
         ok("rollback", "auth", "--force");
-        assertTrue(ok("versions", "auth").out().lines().anyMatch(line -> line.matches("2 \\* +100 % .*")));
+        assertTrue(ok("versions", "auth").out().lines().anyMatch(line -> line.matches("2 \\* +100% .*")));
     }
 
     @Test

@@ -103,7 +103,7 @@ class SecretVersionsTest {
 
         String versions = ok(host.cli("", "versions", "probe")).out();
         List<String> messages = versions.lines().filter(line -> line.matches("\\d.*")).map(line -> line.replaceAll(
-                "^(\\d+)( \\*)? +\\S+ +[0-9a-f]{12} *", "$1$2 ")).toList();
+                "^(\\d+)( \\*)? +\\S+ +\\S+ +[0-9a-f]{12} *", "$1$2 ")).toList();
         assertEquals(List.of("1 first", "2 Secret TOKEN changed", "3 Secret OTHER set", "4 * Secret OTHER deleted"), messages);
         List<String> hashes = versions.lines().filter(line -> line.matches("\\d.*"))
                 .map(line -> line.replaceAll("^.* ([0-9a-f]{12}) .*$", "$1")).distinct().toList();

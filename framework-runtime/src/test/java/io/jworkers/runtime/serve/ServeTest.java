@@ -99,9 +99,9 @@ class ServeTest {
         String versions = cli("", "versions", "hello").out();
         List<String> rows = versions.lines().filter(line -> !line.startsWith("(")).toList();
         assertEquals(1, rows.stream().map(row -> row.indexOf(row.contains("SHA256") ? "SHA256" : row.split(" +")[
-                row.contains("*") ? 3 : 2])).distinct().count(), "the SHA256 column is aligned: " + versions);
-        assertTrue(versions.matches("(?s)VERSION +CREATED +SHA256 +MESSAGE\\n1 +\\S+ +[0-9a-f]{12} +first release\\n"
-                + "2 \\* +\\S+ +[0-9a-f]{12} +second\\n\\(\\* = current in production\\)\\n"), versions);
+                row.contains("*") ? 4 : 3])).distinct().count(), "the SHA256 column is aligned: " + versions);
+        assertTrue(versions.matches("(?s)VERSION +TRAFFIC +CREATED +SHA256 +MESSAGE\\n1 +- +\\S+ +[0-9a-f]{12} +first release\\n"
+                + "2 \\* +100% +\\S+ +[0-9a-f]{12} +second\\n\\(\\* = current in production\\)\\n"), versions);
 
         assertEquals("Rolled back hello in production: version 1 is current\n", cli("", "rollback", "hello").out());
         assertTrue(Http.get(url() + "/").body().startsWith("hello from v1 at /"));

@@ -149,8 +149,8 @@ class GradualDeploymentTest {
         assertTrue(newer >= 850 && newer <= 1150, "10 % ± 1.5 % of 10,000 requests reached version 2: " + counts);
 
         String versions = ok("versions", "gateway").out();
-        assertTrue(versions.lines().anyMatch(line -> line.matches("1 \\* +90 % .*")), versions);
-        assertTrue(versions.lines().anyMatch(line -> line.matches("2 +10 % .* canary")), versions);
+        assertTrue(versions.lines().anyMatch(line -> line.matches("1 \\* +90% .*")), versions);
+        assertTrue(versions.lines().anyMatch(line -> line.matches("2 +10% .* canary")), versions);
         assertTrue(versions.contains("Traffic is split: version 2 at 10 %, version 1 at 90 % (canary 10)"), versions);
     }
 
