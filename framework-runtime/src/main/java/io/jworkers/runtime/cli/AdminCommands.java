@@ -355,8 +355,9 @@ final class AdminCommands {
             boolean running = service.path("running").asBoolean();
             // A worker that does not run may not even have a readable config: no routes shown is not "private".
             String reach = routes.isEmpty() ? (running ? "  private" : "") : "  routes " + String.join(", ", routes);
-            out.printf("%s (%s)  version %s  %s%s%n", worker, service.path("environment").asText(),
-                    version > 0 ? Integer.toString(version) : "?", running ? "running" : "NOT RUNNING", reach);
+            String split = service.path("split").isTextual() ? "  split " + service.path("split").asText() : "";
+            out.printf("%s (%s)  version %s%s  %s%s%n", worker, service.path("environment").asText(),
+                    version > 0 ? Integer.toString(version) : "?", split, running ? "running" : "NOT RUNNING", reach);
             if (!service.path("problem").isMissingNode() && !service.path("problem").isNull()) {
                 out.printf("  problem: %s%n", service.path("problem").asText());
             }

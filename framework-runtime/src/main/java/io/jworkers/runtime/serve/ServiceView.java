@@ -14,9 +14,11 @@ import java.util.List;
  * @param bindings its service bindings
  * @param lingeringThreads the platform threads that replaced versions of this worker started and
  *     did not stop, which keep those versions in memory (any environment; empty when none)
+ * @param split the versions sharing the traffic, newest first, as {@code 4@10 3@90}; {@code null}
+ *     when one version takes it all
  */
 public record ServiceView(String worker, String environment, int version, boolean running, String problem,
-        List<Route> routes, List<Binding> bindings, List<String> lingeringThreads) {
+        List<Route> routes, List<Binding> bindings, List<String> lingeringThreads, String split) {
 
     /**
      * A route the worker declares.

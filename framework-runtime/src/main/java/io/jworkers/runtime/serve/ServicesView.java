@@ -4,6 +4,7 @@ import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.Deployment;
 import io.jworkers.runtime.deploy.StateStore;
+import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.unload.LingeringThreads;
 import io.jworkers.runtime.worker.LoadedWorker;
@@ -67,8 +68,14 @@ final class ServicesView {
                         .map(binding -> new ServiceView.Binding(binding.binding(), binding.service(), DeployedWorkers.targetEnvironment(binding),
                                 binding.entrypoint(), host.worker(WorkerHost.slotName(binding.service(), binding.environment())).isPresent()))
                         .toList()).orElse(List.of());
+                String split;
+                try {
+                    split = store.split(worker, environment).filter(TrafficSplit::isSplit).map(TrafficSplit::describe).orElse(null);
+                } catch (DamagedStateException e) {
+                    split = null;
+                }
                 views.add(new ServiceView(worker, environment, number, loaded.isPresent() && problem == null,
-                        problem, routeViews, bindings, lingering.getOrDefault(worker, List.of())));
+                        problem, routeViews, bindings, lingering.getOrDefault(worker, List.of()), split));
             }
         }
         return views;

@@ -152,6 +152,8 @@ class GradualDeploymentTest {
         assertTrue(versions.lines().anyMatch(line -> line.matches("1 \\* +90% .*")), versions);
         assertTrue(versions.lines().anyMatch(line -> line.matches("2 +10% .* canary")), versions);
         assertTrue(versions.contains("Traffic is split: version 2 at 10 %, version 1 at 90 % (canary 10)"), versions);
+        String services = ok("services").out();
+        assertTrue(services.startsWith("gateway (production)  version 1  split 2@10 1@90  running"), services);
     }
 
     @Test
@@ -222,9 +224,9 @@ class GradualDeploymentTest {
         ok("versions", "deploy", "auth", "3@0", "1@100");
         assertEquals("gateway@1(a)>auth@3(c)>application@2(b)",
                 get("x-jworkers-version-overrides", "auth=\"3\", application=\"2\""));
-        List<String> lines = log.messagesWith("GET / 200 ");
-        assertTrue(lines.stream().anyMatch(line -> line.matches(".* workers=gateway@1:\\d+\\.\\dms>auth@3:\\d+\\.\\dms>application@2")),
-                "the access line names the versions: " + lines);
+        // The access line is logged once the response is sent: wait for it.
+        io.jworkers.runtime.testing.Await.until(() -> log.messagesWith("GET / 200 ").stream()
+                .anyMatch(line -> line.matches(".* workers=gateway@1:\\d+\\.\\dms>auth@3:\\d+\\.\\dms>application@2")));
     }
 
     @Test
