@@ -3,7 +3,9 @@
 
 Benchmarks are named GROUP_VARIANT; GROUP_direct is the baseline of its group. Each other
 benchmark is shown with the ratio and the difference to its baseline, and, where it has one,
-its target (docs/PERFORMANCE.md, Targets) and whether this run met it.
+its target (docs/PERFORMANCE.md, Targets) and whether this run met it. A benchmark named
+NAME_split (the same call into a worker split between two versions) has NAME, the same call into
+a single version, as its baseline: its difference is the cost of choosing the version.
 
 Usage: calls-table.py RESULT.json
 """
@@ -20,6 +22,14 @@ TARGETS = {
 }
 # Binding hops per call, to show the cost of one hop.
 HOPS = {"add_rpc": 1, "add_dynamic": 1, "fetch_binding": 1, "record_rpc": 1, "chain8_rpc": 8}
+SPLIT = "_split"
+
+
+def baseline_of(short):
+    """NAME_split against NAME (one version against two); any other benchmark against GROUP_direct."""
+    if short.endswith(SPLIT):
+        return short[: -len(SPLIT)]
+    return short.split("_", 1)[0] + "_direct"
 
 
 def fmt(value, digits=1):
@@ -52,8 +62,7 @@ def main(path):
         header.insert(3, "B/op")
     table = [header]
     for short, (score, error, unit, alloc) in rows.items():
-        group = short.split("_", 1)[0]
-        base_name = group + "_direct"
+        base_name = baseline_of(short)
         base = rows.get(base_name)
         ratio = diff = per_hop = None
         target = ""
