@@ -217,15 +217,32 @@ step() {
   printf 'step\t%s\t%s\n' "$*" "$(( (end - start) / 1000000 ))" >> "$out/change.tsv"
 }
 sleep "$change_lead"
+change_start=$(date -u +%Y-%m-%dT%H:%M:%S.%3N)
 step vback 2@50 1@50
 step vfront 2@50 1@50
 sleep "$change_tail"
 step vback 2@100
 step vfront 2@100
+change_end=$(date -u +%Y-%m-%dT%H:%M:%S.%3N)
 sleep "$change_tail"
 kill -INT "$wrk_pid" 2>/dev/null || echo "wrk ended before the last change (CHANGE_LIMIT $change_limit): see $w" >&2
 wait "$wrk_pid" || true
 printf 'window\t%s\n' "$(( ($(date +%s%N) - wrk_start) / 1000000 ))" >> "$out/change.tsv"
+# The split host's access lines name the versions each request reached (workers=vfront@1:..>vback@1:..).
+# Before the first change and at 2@10 1@90 a request reaches the same version of both workers; the
+# workers change one after the other, so between the two commands of a step a chain can mix them;
+# after vfront's 2@100 is live, no request reaches a version 1. Phases by the access line's time
+# (ISO 8601 UTC, milliseconds, compared as text) against the first command's start and the last one's return.
+awk -v first="$change_start" -v last="$change_end" '
+  / ingress GET / && /workers=/ {
+    t = $1; sub(/Z$/, "", t); if (t !~ /\./) t = t ".000"   # the log writes 05:25:05Z for 05:25:05.000Z
+    phase = t < first ? 0 : t <= last ? 1 : 2
+    split($0, parts, "workers="); w = parts[2]
+    f = (w ~ /vfront@2/) ? 2 : 1; b = (w ~ /vback@2/) ? 2 : 1
+    n[phase]++; if (f != b) mixed[phase]++; if (phase == 2 && (f == 1 || b == 1)) old++
+  }
+  END { printf "access\t%d\t%d\t%d\t%d\t%d\t%d\n", n[0], mixed[0], n[1], mixed[1], n[2], old }
+' "$out/split.log" >> "$out/change.tsv"
 wrk_row "$w" change split >> "$out/change.tsv"
 expect "$split_public" "front@2 back@2"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"

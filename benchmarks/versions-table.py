@@ -61,13 +61,15 @@ def main():
 
     change_path = os.path.join(out, "change.tsv")
     if os.path.exists(change_path):
-        steps, wrk, window = [], None, None
+        steps, wrk, window, access = [], None, None, None
         for line in open(change_path):
             fields = line.rstrip("\n").split("\t")
             if fields[0] == "step":
                 steps.append((fields[1], int(fields[2])))
             elif fields[0] == "window":
                 window = int(fields[1]) / 1000
+            elif fields[0] == "access":
+                access = [int(x) for x in fields[1:]]
             else:
                 wrk = parse_wrk(fields)[2]
         ran = f", {window:.1f} s, stopped after the last change" if window is not None else ""
@@ -81,6 +83,13 @@ def main():
             ok = wrk["non2xx"] == 0 and wrk["errors"] == "none"
             print(f"wrk: {wrk['rps']:,.0f} req/s, p50 {ms(wrk['p50'])}, p99 {ms(wrk['p99'])}, "
                   f"**non-2xx {wrk['non2xx']}, socket errors {wrk['errors']}** ({'ok' if ok else 'FAILED: expected 0 and none'})")
+            print()
+        if access is not None:
+            before, mixed_before, during, mixed_during, after, old_after = access
+            print(f"Access lines of the split host: before the first change (2@10 1@90, the throughput rounds "
+                  f"included) {before:,} requests, {mixed_before} reaching different versions of vfront and vback; "
+                  f"from the first command's start to the last one's return {during:,}, {mixed_during:,} mixed (the "
+                  f"workers change one command after the other); after it {after:,}, {old_after} reaching a version 1.")
             print()
 
 
