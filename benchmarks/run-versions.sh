@@ -13,7 +13,7 @@
 #   change      on the split host under wrk load: versions deploy 2@50 1@50 of both workers, then
 #               2@100 (the split ends, version 1 drains and closes); wrk's non-2xx and socket errors
 #
-#   benchmarks/run-versions.sh                       # about 3 minutes on 2 cores
+#   benchmarks/run-versions.sh                       # about 4-5 minutes on 2 cores
 #   ROUNDS=3 DURATION=10s WARMUP=10s CONNECTIONS=50 THREADS=2
 #   CHANGE_LEAD=2 CHANGE_TAIL=2 CHANGE_LIMIT=120s    # change: seconds of load before/after the changes, wrk's bound
 #   PORT=18990                                       # first of the ports used (4: two hosts, public and admin)
