@@ -6,11 +6,17 @@ import io.jworkers.api.Env;
 import io.jworkers.api.Request;
 import io.jworkers.api.Service;
 import io.jworkers.api.WorkerEntrypoint;
+import io.jworkers.api.WorkerVersion;
+import io.jworkers.runtime.config.Secrets;
+import io.jworkers.runtime.config.WorkerConfig;
 import io.jworkers.runtime.dev.DevServer;
+import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.pipeline.CallFrame;
 import io.jworkers.runtime.pipeline.Pipeline;
+import io.jworkers.runtime.pipeline.VersionKey;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.VersionRouting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
@@ -19,9 +25,11 @@ import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -30,9 +38,11 @@ import java.util.stream.Stream;
  * {@code worker.jsonc} files into real worker class loaders, and everything the benchmarks call,
  * resolved once.
  *
- * <p>Workers: {@code caller} (binds CALC to {@code calc} and CHAIN to {@code chain1}), {@code calc}
- * (add, sum of a record, fetch), and {@code chain1} ... {@code chain8}, where chain i binds NEXT
- * to chain i+1.
+ * <p>Workers: {@code caller} (binds CALC to {@code calc}, CALC_SPLIT to {@code calcsplit} and
+ * CHAIN to {@code chain1}), {@code calc} (add, sum of a record, fetch), {@code calcsplit} (the
+ * calc worker's classes as a gradual deployment: versions 1 and 2, loaded separately, version 2
+ * taking {@link #SPLIT_NEWER_PERCENT} % of the pipelines), and {@code chain1} ... {@code chain8},
+ * where chain i binds NEXT to chain i+1.
  *
  * <p>There is one host per JVM, started on first use and closed at the end of the trial (its
  * HTTP listener thread would otherwise keep the forked JVM alive): the benchmarks keep their method
@@ -49,6 +59,8 @@ final class BenchHost {
 
     /** Depth of the worker chain behind CHAIN. */
     static final int CHAIN_LENGTH = 8;
+    /** The share of version 2 of {@code calcsplit}; version 1 takes the rest (a 90/10 split). */
+    static final int SPLIT_NEWER_PERCENT = 10;
 
     // Helidon's INFO lines (listener started/stopped) would interleave with JMH's output. JUL holds
     // loggers weakly: keep the reference so the level sticks.
@@ -60,6 +72,8 @@ final class BenchHost {
     final DevServer server;
     final LoadedWorker caller;
     final LoadedWorker calc;
+    /** The two versions of {@code calcsplit} and their shares. */
+    final VersionRouting calcSplitRouting;
     final Path dir;
 
     /** {@code Calc.add(int,int)} bound to a {@code LocalCalc} of the caller's loader. */
@@ -76,8 +90,12 @@ final class BenchHost {
     final MethodHandle chainRpc;
     /** {@code new Point3(int,int,int)} of the caller's loader, as {@code (int,int,int)Object}. */
     final MethodHandle newPoint;
+    /** {@code Calc.add(int,int)} bound to the stub of CALC_SPLIT (a split: a test, then one of two links). */
+    final MethodHandle addRpcSplit;
     /** The caller's binding CALC. */
     final Service calcService;
+    /** The caller's binding CALC_SPLIT, whose target runs two versions. */
+    final Service calcSplitService;
     /** The calc worker's entrypoint instance and env, for the direct fetch. */
     final WorkerEntrypoint calcEntrypoint;
     final Env calcEnv;
@@ -89,6 +107,10 @@ final class BenchHost {
         this.dir = dir;
         this.caller = server.host().worker("caller").orElseThrow();
         this.calc = server.host().worker("calc").orElseThrow();
+        this.calcSplitRouting = server.host().routing("calcsplit", null);
+        if (!calcSplitRouting.isSplit()) {
+            throw new IllegalStateException("calcsplit is not split between two versions: " + calcSplitRouting);
+        }
 
         ClassLoader loader = caller.loader();
         Class<?> calcContract = Class.forName("bench.caller.Calc", true, loader);
@@ -99,6 +121,8 @@ final class BenchHost {
 
         this.calcService = caller.env().service("CALC");
         Object calcStub = calcService.rpc(calcContract);
+        this.calcSplitService = caller.env().service("CALC_SPLIT");
+        Object calcSplitStub = calcSplitService.rpc(calcContract);
         Object chainStub = caller.env().service("CHAIN").rpc(hopContract);
 
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -106,6 +130,7 @@ final class BenchHost {
         MethodHandle add = lookup.findVirtual(calcContract, "add", addType);
         this.addDirect = add.bindTo(localCalc);
         this.addRpc = add.bindTo(calcStub);
+        this.addRpcSplit = add.bindTo(calcSplitStub);
         MethodHandle sum = lookup.findVirtual(calcContract, "sum", methodType(int.class, point));
         MethodType sumType = methodType(int.class, Object.class);
         this.sumDirect = sum.bindTo(localCalc).asType(sumType);
@@ -176,10 +201,16 @@ final class BenchHost {
      * loader), in a pipeline with an unlimited subrequest budget and a deadline a day away, so
      * that millions of binding calls can run in it.
      *
+     * <p>Its version key is set as the ingress sets it from {@code x-jworkers-version-key}, without
+     * overrides (the usual request): a key that the split of {@code calcsplit} sends to version 2
+     * (its {@value #SPLIT_NEWER_PERCENT} %), or one that it sends to version 1.
+     *
+     * @param newer whether the pipeline's calls into {@code calcsplit} reach its newer version
      * @return the frame, to make current on the benchmark thread with {@link WorkerCall#open}
      */
-    CallFrame newRequestFrame() {
+    CallFrame newRequestFrame(boolean newer) {
         Pipeline pipeline = new Pipeline("bench-" + UUID.randomUUID(), Integer.MAX_VALUE, Duration.ofDays(1));
+        pipeline.chooseVersionsBy(versionKey(newer), Map.of());
         WorkerCall.topLevelFetch(pipeline, caller, Request.get("http://bench.local/frame"));
         try {
             Object captured = Class.forName("bench.caller.CallerWorker", true, caller.loader())
@@ -190,6 +221,23 @@ final class BenchHost {
             return frame;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A version key whose bucket the split of {@code calcsplit} sends to its newer or its older
+     * version: the first of {@code bench-key-0}, {@code bench-key-1}, ... that does (the same on
+     * every run).
+     *
+     * @param newer which version the key should reach
+     * @return the key
+     */
+    static String versionKey(boolean newer) {
+        for (int i = 0; ; i++) {
+            String key = "bench-key-" + i;
+            if (VersionKey.bucket(key) < SPLIT_NEWER_PERCENT == newer) {
+                return key;
+            }
         }
     }
 
@@ -210,6 +258,7 @@ final class BenchHost {
             configs.add(config(dir, "caller", """
                     { "name": "caller", "classpath": [%s], "routes": ["/*"],
                       "services": [{ "binding": "CALC", "service": "calc" },
+                                   { "binding": "CALC_SPLIT", "service": "calcsplit" },
                                    { "binding": "CHAIN", "service": "chain1" }] }
                     """.formatted(json(callerClasses))));
             // Targets load before the workers that bind them (the chain's stubs are made in constructors).
@@ -220,8 +269,10 @@ final class BenchHost {
                         + json(chainClasses) + "]" + next + " }"));
             }
             configs.add(config(dir, "calc", "{ \"name\": \"calc\", \"classpath\": [" + json(calcClasses) + "] }"));
+            configs.add(config(dir, "calcsplit", "{ \"name\": \"calcsplit\", \"classpath\": [" + json(calcClasses) + "] }"));
 
             server = DevServer.start(configs, null, "127.0.0.1", 0);
+            splitCalc(server);
             BenchHost host = new BenchHost(server, dir);
             Runtime.getRuntime().addShutdownHook(new Thread(BenchHost::shutdown, "jworkers-bench-shutdown"));
             return host;
@@ -236,6 +287,23 @@ final class BenchHost {
             delete(dir);
             throw new IllegalStateException("The benchmark workers do not have the expected classes", e);
         }
+    }
+
+    /*
+     * A gradual deployment of calcsplit, as serve runs one after versions deploy calcsplit 2@10 1@90:
+     * two versions loaded separately (two loaders, two entrypoint instances) and routed as a split.
+     * The version dev loaded at start is replaced (it drains and closes).
+     */
+    private static void splitCalc(DevServer server) {
+        WorkerHost host = server.host();
+        WorkerConfig config = server.configs().stream().filter(c -> c.name().equals("calcsplit")).findFirst().orElseThrow();
+        LoadedWorker v1 = host.prepare(config, Secrets.NONE, version(1));
+        LoadedWorker v2 = host.prepare(config, Secrets.NONE, version(2));
+        host.route("calcsplit", null, VersionRouting.split(v2, SPLIT_NEWER_PERCENT, v1));
+    }
+
+    private static WorkerVersion version(int number) {
+        return new WorkerVersion(WorkerHost.PRODUCTION + "/" + number, number, WorkerHost.PRODUCTION, "", Instant.now(), "");
     }
 
     /** Unloads the workers and stops the listener; this JVM runs no further trial. */

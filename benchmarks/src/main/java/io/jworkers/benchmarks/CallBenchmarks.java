@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The cost of a call through a service binding, against the same call made directly. The
@@ -36,6 +37,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * the caller serves) and its context class loader the caller's loader, so a binding call here
  * takes exactly the path it takes from the caller's own code. The frame is entered before each
  * iteration and left after it, on the benchmark thread.
+ *
+ * <p>The {@code _split} benchmarks make the same calls through binding CALC_SPLIT, whose target
+ * runs two versions of the calc worker sharing the traffic 90/10 (a gradual deployment), so each
+ * call first chooses a version from the pipeline's version bucket; their baseline is the
+ * single-version benchmark of the same call ({@code add_rpc}, {@code add_dynamic},
+ * {@code fetch_binding}). A host serving a split sees pipelines of both versions, so these
+ * benchmarks alternate the request they run in per iteration: one whose key reaches version 1,
+ * one whose key reaches version 2. Warm-up thus runs both ways, and the JIT compiles both
+ * branches of the choice, as in a host under a split (one way only, it would compile the other
+ * as an uncommon trap and the choice would look cheaper than it is).
  *
  * <p>Arguments come from non-final fields of the state (no constant folding) and every result is
  * returned (JMH consumes it), so nothing is dead code. The handles are {@code static final}
@@ -54,11 +65,13 @@ public class CallBenchmarks {
         static final BenchHost HOST = BenchHost.get();
         static final MethodHandle ADD_DIRECT = HOST.addDirect;
         static final MethodHandle ADD_RPC = HOST.addRpc;
+        static final MethodHandle ADD_RPC_SPLIT = HOST.addRpcSplit;
         static final MethodHandle SUM_DIRECT = HOST.sumDirect;
         static final MethodHandle SUM_RPC = HOST.sumRpc;
         static final MethodHandle CHAIN_DIRECT = HOST.chainDirect;
         static final MethodHandle CHAIN_RPC = HOST.chainRpc;
         static final Service CALC = HOST.calcService;
+        static final Service CALC_SPLIT = HOST.calcSplitService;
         static final WorkerEntrypoint CALC_ENTRYPOINT = HOST.calcEntrypoint;
         static final Env CALC_ENV = HOST.calcEnv;
         static final Request REQUEST = HOST.request;
@@ -75,20 +88,40 @@ public class CallBenchmarks {
     /** A {@code bench.caller.Point3} of the caller's loader, built once per trial. */
     Object point;
 
+    /** Requests of the caller: [0] reaches version 1 of calcsplit, [1] version 2. */
+    private CallFrame[] frames;
+    private boolean alternate;
+    private int iterations;
     private CallFrame frame;
     private CallScope scope;
 
-    /** Loads the workers (once per JVM) and opens a request of the caller worker. */
+    /**
+     * Loads the workers (once per JVM) and opens the requests of the caller worker.
+     *
+     * @param params which benchmark runs: the {@code _split} ones alternate their request
+     */
     @Setup(Level.Trial)
-    public void openRequest() throws Throwable {
-        BenchHost.get();
-        point = (Object) H.HOST.newPoint.invokeExact(x, y, z);
-        frame = H.HOST.newRequestFrame();
+    public void openRequest(BenchmarkParams params) throws Throwable {
+        open(params.getBenchmark().endsWith("_split"));
     }
 
-    /** Makes the caller's request frame current on the benchmark thread. */
+    /**
+     * Opens the requests without JMH.
+     *
+     * @param alternateVersions whether {@link #enterCaller} alternates between a request whose
+     *     calls reach version 1 of calcsplit and one whose calls reach version 2 (else always the first)
+     */
+    void open(boolean alternateVersions) throws Throwable {
+        BenchHost.get();
+        point = (Object) H.HOST.newPoint.invokeExact(x, y, z);
+        frames = new CallFrame[] {H.HOST.newRequestFrame(false), H.HOST.newRequestFrame(true)};
+        alternate = alternateVersions;
+    }
+
+    /** Makes a request frame of the caller current on the benchmark thread. */
     @Setup(Level.Iteration)
     public void enterCaller() {
+        frame = frames[alternate ? iterations++ % 2 : 0];
         scope = WorkerCall.open(frame);
     }
 
@@ -126,6 +159,16 @@ public class CallBenchmarks {
         return (int) H.ADD_RPC.invokeExact(a, b);
     }
 
+    /**
+     * {@link #add_rpc} into a worker split 90/10 between two versions: the stub's call site tests
+     * which version the calling pipeline reaches, then calls that version's link. Baseline:
+     * {@link #add_rpc}.
+     */
+    @Benchmark
+    public int add_rpc_split() throws Throwable {
+        return (int) H.ADD_RPC_SPLIT.invokeExact(a, b);
+    }
+
     // ---- 2. dynamic RPC ---------------------------------------------------------------------
 
     /**
@@ -136,6 +179,12 @@ public class CallBenchmarks {
     @Benchmark
     public Object add_dynamic() {
         return H.CALC.call("add", a, b);
+    }
+
+    /** {@link #add_dynamic} into the split worker: the version is chosen per call. Baseline: {@link #add_dynamic}. */
+    @Benchmark
+    public Object add_dynamic_split() {
+        return H.CALC_SPLIT.call("add", a, b);
     }
 
     // ---- 3. fetch ---------------------------------------------------------------------------
@@ -154,6 +203,12 @@ public class CallBenchmarks {
     @Benchmark
     public Response fetch_binding() {
         return H.CALC.fetch(H.REQUEST);
+    }
+
+    /** {@link #fetch_binding} into the split worker: the version is chosen per call. Baseline: {@link #fetch_binding}. */
+    @Benchmark
+    public Response fetch_binding_split() {
+        return H.CALC_SPLIT.fetch(H.REQUEST);
     }
 
     // ---- 4. RPC with a record argument --------------------------------------------------------

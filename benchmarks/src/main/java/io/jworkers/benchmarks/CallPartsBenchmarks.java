@@ -48,7 +48,7 @@ public class CallPartsBenchmarks {
     @Setup(Level.Trial)
     public void openRequest() {
         BenchHost host = BenchHost.get();
-        frame = host.newRequestFrame();
+        frame = host.newRequestFrame(false);
         target = host.calc;
         otherLoader = host.calc.loader();
         pipeline = new Pipeline("parts", Integer.MAX_VALUE, Duration.ofDays(1));

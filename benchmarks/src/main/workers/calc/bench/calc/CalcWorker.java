@@ -16,6 +16,11 @@ public final class CalcWorker extends WorkerEntrypoint {
         return point.x() + point.y() + point.z();
     }
 
+    /** Which version this is: how the smoke test sees which version of a split a call reached. */
+    public int version() {
+        return env().version().number();
+    }
+
     /** A small response, built on every call (the same work whether called directly or through a binding). */
     @Override
     public Response fetch(Request request, Env env) {

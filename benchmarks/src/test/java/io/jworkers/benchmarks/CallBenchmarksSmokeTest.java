@@ -1,11 +1,15 @@
 package io.jworkers.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.api.Response;
 import io.jworkers.runtime.pipeline.CallFrame;
+import io.jworkers.runtime.worker.VersionRouting;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +22,7 @@ class CallBenchmarksSmokeTest {
     @Test
     void everyBenchmarkReturnsWhatItsBaselineReturns() throws Throwable {
         CallBenchmarks bench = new CallBenchmarks();
-        bench.openRequest();
+        bench.open(false);
         bench.enterCaller();
         try {
             CallFrame frame = CallFrame.current();
@@ -45,7 +49,47 @@ class CallBenchmarksSmokeTest {
             assertSame(frame, CallFrame.current());
         } finally {
             bench.leaveCaller();
-            bench.closeHost();
         }
+    }
+
+    @Test
+    void everySplitBenchmarkReturnsWhatItsBaselineReturnsAndReachesBothVersions() throws Throwable {
+        CallBenchmarks bench = new CallBenchmarks();
+        bench.open(true);
+        VersionRouting routing = BenchHost.get().calcSplitRouting;
+        assertTrue(routing.isSplit());
+        assertEquals(2, routing.newer().number());
+        assertEquals(1, routing.older().number());
+        assertEquals(BenchHost.SPLIT_NEWER_PERCENT, routing.newerPercent());
+        // The iterations alternate: a request reaching version 1 (90 %), then one reaching version 2.
+        for (int expected : new int[] {1, 2, 1}) {
+            bench.enterCaller();
+            try {
+                CallFrame frame = CallFrame.current();
+                assertEquals("caller", frame.workerName());
+                assertEquals(expected == 2, frame.pipeline().versionBucket() < BenchHost.SPLIT_NEWER_PERCENT);
+                assertEquals(expected, BenchHost.get().calcSplitService.call("version"));
+
+                assertEquals(bench.add_rpc(), bench.add_rpc_split());
+                assertEquals(bench.add_dynamic(), bench.add_dynamic_split());
+                Response single = bench.fetch_binding();
+                Response split = bench.fetch_binding_split();
+                assertEquals(200, split.status());
+                assertEquals(single.text(), split.text());
+                // The access line of the request names the version each call reached.
+                assertTrue(frame.pipeline().describeWorkers().contains("calcsplit@" + expected),
+                        frame.pipeline().describeWorkers());
+                assertFalse(frame.pipeline().describeWorkers().contains("calcsplit@" + (3 - expected)),
+                        frame.pipeline().describeWorkers());
+            } finally {
+                bench.leaveCaller();
+            }
+        }
+    }
+
+    /** The host is one per JVM (the benchmarks' handles are static finals): closed after both tests. */
+    @AfterAll
+    static void closeHost() {
+        new CallBenchmarks().closeHost();
     }
 }
