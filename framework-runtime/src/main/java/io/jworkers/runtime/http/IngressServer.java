@@ -237,7 +237,10 @@ public final class IngressServer implements AutoCloseable {
                 ? request.headers().first(HeaderNames.HOST).orElse(null) : unusual.authority(), path);
         String versionKey = request.headers().first(VERSION_KEY).orElse(null);
         Map<String, Integer> pins = VersionOverrides.parse(request.headers().first(VERSION_OVERRIDES).orElse(null));
-        LoadedWorker worker = choose(slot, requestId, versionKey, pins);
+        VersionRouting routing = slot.map(WorkerSlot::routing).orElse(VersionRouting.NONE);
+        // Hashed only when the routed worker is split; the pipeline keeps the bucket for the workers it calls.
+        int bucket = routing.isSplit() ? VersionKey.bucket(versionKey != null ? versionKey : requestId) : -1;
+        LoadedWorker worker = routing.isSplit() ? routing.chooseTopLevel(bucket, pins) : routing.newer();
         if (worker == null) {
             Response notServed = notServed(slot, path);
             HttpMessages.send(notServed, response, requestId);
@@ -246,7 +249,7 @@ public final class IngressServer implements AutoCloseable {
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
-        pipeline.chooseVersionsBy(versionKey, pins);
+        pipeline.chooseVersionsBy(versionKey, pins, bucket);
         Response result = call(pipeline, worker, unusual == null ? HttpMessages.toRequest(request, connection)
                 : HttpMessages.toRequest(request, connection, unusual), connection);
         BodyFailure failure = connection.bodyFailure();
@@ -333,7 +336,10 @@ public final class IngressServer implements AutoCloseable {
         Optional<WorkerSlot> slot = router.route(host, path);
         String versionKey = headers.first(VERSION_KEY).orElse(null);
         Map<String, Integer> pins = VersionOverrides.parse(headers.first(VERSION_OVERRIDES).orElse(null));
-        LoadedWorker worker = choose(slot, requestId, versionKey, pins);
+        VersionRouting routing = slot.map(WorkerSlot::routing).orElse(VersionRouting.NONE);
+        // Hashed only when the routed worker is split; the pipeline keeps the bucket for the workers it calls.
+        int bucket = routing.isSplit() ? VersionKey.bucket(versionKey != null ? versionKey : requestId) : -1;
+        LoadedWorker worker = routing.isSplit() ? routing.chooseTopLevel(bucket, pins) : routing.newer();
         if (worker == null) {
             Response notServed = notServed(slot, path);
             boolean keepAlive = exchange.send(notServed, requestId, true);
@@ -342,7 +348,7 @@ public final class IngressServer implements AutoCloseable {
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
-        pipeline.chooseVersionsBy(versionKey, pins);
+        pipeline.chooseVersionsBy(versionKey, pins, bucket);
         InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
         Request request = HttpMessages.toRequest(method, unusual == null ? headers : HttpMessages.withHost(headers, host),
                 body, unusual == null ? rawPath : unusual.rawPath(), prologue.query().rawValue(), "http", host);
@@ -367,15 +373,6 @@ public final class IngressServer implements AutoCloseable {
         }
         AccessLog.log(method, path, status, start, requestId, pipeline);
         return new Http10Outcome(pipeline, keepAlive);
-    }
-
-    // The version of the routed worker a request reaches: of a split, by its key and overrides.
-    private static LoadedWorker choose(Optional<WorkerSlot> slot, String requestId, String versionKey, Map<String, Integer> pins) {
-        if (slot.isEmpty()) {
-            return null;
-        }
-        VersionRouting routing = slot.get().routing();
-        return routing.isSplit() ? routing.chooseTopLevel(versionKey != null ? versionKey : requestId, pins) : routing.newer();
     }
 
     private String tooManyHeaderBytes(int headerBytes) {

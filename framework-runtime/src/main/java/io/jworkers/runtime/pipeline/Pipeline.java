@@ -229,9 +229,21 @@ public final class Pipeline {
      * @param pins worker name to version, from {@code x-jworkers-version-overrides}
      */
     public void chooseVersionsBy(String key, Map<String, Integer> pins) {
+        chooseVersionsBy(key, pins, -1);
+    }
+
+    /**
+     * As {@link #chooseVersionsBy(String, Map)}, with the key's bucket when the ingress already
+     * computed it (to choose the first worker's version), so the key is hashed once.
+     *
+     * @param key the {@code x-jworkers-version-key} header, or {@code null} for the request id
+     * @param pins worker name to version, from {@code x-jworkers-version-overrides}
+     * @param bucket the bucket of the key (or of the request id), or -1 when not computed yet
+     */
+    public void chooseVersionsBy(String key, Map<String, Integer> pins, int bucket) {
         this.versionKey = key;
         this.overrides = pins;
-        this.bucket = -1;
+        this.bucket = bucket;
     }
 
     /**

@@ -36,6 +36,21 @@ public final class VersionKey {
      */
     public static int bucket(String key) {
         long hash = FNV_OFFSET;
+        int length = key.length();
+        for (int i = 0; i < length; i++) {
+            char c = key.charAt(i);
+            if (c >= 0x80) {
+                return utf8Bucket(key); // not ASCII: hash the encoded bytes
+            }
+            hash ^= c;
+            hash *= FNV_PRIME;
+        }
+        return (int) Long.remainderUnsigned(mix(hash), BUCKETS);
+    }
+
+    // ASCII keys (request ids, most user ids) are their own UTF-8 bytes and need no encoding.
+    private static int utf8Bucket(String key) {
+        long hash = FNV_OFFSET;
         for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
             hash ^= b & 0xff;
             hash *= FNV_PRIME;

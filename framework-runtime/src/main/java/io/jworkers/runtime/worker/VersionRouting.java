@@ -92,11 +92,11 @@ public final class VersionRouting {
      * The version a top-level request reaches, before its pipeline exists (whose limits are the
      * chosen version's).
      *
-     * @param key the request's version key ({@code x-jworkers-version-key}, else its id)
+     * @param bucket the bucket of the request's version key ({@code x-jworkers-version-key}, else its id)
      * @param pins the request's overrides, worker name to version
      * @return the version, or {@code null} when none is loaded
      */
-    public LoadedWorker chooseTopLevel(String key, java.util.Map<String, Integer> pins) {
+    public LoadedWorker chooseTopLevel(int bucket, java.util.Map<String, Integer> pins) {
         if (older == null) {
             return newer;
         }
@@ -104,7 +104,7 @@ public final class VersionRouting {
         if (pinned != null && (pinned == newer.number() || pinned == older.number())) {
             return pinned == newer.number() ? newer : older;
         }
-        return io.jworkers.runtime.pipeline.VersionKey.bucket(key) < newerPercent ? newer : older;
+        return bucket < newerPercent ? newer : older;
     }
 
     /**
