@@ -182,8 +182,8 @@ class GradualDeploymentTest {
     }
 
     @Test
-    void aChainSplitAlikeIsCoherentThroughFetchRpcAndAsync() throws Exception {
-        chainWithUploads("async", "rpc");
+    void aChainSplitAlikeIsCoherentThroughAsyncFetchAndAsyncRpc() throws Exception {
+        chainWithUploads("async", "rpcasync");
         for (String worker : List.of("application", "auth", "gateway")) {
             ok("versions", "deploy", worker, "2@10", "1@90");
         }
