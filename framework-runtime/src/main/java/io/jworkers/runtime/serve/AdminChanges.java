@@ -105,8 +105,13 @@ final class AdminChanges {
 
     /** See {@link ServeHost#deploySplit}. */
     TrafficSplit deploySplit(String worker, String environment, TrafficSplit split, boolean force) {
-        requireRunningOrRepairable(worker, environment);
+        read(() -> store.split(worker, environment)); // a damaged index refuses it (409), as a rollback is
         List<Integer> numbers = deployed.numbers(worker, environment);
+        if (numbers.isEmpty()) {
+            throw new DeployRejectedException(404, "Worker \"" + worker + "\" has no versions in " + environment
+                    + ". Upload one with: jworkers versions upload -c CONFIG" + flag(environment) + ", or deploy it: jworkers deploy"
+                    + " -c CONFIG" + flag(environment) + ". Deployed workers: " + deployed.listIn(environment));
+        }
         for (int number : split.versions()) {
             if (!numbers.contains(number)) {
                 throw new DeployRejectedException(404, "Worker \"" + worker + "\" has no version " + number + " in " + environment

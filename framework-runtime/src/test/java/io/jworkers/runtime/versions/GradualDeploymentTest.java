@@ -256,6 +256,18 @@ class GradualDeploymentTest {
     }
 
     @Test
+    void aWorkerFirstUploadedTakesTrafficWhenItsVersionIsDeployed() throws Exception {
+        ok("versions", "upload", "-c", hop("gateway", null, "fetch", "a").toString(), "-m", "first");
+        assertEquals(404, client.send(HttpRequest.newBuilder(URI.create(host.url() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), "an uploaded version takes no traffic");
+        assertEquals("jworkers versions deploy: Worker \"nobody\" has no versions in production. Upload one with: jworkers"
+                + " versions upload -c CONFIG, or deploy it: jworkers deploy -c CONFIG. Deployed workers: gateway\n",
+                refused("versions", "deploy", "nobody", "1@100").err());
+        assertEquals("Deployed gateway in production: version 1 at 100 %\n", ok("versions", "deploy", "gateway", "1").out());
+        assertEquals("gateway@1(a)", get());
+    }
+
+    @Test
     void versionsOfASplitMustDeclareTheSameRoutes() throws Exception {
         ok("deploy", "-c", hop("gateway", null, "fetch", "a").toString());
         Path other = WorkerDirs.config(work, "gateway-routes", """
