@@ -1,6 +1,5 @@
 package io.jworkers.runtime.dashboard;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,9 +49,5 @@ final class Browser {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static File file(Path path) {
-        return path.toFile();
     }
 }
