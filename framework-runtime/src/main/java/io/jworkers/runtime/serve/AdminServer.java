@@ -9,6 +9,8 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.DirectHandlers;
 import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.dashboard.Dashboard;
+import io.jworkers.runtime.dashboard.ServeDashboardSource;
 import io.jworkers.runtime.bundle.UploadTooLargeException;
 import java.io.UncheckedIOException;
 import io.helidon.webserver.WebServer;
@@ -48,6 +50,7 @@ import io.jworkers.runtime.http.IngressSettings;
  * the connection is closed), 500 or 507 (the disk is full). Secrets go in, never out.
  *
  * <pre>
+ * GET    /, /ui/...                                  the web dashboard (see Dashboard), by session, not bearer token
  * GET    /v1/services                                 every worker environment: routes, bindings, status
  * GET    /v1/workers/{name}/versions?env=E            the versions of a worker in an environment
  * POST   /v1/workers/{name}/versions?env=E&amp;message=M&amp;take-routes=true
@@ -76,6 +79,7 @@ public final class AdminServer implements AutoCloseable {
     private final GuardedListener listener;
     private final ServeHost serve;
     private final AdminToken token;
+    private final Dashboard dashboard;
 
     /** Test hook: where an upload is written instead of its scratch file (a test points it at /dev/full). */
     volatile UnaryOperator<Path> uploadFile = UnaryOperator.identity();
@@ -84,6 +88,7 @@ public final class AdminServer implements AutoCloseable {
             Duration idleTimeout) {
         this.serve = serve;
         this.token = token;
+        this.dashboard = new Dashboard(new ServeDashboardSource(serve), typed -> token.matches("Bearer " + typed));
         long maxUpload = serve.limits().maxUploadBytes();
         // The admin listener is guarded as the public one (read and idle timeouts, a connection
         // bound, accept errors outlasted), with a bound of its own: a flood here must not take the
@@ -164,6 +169,15 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
+     * The web dashboard at {@code /}, to wire its traffic numbers and live logs in.
+     *
+     * @return the dashboard
+     */
+    public Dashboard dashboard() {
+        return dashboard;
+    }
+
+    /**
      * The port it listens on.
      *
      * @return the port
@@ -176,6 +190,8 @@ public final class AdminServer implements AutoCloseable {
         // What load balancers and Kubernetes probe: no token, nothing about the workers.
         routing.get("/healthz", (request, response) -> probe(response, true, "alive"));
         routing.get("/readyz", (request, response) -> probe(response, serve.ready(), serve.readiness()));
+        // The dashboard logs in with the token into a session of its own: before the bearer check.
+        dashboard.register(routing);
         routing.any((request, response) -> {
             if (!token.matches(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null))) {
                 response.header("www-authenticate", "Bearer");

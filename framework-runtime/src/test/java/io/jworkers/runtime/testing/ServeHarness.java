@@ -63,6 +63,11 @@ public final class ServeHarness implements AutoCloseable {
         return serve;
     }
 
+    /** @return the admin listener (its dashboard, to wire test sources in) */
+    public AdminServer admin() {
+        return admin;
+    }
+
     /** @return the public listener's base URL */
     public String url() {
         return "http://127.0.0.1:" + ingress.port();

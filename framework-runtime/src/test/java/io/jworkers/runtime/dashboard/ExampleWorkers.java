@@ -1,0 +1,58 @@
+package io.jworkers.runtime.dashboard;
+
+import io.jworkers.processor.WorkerProcessor;
+import io.jworkers.runtime.testing.Fixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * The repository's three example workers (example-gateway, example-auth, example-application),
+ * compiled from their sources with the annotation processor as their modules build them: the
+ * examples build after this module, so their target/classes cannot be relied on here.
+ */
+final class ExampleWorkers {
+
+    private static final Path REPO = Path.of(System.getProperty("jworkers.repo.root", "..")).toAbsolutePath().normalize();
+    private static final Map<String, Path> COMPILED = new ConcurrentHashMap<>();
+
+    private ExampleWorkers() {
+    }
+
+    /** The classes of {@code example-NAME}. */
+    static Path classes(String name) {
+        return COMPILED.computeIfAbsent(name, ExampleWorkers::compile);
+    }
+
+    private static Path compile(String name) {
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null);
+                Stream<Path> walk = Files.walk(REPO.resolve("example-" + name).resolve("src/main/java"))) {
+            Path out = Files.createTempDirectory(Files.createDirectories(Path.of("target", "fixtures").toAbsolutePath()),
+                    "example-" + name + "-");
+            List<Path> sources = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+            List<String> options = List.of("--release", "21", "-proc:full", "-d", out.toString(), "-classpath",
+                    Fixtures.apiLocation().toString());
+            JavaCompiler.CompilationTask task = compiler.getTask(null, files, diagnostics, options, null,
+                    files.getJavaFileObjectsFromPaths(sources));
+            task.setProcessors(List.of(new WorkerProcessor()));
+            if (!task.call()) {
+                throw new IllegalStateException("example-" + name + " does not compile: " + diagnostics.getDiagnostics());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
