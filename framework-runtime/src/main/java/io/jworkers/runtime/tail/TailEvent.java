@@ -51,7 +51,10 @@ final class TailEvent {
         httpRequest.put("method", request.prologue().method().text());
         httpRequest.put("url", scrub(url, secrets));
         httpRequest.put("headers", headers(request, secrets));
-        event.put("event", Map.of("request", httpRequest, "response", Map.of("status", status)));
+        Map<String, Object> invocation = new LinkedHashMap<>();
+        invocation.put("request", httpRequest);
+        invocation.put("response", Map.of("status", status));
+        event.put("event", invocation);
         List<Map<String, Object>> logs = new ArrayList<>();
         for (RequestLog.Line line : log.lines()) {
             String message = line.worker() == null || line.worker().equals(worker.name()) ? line.message()
@@ -86,7 +89,8 @@ final class TailEvent {
     }
 
     private static Map<String, String> headers(ServerRequest request, List<String> secrets) {
-        Map<String, String> headers = new LinkedHashMap<>();
+        // Sorted by name: an event reads the same whatever order the client sent them in.
+        Map<String, String> headers = new java.util.TreeMap<>();
         for (Header header : request.headers()) {
             String name = header.name().toLowerCase(java.util.Locale.ROOT);
             List<String> values = new ArrayList<>();
