@@ -88,6 +88,70 @@ final class AdminClient {
     }
 
     /**
+     * Reads a server-sent event stream ({@code text/event-stream}) until the host ends it. A
+     * refusal (a status of 400 or more) throws as the other requests do.
+     *
+     * @param path the API path
+     * @param query its parameters ({@code null} values left out)
+     * @param comments takes each comment line's text (the host's "listening" note, heartbeats)
+     * @param messages takes each message: its event name ({@code message} when unnamed) and data
+     */
+    void stream(String path, Map<String, String> query, java.util.function.Consumer<String> comments,
+            java.util.function.BiConsumer<String, String> messages) {
+        // No timeout: a tail waits for events as long as its user wants.
+        HttpRequest request = HttpRequest.newBuilder(request(path, query).build().uri())
+                .header("authorization", "Bearer " + token).header("accept", "text/event-stream").GET().build();
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (ConnectException e) {
+            throw new AdminException("no jworkers host answers at " + host
+                    + ": start one with jworkers serve, or pass --host URL");
+        } catch (IOException e) {
+            throw new AdminException("the request to " + host + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted");
+        }
+        if (response.statusCode() >= 400 || !response.headers().firstValue("content-type").orElse("")
+                .startsWith("text/event-stream")) {
+            String body;
+            try (java.util.stream.Stream<String> lines = response.body()) {
+                body = lines.collect(Collectors.joining("\n"));
+            }
+            answer(response.statusCode(), body);
+            throw new AdminException("the server at " + host + " answered " + response.statusCode()
+                    + " without an event stream: is --host the admin port of jworkers serve?");
+        }
+        String event = "message";
+        StringBuilder data = new StringBuilder();
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            java.util.Iterator<String> each = lines.iterator();
+            while (each.hasNext()) {
+                String line = each.next();
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        messages.accept(event, data.toString());
+                    }
+                    event = "message";
+                    data.setLength(0);
+                } else if (line.startsWith(":")) {
+                    comments.accept(line.substring(1).strip());
+                } else if (line.startsWith("event:")) {
+                    event = line.substring("event:".length()).strip();
+                } else if (line.startsWith("data:")) {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw new AdminException("the connection to " + host + " broke: " + e.getCause().getMessage());
+        }
+    }
+
+    /**
      * Uploads a bundle; secrets to set with it travel first in the same body (see the host's
      * {@code DeployUpload}), so that the version and its secrets are one change.
      */
@@ -124,19 +188,24 @@ final class AdminClient {
             Thread.currentThread().interrupt();
             throw new AdminException("interrupted");
         }
+        return answer(response.statusCode(), response.body());
+    }
+
+    // The JSON of an answer; a refusal throws with the host's message.
+    private JsonNode answer(int status, String text) {
         JsonNode body;
         try {
-            body = JSON.readTree(response.body());
+            body = JSON.readTree(text);
         } catch (IOException e) {
             body = null;
         }
-        if (body == null || response.statusCode() >= 400 && !body.path("error").isTextual()) {
-            throw new AdminException("the server at " + host + " answered " + response.statusCode() + " with something"
+        if (body == null || status >= 400 && !body.path("error").isTextual()) {
+            throw new AdminException("the server at " + host + " answered " + status + " with something"
                     + " that is not the admin API's JSON: is --host the admin port of jworkers serve (default 9090;"
                     + " serve prints it as \"admin API on ...\"), not its public port?");
         }
-        if (response.statusCode() >= 400) {
-            throw new AdminException(body.path("error").asText("the host answered " + response.statusCode()));
+        if (status >= 400) {
+            throw new AdminException(body.path("error").asText("the host answered " + status));
         }
         return body;
     }

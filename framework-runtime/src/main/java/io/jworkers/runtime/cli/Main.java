@@ -36,6 +36,7 @@ public final class Main {
               promote   deploy one environment's version to another (staging -> production)
               secret    set, delete or list a worker's secrets (secret put NAME KEY, value on stdin)
               services  every deployed worker with its routes and bound services
+              tail      live events of a deployed worker's requests with their log lines (tail NAME)
               hosts     the hosts of the store with the revision each serves and its lag
               store     store migrate: copy a single host's state folder into a PostgreSQL store
               delete    delete a worker from an environment
@@ -108,11 +109,12 @@ public final class Main {
                 case "serve" -> new ServeCommand(out, err, environment).run(rest);
                 case "store" -> new StoreCommand(out, err, environment).run(rest);
                 case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete", "check" -> new AdminCommands(in, out, environment).run(command, rest);
+                case "tail" -> new TailCommand(out, err, environment).run(rest);
                 case "version" -> new VersionCommand(out, environment).run(rest);
                 case "help" -> help(rest.get(0), out);
                 default -> throw new UsageException("jworkers: unknown command \"" + command + "\"" + Spelling.hint(command,
                         List.of("init", "dev", "serve", "store", "deploy", "versions", "rollback", "promote", "secret", "services", "check",
-                                "hosts", "delete", "version", "help")));
+                                "tail", "hosts", "delete", "version", "help")));
             };
         } catch (UsageException e) {
             err.println(e.getMessage());
@@ -140,6 +142,7 @@ public final class Main {
             case "serve" -> ServeCommand.usage();
             case "store" -> StoreCommand.usage();
             case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete", "check" -> AdminCommands.usage();
+            case "tail" -> TailCommand.usage();
             case "version" -> VersionCommand.usage();
             default -> USAGE;
         };
@@ -165,6 +168,10 @@ public final class Main {
             }
             case "deploy", "versions", "rollback", "promote", "secret", "services", "hosts", "delete", "check" -> {
                 out.print(AdminCommands.usage());
+                yield 0;
+            }
+            case "tail" -> {
+                out.print(TailCommand.usage());
                 yield 0;
             }
             case "version" -> {

@@ -1,6 +1,7 @@
 package io.jworkers.runtime.cli;
 
 import io.jworkers.runtime.pipeline.CallFrame;
+import io.jworkers.runtime.tail.RequestLog;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,20 +14,32 @@ import java.nio.charset.StandardCharsets;
 final class WorkerOutput extends OutputStream {
 
     private final PrintStream target;
+    private final boolean error;
     // Per thread: each virtual thread writes its own lines.
     private final ThreadLocal<Boolean> atLineStart = ThreadLocal.withInitial(() -> Boolean.TRUE);
 
-    private WorkerOutput(PrintStream target) {
+    private WorkerOutput(PrintStream target, boolean error) {
         this.target = target;
+        this.error = error;
     }
 
     static void install() {
         System.setOut(wrap(System.out));
-        System.setErr(wrap(System.err));
+        System.setErr(wrap(System.err, true));
     }
 
     static PrintStream wrap(PrintStream original) {
-        return new PrintStream(new WorkerOutput(original), true, StandardCharsets.UTF_8);
+        return wrap(original, false);
+    }
+
+    /**
+     * Wraps a stream.
+     *
+     * @param original the stream lines go to
+     * @param error whether it is standard error (a live tail shows its lines at level {@code error})
+     */
+    static PrintStream wrap(PrintStream original, boolean error) {
+        return new PrintStream(new WorkerOutput(original, error), true, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -38,6 +51,9 @@ final class WorkerOutput extends OutputStream {
     // handler's, on standard error) cannot land between a prefix and its line.
     @Override
     public void write(byte[] bytes, int offset, int length) {
+        if (RequestLog.capturing()) {
+            RequestLog.printed(bytes, offset, length, error);
+        }
         int start = offset;
         int end = offset + length;
         for (int i = offset; i < end; i++) {

@@ -22,6 +22,8 @@ import io.jworkers.runtime.pipeline.VersionKey;
 import io.jworkers.runtime.pipeline.VersionOverrides;
 import io.jworkers.runtime.worker.VersionRouting;
 import io.jworkers.runtime.pipeline.WorkerCall;
+import io.jworkers.runtime.tail.RequestLog;
+import io.jworkers.runtime.tail.TailHub;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.io.InputStream;
@@ -75,11 +77,14 @@ public final class IngressServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<Pipeline> lingering = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    // The live tails (jworkers tail) of the router's host, null when it has none.
+    private final TailHub tails;
 
     private IngressServer(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
         this.router = router;
         this.requests = requests;
         this.settings = settings;
+        this.tails = router.tails();
         this.listener = new GuardedListener("public listener", settings.host(), settings.port(), "--port",
                 settings.maxConnections(), settings.readTimeout(), settings.idleTimeout(), AccessLog.LOGGER_NAME);
         this.clientTimeouts = listener.timeouts();
@@ -250,6 +255,7 @@ public final class IngressServer implements AutoCloseable {
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
+        RequestLog tailLog = tails == null ? null : tails.begin(pipeline, worker);
         Response result = call(pipeline, worker, unusual == null ? HttpMessages.toRequest(request, connection)
                 : HttpMessages.toRequest(request, connection, unusual), connection);
         BodyFailure failure = connection.bodyFailure();
@@ -259,6 +265,9 @@ public final class IngressServer implements AutoCloseable {
             if (result == null) {
                 responded(pipeline);
                 AccessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
+                if (tailLog != null) {
+                    tails.finish(tailLog, worker, request, CLIENT_GONE, start, requestId);
+                }
                 throw new CloseConnectionException("the client went away during its request body");
             }
             response.header("connection", "close");
@@ -272,6 +281,9 @@ public final class IngressServer implements AutoCloseable {
             responded(pipeline);
         }
         AccessLog.log(method, path, status, start, requestId, pipeline);
+        if (tailLog != null) {
+            tails.finish(tailLog, worker, request, status, start, requestId);
+        }
         return pipeline;
     }
 
@@ -440,6 +452,7 @@ public final class IngressServer implements AutoCloseable {
         try {
             return WorkerCall.topLevelFetch(pipeline, worker, request);
         } catch (DeadlineExceededException e) {
+            RequestLog.failed(pipeline, e);
             LOG.log(Level.WARNING, "[" + worker.name() + "] request " + pipeline.requestId() + " ran past its deadline", e);
             return Response.text(504, "Gateway Timeout: the request ran past its deadline (request id "
                     + pipeline.requestId() + ")\n");
@@ -448,6 +461,7 @@ public final class IngressServer implements AutoCloseable {
                 // The client's body failed (see answerTo): serve answers it, with no stack trace.
                 return Response.empty(400);
             }
+            RequestLog.failed(pipeline, e);
             LOG.log(Level.ERROR, "[" + worker.name() + "] request " + pipeline.requestId() + " failed", e);
             return Response.text(500, "Internal Server Error (request id " + pipeline.requestId() + ")\n");
         }

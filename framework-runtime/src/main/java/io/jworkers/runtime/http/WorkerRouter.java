@@ -1,5 +1,6 @@
 package io.jworkers.runtime.http;
 
+import io.jworkers.runtime.tail.TailHub;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.util.Optional;
 
@@ -27,6 +28,15 @@ public interface WorkerRouter {
      */
     default Optional<WorkerSlot> route(String host, String path) {
         return route(path);
+    }
+
+    /**
+     * The live tails ({@code jworkers tail}) that want this router's requests.
+     *
+     * @return the hub, or {@code null} when nothing can tail (the default)
+     */
+    default TailHub tails() {
+        return null;
     }
 
     /**

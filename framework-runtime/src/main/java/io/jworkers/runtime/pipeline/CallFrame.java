@@ -57,6 +57,16 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
     }
 
     /**
+     * The pipeline of the call running on this thread, without building its frame.
+     *
+     * @return the pipeline, or {@code null} outside any call
+     */
+    public static Pipeline currentPipeline() {
+        CallScope scope = CallScope.onThisThread();
+        return scope == null ? null : scope.pipeline();
+    }
+
+    /**
      * The props of the binding the call running on this thread came through, if that call runs
      * in {@code workerName}.
      *

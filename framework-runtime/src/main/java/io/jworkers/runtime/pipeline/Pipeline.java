@@ -2,6 +2,7 @@ package io.jworkers.runtime.pipeline;
 
 import io.jworkers.api.DeadlineExceededException;
 import io.jworkers.api.SubrequestLimitExceededException;
+import io.jworkers.runtime.tail.RequestLog;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,6 +107,8 @@ public final class Pipeline {
     // Guarded by background: work started beside the response that has not ended, and who waits for none.
     private int backgroundRunning;
     private Runnable whenDone;
+    // Set by the ingress before the pipeline runs, only while a tail listens for its worker.
+    private volatile RequestLog tailLog;
 
     /**
      * Opens a pipeline now.
@@ -545,5 +548,24 @@ public final class Pipeline {
         synchronized (visitOrder) {
             return List.copyOf(visitOrder);
         }
+    }
+
+    /**
+     * Collects the pipeline's log lines for a live tail ({@code jworkers tail}); set by the
+     * ingress before any worker runs, only while a tail listens for the request's worker.
+     *
+     * @param log the collector
+     */
+    public void tailLog(RequestLog log) {
+        tailLog = log;
+    }
+
+    /**
+     * The collector of the pipeline's log lines.
+     *
+     * @return the collector, {@code null} when no tail listens (the usual case)
+     */
+    public RequestLog tailLog() {
+        return tailLog;
     }
 }

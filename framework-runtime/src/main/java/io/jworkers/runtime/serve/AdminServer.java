@@ -41,6 +41,9 @@ import java.time.Duration;
 import io.jworkers.runtime.http.ConnectionLimits;
 import io.jworkers.runtime.http.GuardedListener;
 import io.jworkers.runtime.http.IngressSettings;
+import io.jworkers.runtime.tail.TailFilter;
+import io.jworkers.runtime.tail.TailStream;
+import io.jworkers.runtime.tail.TooManyTailsException;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
@@ -52,6 +55,8 @@ import io.jworkers.runtime.http.IngressSettings;
  * <pre>
  * GET    /, /ui/...                                  the web dashboard (see Dashboard), by session, not bearer token
  * GET    /v1/services                                 every worker environment: routes, bindings, status
+ * GET    /v1/workers/{name}/tail?env=E&amp;status=ok|error&amp;method=M&amp;search=TEXT
+ *                                                     live events of the worker's requests (server-sent events)
  * GET    /v1/workers/{name}/versions?env=E            the versions of a worker in an environment
  * POST   /v1/workers/{name}/versions?env=E&amp;message=M&amp;take-routes=true
  *                                                     body: a bundle zip (see DeployUpload); a new version
@@ -205,6 +210,7 @@ public final class AdminServer implements AutoCloseable {
         routing.get("/v1/hosts", (request, response) -> handle(response, serve::hosts));
         // DESIGN §8 names it without the API version; both answer the same.
         routing.get("/hosts", (request, response) -> handle(response, serve::hosts));
+        routing.get("/v1/workers/{name}/tail", this::tail);
         routing.get("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> versions(request)));
         routing.post("/v1/workers/{name}/versions", (request, response) -> handle(response, () -> deploy(request)));
         routing.post("/v1/workers/{name}/check", (request, response) -> handle(response, () -> check(request)));
@@ -241,6 +247,33 @@ public final class AdminServer implements AutoCloseable {
         }));
         routing.any((request, response) -> error(response, 404, "No admin API at " + request.prologue().method().text()
                 + " " + LogText.oneLine(request.path().path()) + "; is --host the admin port (default 9090), not the public one?"));
+    }
+
+    // A live tail: refused before the stream starts (400, 404, 429), else streamed until the client goes.
+    private void tail(ServerRequest request, ServerResponse response) {
+        TailFilter filter;
+        try {
+            String worker = AdminParams.worker(request);
+            String environment = AdminParams.environment(request);
+            if (serve.store().versions(worker, environment).isEmpty()) {
+                error(response, 404, "Worker \"" + worker + "\" is not deployed in " + environment
+                        + "; jworkers services lists the deployed workers");
+                return;
+            }
+            filter = new TailFilter(worker, environment, request.query().first("status").orElse(null),
+                    request.query().first("method").orElse(null), request.query().first("search").orElse(null));
+        } catch (DeployRejectedException e) {
+            error(response, e.status(), e.getMessage());
+            return;
+        } catch (IllegalArgumentException e) {
+            error(response, 400, "Invalid tail filter: " + e.getMessage());
+            return;
+        }
+        try {
+            TailStream.serve(serve.tails(), filter, response);
+        } catch (TooManyTailsException e) {
+            error(response, 429, e.getMessage());
+        }
     }
 
     private Object versions(ServerRequest request) {
@@ -472,6 +505,8 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // Open tails end first: their streams would otherwise hold the listener's stop.
+        serve.tails().close();
         listener.close();
     }
 }

@@ -11,6 +11,7 @@ import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.http.WorkerRouter;
 import io.jworkers.runtime.worker.WorkerSlot;
+import io.jworkers.runtime.tail.TailHub;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private final StoreSync sync;
     private final AdminChanges changes;
     private final ServicesView services;
+    private final TailHub tails = new TailHub();
     private volatile EnvironmentRoutes routes = EnvironmentRoutes.NONE;
 
     private ServeHost(StateStore store, WorkerHost host, BundleLimits limits) {
@@ -201,6 +203,16 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
      */
     public BundleLimits limits() {
         return limits;
+    }
+
+    /**
+     * The host's live tails.
+     *
+     * @return the hub
+     */
+    @Override
+    public TailHub tails() {
+        return tails;
     }
 
     /**
@@ -367,6 +379,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
 
     @Override
     public void close() {
+        tails.close();
         host.close();
         store.close();
     }

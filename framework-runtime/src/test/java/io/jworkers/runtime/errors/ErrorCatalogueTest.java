@@ -418,6 +418,28 @@ class ErrorCatalogueTest {
             return admin("secret", "delete", "keeper", "API_KEY");
         });
         CASES.put("JW-ADMIN-BAD-NAME", () -> admin("versions", "Hello"));
+        CASES.put("JW-TAIL-NOT-DEPLOYED", () -> admin("tail", "nobody"));
+        CASES.put("JW-TAIL-TOO-MANY", () -> {
+            assertEquals("", admin("deploy", "-c", named("tailed", "\"routes\": [\"/tailed\"]").toString()));
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            List<java.io.InputStream> open = new ArrayList<>();
+            try {
+                // Each answer's head arrives once its tail listens.
+                for (int i = 0; i < io.jworkers.runtime.tail.TailHub.DEFAULT_MAX_TAILS; i++) {
+                    java.net.http.HttpResponse<java.io.InputStream> tail = client.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(adminUrl() + "/v1/workers/tailed/tail")).header("authorization", "Bearer " + TOKEN)
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                    assertEquals(200, tail.statusCode());
+                    open.add(tail.body());
+                }
+                return admin("tail", "tailed");
+            } finally {
+                for (java.io.InputStream stream : open) {
+                    stream.close();
+                }
+            }
+        });
         CASES.put("JW-ADMIN-WRONG-PORT", () -> cli(List.of("services", "--host", "http://127.0.0.1:" + serveIngress.port()),
                 Map.of("JWORKERS_ADMIN_TOKEN", TOKEN)));
         CASES.put("JW-SERVE-SHORT-TOKEN", () -> cli(List.of("serve", "--state", tmp.resolve("unused-state").toString(),

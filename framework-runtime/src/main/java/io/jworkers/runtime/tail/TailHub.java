@@ -1,0 +1,155 @@
+package io.jworkers.runtime.tail;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.jworkers.runtime.pipeline.Pipeline;
+import io.jworkers.runtime.worker.LoadedWorker;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The live tails of one host ({@code jworkers tail}): the ingress asks it, per request, whether
+ * anyone listens for the request's worker ({@link #begin}); only then are the request's log
+ * lines collected and, when the request ends, an event made and offered to each matching tail
+ * ({@link #finish}). With no tail open, {@link #begin} is one volatile read.
+ */
+public final class TailHub implements AutoCloseable {
+
+    /** How many tails a host serves at once unless told otherwise. */
+    public static final int DEFAULT_MAX_TAILS = 10;
+    /** How many events wait for a slow tail before new ones are dropped. */
+    public static final int DEFAULT_QUEUE = 256;
+
+    private static final TailSession[] NONE = new TailSession[0];
+
+    private final int maxTails;
+    private final int queueCapacity;
+    // Copied on write under this; read on every request.
+    private volatile TailSession[] sessions = NONE;
+    private boolean closed;
+
+    /** A hub with the default limits. */
+    public TailHub() {
+        this(DEFAULT_MAX_TAILS, DEFAULT_QUEUE);
+    }
+
+    /**
+     * A hub with its own limits.
+     *
+     * @param maxTails how many tails may listen at once
+     * @param queueCapacity how many events wait per tail
+     */
+    public TailHub(int maxTails, int queueCapacity) {
+        this.maxTails = maxTails;
+        this.queueCapacity = queueCapacity;
+    }
+
+    /**
+     * Opens a tail.
+     *
+     * @param filter what it listens for
+     * @return the session, to {@link #close(TailSession)} when the client goes
+     * @throws TooManyTailsException when {@code maxTails} tails already listen
+     */
+    public synchronized TailSession open(TailFilter filter) {
+        if (sessions.length >= maxTails) {
+            throw new TooManyTailsException(maxTails);
+        }
+        TailSession session = new TailSession(filter, queueCapacity);
+        if (closed) {
+            session.close();
+            return session;
+        }
+        TailSession[] more = Arrays.copyOf(sessions, sessions.length + 1);
+        more[sessions.length] = session;
+        sessions = more;
+        RequestLog.tailOpened();
+        return session;
+    }
+
+    /**
+     * Ends a tail: its client is gone.
+     *
+     * @param session the session
+     */
+    public synchronized void close(TailSession session) {
+        session.close();
+        TailSession[] now = sessions;
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] == session) {
+                TailSession[] fewer = new TailSession[now.length - 1];
+                System.arraycopy(now, 0, fewer, 0, i);
+                System.arraycopy(now, i + 1, fewer, i, now.length - i - 1);
+                sessions = fewer;
+                RequestLog.tailClosed();
+                return;
+            }
+        }
+    }
+
+    /**
+     * How many tails listen now.
+     *
+     * @return the count
+     */
+    public int listening() {
+        return sessions.length;
+    }
+
+    /**
+     * Called by the ingress when a request's pipeline is opened, before any worker runs: when a
+     * tail listens for the worker, the pipeline collects its log lines from now on.
+     *
+     * @param pipeline the request's pipeline
+     * @param worker the version the request goes to
+     * @return the collector to hand to {@link #finish}, or {@code null} when nobody listens (the usual case)
+     */
+    public RequestLog begin(Pipeline pipeline, LoadedWorker worker) {
+        TailSession[] now = sessions;
+        if (now.length == 0) {
+            return null;
+        }
+        String environment = worker.env().version().environment();
+        for (TailSession session : now) {
+            if (session.filter().listensTo(worker.name(), environment)) {
+                RequestLog log = new RequestLog();
+                pipeline.tailLog(log);
+                return log;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Called by the ingress when the response of a request that {@link #begin} collected for
+     * was sent: its event goes to each tail whose filter takes it, without waiting for any.
+     *
+     * @param log what {@link #begin} returned
+     * @param worker the version that served it
+     * @param request the request
+     * @param status the status sent (499 when the client went away)
+     * @param startNanos when the request arrived ({@link System#nanoTime()})
+     * @param requestId the request id
+     */
+    public void finish(RequestLog log, LoadedWorker worker, ServerRequest request, int status, long startNanos,
+            String requestId) {
+        String query = request.query().rawValue();
+        String url = "http://" + request.headers().first(io.helidon.http.HeaderNames.HOST).orElse("-")
+                + request.prologue().uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query);
+        Map<String, Object> event = TailEvent.of(log, worker, request, url, status, startNanos, requestId);
+        String environment = worker.env().version().environment();
+        for (TailSession session : sessions) {
+            if (session.filter().listensTo(worker.name(), environment) && session.filter().accepts(event)) {
+                session.offer(event);
+            }
+        }
+    }
+
+    /** Closes every tail: the host is shutting down; their clients see the stream end. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (TailSession session : sessions) {
+            session.close();
+        }
+    }
+}
