@@ -93,7 +93,8 @@ public final class AdminServer implements AutoCloseable {
             Duration idleTimeout) {
         this.serve = serve;
         this.token = token;
-        this.dashboard = new Dashboard(new ServeDashboardSource(serve), typed -> token.matches("Bearer " + typed));
+        this.dashboard = new Dashboard(new ServeDashboardSource(serve), typed -> token.matches("Bearer " + typed))
+                .tail(new io.jworkers.runtime.tail.TailFeed(serve.tails()));
         long maxUpload = serve.limits().maxUploadBytes();
         // The admin listener is guarded as the public one (read and idle timeouts, a connection
         // bound, accept errors outlasted), with a bound of its own: a flood here must not take the

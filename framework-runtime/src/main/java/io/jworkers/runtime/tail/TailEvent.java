@@ -16,7 +16,7 @@ import java.util.Set;
  * the time it took. Built as plain maps and lists, written as JSON by the admin API.
  *
  * <pre>{@code
- * {"outcome":"ok","scriptName":"hello","environment":"production","version":1,"entrypoint":"HelloWorker",
+ * {"outcome":"ok","scriptName":"hello","environment":"production","version":1,"scriptVersion":{"id":"production/1"},"entrypoint":"HelloWorker",
  *  "requestId":"…","event":{"request":{"method":"GET","url":"http://127.0.0.1:8080/hi",
  *  "headers":{"authorization":"REDACTED","host":"127.0.0.1:8080"}},"response":{"status":200}},
  *  "logs":[{"message":["hello"],"level":"log","timestamp":1767000000000}],"exceptions":[],
@@ -45,6 +45,7 @@ final class TailEvent {
         event.put("scriptName", worker.name());
         event.put("environment", worker.env().version().environment());
         event.put("version", worker.number());
+        event.put("scriptVersion", Map.of("id", worker.env().version().id())); // wrangler's field: production/3
         event.put("entrypoint", worker.entrypoint().getClass().getSimpleName());
         event.put("requestId", requestId);
         Map<String, Object> httpRequest = new LinkedHashMap<>();

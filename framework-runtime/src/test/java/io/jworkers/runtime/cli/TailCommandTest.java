@@ -98,7 +98,8 @@ class TailCommandTest {
                 "X-Key: " + SECRET, "X-Other: plain")));
         List<String> events = tail.awaitLines(1);
         assertEquals("""
-                {"outcome":"ok","scriptName":"tailee","environment":"production","version":1,"entrypoint":"TaileeWorker",\
+                {"outcome":"ok","scriptName":"tailee","environment":"production","version":1,"scriptVersion":{"id":"production/1"},\
+                "entrypoint":"TaileeWorker",\
                 "requestId":"ID","event":{"request":{"method":"GET","url":"http://127.0.0.1/hello?id=1","headers":{\
                 "authorization":"REDACTED","connection":"close","cookie":"REDACTED","host":"127.0.0.1","x-key":"REDACTED",\
                 "x-other":"plain"}},"response":{"status":200}},"logs":[\

@@ -113,12 +113,6 @@ class DashboardBrowserTest {
         deployExamples();
         serve.admin().dashboard().stats(new FixedStats(Map.of("gateway", List.of(
                 FixedStats.version(1, 42.5, 0.012, 3.2, 18.7)))));
-        serve.admin().dashboard().tail((worker, environment, events) -> {
-            events.accept("""
-                    {"outcome":"ok","scriptName":"%s","scriptVersion":{"id":"production/2"},"event":{"request":{"method":"GET","url":"http://127.0.0.1/notes"},"response":{"status":200}},"logs":[{"level":"log","message":["listed 0 notes"]}],"exceptions":[]}
-                    """.formatted(worker).strip());
-            return () -> { };
-        });
         assertEquals("Hello from version 2", greeting());
 
         // A wrong token is refused with a message and no session.
@@ -182,10 +176,16 @@ class DashboardBrowserTest {
         assertEquals("1", browser.findElement(By.id("current-version")).getText());
         assertEquals("Hello from version 1", greeting());
 
-        // Live logs: the panel connects to the tail stream and shows its events.
+        // Live logs: the gateway's panel listens to the host's real tail; a request appears in it.
+        browser.get(serve.adminUrl() + "/ui/workers/gateway?env=production");
         browser.findElement(By.id("start-logs")).click();
-        assertEquals("ok application@production/2 GET http://127.0.0.1/notes → 200\nlog: listed 0 notes",
-                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#log-lines .log-event"))).getText());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("log-lines")));
+        io.jworkers.runtime.testing.Await.until(() -> serve.serve().tails().listening() == 1);
+        assertEquals("Hello from version 1", greeting());
+        String line = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#log-lines .log-event"))).getText();
+        assertTrue(line.startsWith("ok gateway@production/1 GET http://"), line);
+        assertTrue(line.contains("/ → 200"), line);
+        browser.get(serve.adminUrl() + "/ui/workers/application?env=production");
         // The whole page: versions, bound services, settings, live logs.
         long height = (Long) browser.executeScript("return document.documentElement.scrollHeight");
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, (int) Math.min(height + 20, 3000)));

@@ -1,0 +1,55 @@
+package io.jworkers.runtime.tail;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jworkers.runtime.dashboard.LiveTail;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The host's tails as the dashboard's live-log panel reads them: a tail of one worker
+ * environment without filters, counted against the same limit as {@code jworkers tail}, its
+ * events pushed as JSON from a virtual thread of its own until the panel closes it.
+ */
+public final class TailFeed implements LiveTail {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TailHub hub;
+
+    /**
+     * A feed of a host's tails.
+     *
+     * @param hub the host's tails
+     */
+    public TailFeed(TailHub hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public AutoCloseable open(String worker, String environment, Consumer<String> events) {
+        TailSession session;
+        try {
+            session = hub.open(new TailFilter(worker, environment, null, null, null));
+        } catch (TooManyTailsException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        Thread pump = Thread.ofVirtual().name("jworkers-dashboard-tail-" + worker).start(() -> {
+            while (!session.closed() && !Thread.currentThread().isInterrupted()) {
+                Map<String, Object> event = session.next(TailStream.HEARTBEAT_MILLIS);
+                if (event != null) {
+                    try {
+                        events.accept(JSON.writeValueAsString(event));
+                    } catch (JsonProcessingException e) {
+                        // A map of strings, numbers and lists always serialises.
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        });
+        return () -> {
+            hub.close(session);
+            pump.interrupt();
+        };
+    }
+}
