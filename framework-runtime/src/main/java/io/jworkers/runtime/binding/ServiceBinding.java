@@ -64,6 +64,7 @@ public final class ServiceBinding implements Service {
 
     @Override
     public Response fetch(Request request) {
+        target.calls().fetch().increment();
         WorkerSlot slot = target.slot();
         VersionRouting routing = slot.routing();
         LoadedWorker worker = routing.isSplit() ? routing.choose(WorkerCall.runningPipeline()) : routing.newer();

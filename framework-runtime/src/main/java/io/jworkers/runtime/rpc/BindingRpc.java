@@ -101,6 +101,7 @@ public final class BindingRpc {
      * @throws ServiceUnavailableException if the target is not loaded
      */
     public Object call(String name, Object... args) {
+        target.calls().rpc().increment();
         Object[] arguments = args == null ? new Object[0] : args;
         DynamicLink link = dynamicLink();
         EntrypointInstance entry = link.worker().entrypoint(target.entrypoint());

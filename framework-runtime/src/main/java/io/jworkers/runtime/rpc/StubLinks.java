@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -25,11 +26,13 @@ import java.util.function.Consumer;
 final class StubLinks implements Consumer<VersionRouting> {
 
     private static final MethodHandle CHOOSES_NEWER;
+    private static final MethodHandle INCREMENT;
 
     static {
         try {
             CHOOSES_NEWER = MethodHandles.lookup().findStatic(StubLinks.class, "choosesNewer",
                     MethodType.methodType(boolean.class, VersionRouting.class));
+            INCREMENT = MethodHandles.lookup().findVirtual(LongAdder.class, "increment", MethodType.methodType(void.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -85,6 +88,8 @@ final class StubLinks implements Consumer<VersionRouting> {
         MethodHandle[] newer = link(routing.newer(), problems);
         MethodHandle[] older = routing.isSplit() ? link(routing.older(), problems) : null;
         mismatches = problems.isEmpty() ? Map.of() : problems;
+        // Every call is counted first, by the binding's own counter: one increment, no lookup.
+        MethodHandle count = INCREMENT.bindTo(target.calls().rpc());
         for (int i = 0; i < sites.length; i++) {
             MethodHandle handle = newer[i];
             if (older != null) {
@@ -92,7 +97,7 @@ final class StubLinks implements Consumer<VersionRouting> {
                 MethodHandle test = MethodHandles.dropArguments(CHOOSES_NEWER.bindTo(routing), 0, type.parameterList());
                 handle = MethodHandles.guardWithTest(test, newer[i], older[i]);
             }
-            sites[i].setTarget(handle);
+            sites[i].setTarget(MethodHandles.foldArguments(handle, count));
         }
         MutableCallSite.syncAll(sites);
     }

@@ -39,6 +39,7 @@ import java.time.Duration;
 import io.jworkers.runtime.http.ConnectionLimits;
 import io.jworkers.runtime.http.GuardedListener;
 import io.jworkers.runtime.http.IngressSettings;
+import io.jworkers.runtime.metrics.MetricsRoute;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
@@ -61,6 +62,7 @@ import io.jworkers.runtime.http.IngressSettings;
  *                                                     body: the value; a new version (or, with create, kept
  *                                                     for the first deploy of a worker not deployed yet)
  * DELETE /v1/workers/{name}/secrets/{key}?env=E       a new version without it
+ * GET    /metrics                                     Prometheus text (see HostMetrics)
  * </pre>
  */
 public final class AdminServer implements AutoCloseable {
@@ -185,6 +187,8 @@ public final class AdminServer implements AutoCloseable {
             }
             response.next();
         });
+        // Prometheus sends the token too (authorization: credentials_file in its scrape config).
+        MetricsRoute.register(routing, serve.host().metrics());
         routing.get("/v1/services", (request, response) -> handle(response, serve::services));
         routing.get("/v1/hosts", (request, response) -> handle(response, serve::hosts));
         // DESIGN §8 names it without the API version; both answer the same.
