@@ -145,12 +145,14 @@ public final class HostMetrics implements AutoCloseable {
      * @param waitingForWaitUntil how many answered requests still run {@code waitUntil} work
      */
     public synchronized void watchIngress(IntSupplier inFlight, IntSupplier waitingForWaitUntil) {
+        // Held strongly: Micrometer holds a gauge's object weakly, and these suppliers are lambdas.
         ingressGauges.forEach(registry::remove);
         ingressGauges.clear();
         ingressGauges.add(Gauge.builder(IN_FLIGHT, inFlight, supplier -> supplier.getAsInt())
-                .description("Requests being served now").register(registry));
+                .description("Requests being served now").strongReference(true).register(registry));
         ingressGauges.add(Gauge.builder(WAIT_UNTIL, waitingForWaitUntil, supplier -> supplier.getAsInt())
-                .description("Requests already answered whose waitUntil work still runs").register(registry));
+                .description("Requests already answered whose waitUntil work still runs").strongReference(true)
+                .register(registry));
     }
 
     /**
