@@ -83,7 +83,7 @@ final class DevCommand {
         DevServer server = DevServer.start(configs, environment, settings, out);
         DevAdminServer admin;
         try {
-            admin = server.startAdmin(adminPort, routing -> { });
+            admin = startAdmin(server, adminPort, line.last("--admin-port").isPresent());
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -109,6 +109,20 @@ final class DevCommand {
             Thread.currentThread().interrupt();
         }
         return exitCode.get();
+    }
+
+    // The default admin port may be taken by another dev on this machine (or a test's): then any
+    // free port will do, and the Ready line says which. A port given with --admin-port must be that one.
+    private DevAdminServer startAdmin(DevServer server, int port, boolean chosen) {
+        try {
+            return server.startAdmin(port, routing -> { });
+        } catch (IllegalStateException e) {
+            if (chosen) {
+                throw e;
+            }
+            out.println("jworkers dev: admin port " + port + " is in use; the admin listener takes a free port");
+            return server.startAdmin(0, routing -> { });
+        }
     }
 
     // A listener that stopped for good leaves a host that cannot be reached: say so, stop, and exit
