@@ -101,7 +101,6 @@ public final class BindingRpc {
      * @throws ServiceUnavailableException if the target is not loaded
      */
     public Object call(String name, Object... args) {
-        target.calls().rpc().increment();
         Object[] arguments = args == null ? new Object[0] : args;
         DynamicLink link = dynamicLink();
         EntrypointInstance entry = link.worker().entrypoint(target.entrypoint());
@@ -153,7 +152,7 @@ public final class BindingRpc {
             }
         }
         DynamicLink link = new DynamicLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props(),
-                worker.label()), ValueCopier.create(), new ConcurrentHashMap<>());
+                worker.label(), target.calls().rpc()), ValueCopier.create(), new ConcurrentHashMap<>());
         DynamicLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
         more[links.length] = link;
         dynamic = more;

@@ -88,8 +88,6 @@ final class StubLinks implements Consumer<VersionRouting> {
         MethodHandle[] newer = link(routing.newer(), problems);
         MethodHandle[] older = routing.isSplit() ? link(routing.older(), problems) : null;
         mismatches = problems.isEmpty() ? Map.of() : problems;
-        // Every call is counted first, by the binding's own counter: one increment, no lookup.
-        MethodHandle count = INCREMENT.bindTo(target.calls().rpc());
         for (int i = 0; i < sites.length; i++) {
             MethodHandle handle = newer[i];
             if (older != null) {
@@ -97,7 +95,7 @@ final class StubLinks implements Consumer<VersionRouting> {
                 MethodHandle test = MethodHandles.dropArguments(CHOOSES_NEWER.bindTo(routing), 0, type.parameterList());
                 handle = MethodHandles.guardWithTest(test, newer[i], older[i]);
             }
-            sites[i].setTarget(MethodHandles.foldArguments(handle, count));
+            sites[i].setTarget(handle);
         }
         MutableCallSite.syncAll(sites);
     }
@@ -116,11 +114,13 @@ final class StubLinks implements Consumer<VersionRouting> {
             problems.put(worker, problem);
         }
         ValueCopier copier = entry == null || problem != null ? null : ValueCopier.create();
+        // A linked call is counted by the call scope it enters (see Callee); one that enters none is counted here.
+        MethodHandle count = INCREMENT.bindTo(target.calls().rpc());
         MethodHandle[] handles = new MethodHandle[sites.length];
         for (int i = 0; i < sites.length; i++) {
             ContractMethod method = methods.get(i);
-            handles[i] = worker == null ? RpcLinker.notConnected(method, target.notFoundMessage())
-                    : problem != null ? RpcLinker.mismatch(method, problem)
+            handles[i] = worker == null ? MethodHandles.foldArguments(RpcLinker.notConnected(method, target.notFoundMessage()), count)
+                    : problem != null ? MethodHandles.foldArguments(RpcLinker.mismatch(method, problem), count)
                     : RpcLinker.link(method, worker, entry, target, copier);
         }
         return handles;
