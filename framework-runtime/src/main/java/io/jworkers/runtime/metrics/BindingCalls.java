@@ -5,9 +5,12 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The call counters of one binding of one worker environment: how many {@code fetch} calls and
  * how many RPC calls (typed or by name) went through it. Made once per binding when a version of
- * the calling worker loads, and held by the binding's links, so that counting a call is one
- * {@link LongAdder#increment()} and no lookup: binding calls cost nanoseconds, and a registry
- * lookup per call would cost more than the call.
+ * the calling worker loads and held by the binding's links (their {@code Callee}), so counting
+ * needs no lookup: binding calls cost nanoseconds, and a registry lookup per call would cost more
+ * than the call. Even an atomic add per call is too much (a typed RPC call went from 17.7 to
+ * 23.6 ns with {@link LongAdder#increment()}), so the thread's {@code CallScope} counts with
+ * plain increments and adds its counts here once, when the thread's outermost call (the request,
+ * a piece of async work) ends: a scrape sees a request's binding calls once it has ended.
  *
  * <p>Every version of the caller gets the same instance for the same binding, so the counts go on
  * across redeploys as a Prometheus counter should.

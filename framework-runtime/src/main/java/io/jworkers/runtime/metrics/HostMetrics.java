@@ -40,8 +40,9 @@ import java.util.function.Supplier;
  * <li>{@code jworkers_request_duration_seconds{worker,environment}}: a histogram of their
  *     durations, from the request read to the response sent;
  * <li>{@code jworkers_binding_calls_total{caller,environment,binding,callee,kind}}: calls through
- *     service bindings, {@code kind} {@code fetch} or {@code rpc}; counted by the binding itself
- *     (see {@link BindingCalls}), read at scrape time;
+ *     service bindings, {@code kind} {@code fetch} or {@code rpc}; counted per thread and added
+ *     to the binding's own counters when the request ends (see {@link BindingCalls}), read at
+ *     scrape time;
  * <li>{@code jworkers_requests_in_flight}: requests being served now;
  * <li>{@code jworkers_waituntil_requests}: requests already answered whose {@code waitUntil} work
  *     still runs;
