@@ -2,7 +2,9 @@ package io.jworkers.runtime.metrics;
 
 import static io.jworkers.runtime.testing.WorkerDirs.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.dev.DevAdminServer;
 import io.jworkers.runtime.dev.DevServer;
@@ -67,6 +69,34 @@ class DevMetricsTest {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                     () -> DevAdminServer.start("0.0.0.0", 0, server.host().metrics(), routing -> { }));
             assertEquals("The dev admin listener listens on loopback only, not 0.0.0.0: it has no token", refused.getMessage());
+        }
+    }
+
+    @Test
+    void theDevCommandPrintsWhereItsMetricsAreAndTakesAFreePortWhenTheDefaultOneIsTaken() throws Exception {
+        List<Path> configs = configs();
+        // Whether or not something holds 8788 now, holding it makes the fallback certain.
+        java.net.ServerSocket taken = null;
+        try {
+            taken = new java.net.ServerSocket(DevAdminServer.DEFAULT_PORT, 50, java.net.InetAddress.getLoopbackAddress());
+        } catch (java.io.IOException alreadyTaken) {
+            // Another process holds it: the fallback happens all the same.
+        }
+        try (io.jworkers.runtime.testing.ForkedHost dev = io.jworkers.runtime.testing.ForkedHost.dev(List.of(),
+                List.of("-c", configs.get(0).toString(), "-c", configs.get(1).toString()))) {
+            String ready = dev.output().stream().filter(line -> line.startsWith("Ready on ")).findFirst().orElseThrow();
+            java.util.regex.Matcher metrics = java.util.regex.Pattern
+                    .compile("; metrics on (http://127\\.0\\.0\\.1:(\\d+)/metrics)$").matcher(ready);
+            assertTrue(metrics.find(), ready);
+            assertNotEquals(String.valueOf(DevAdminServer.DEFAULT_PORT), metrics.group(2));
+            assertTrue(dev.output().contains("jworkers dev: admin port " + DevAdminServer.DEFAULT_PORT
+                    + " is in use; the admin listener takes a free port"), dev.output().toString());
+            assertEquals(200, Http.get(dev.url() + "/ok").statusCode());
+            Await.until(() -> Scrape.of(metrics.group(1)).total("jworkers_requests_total") == 1);
+        } finally {
+            if (taken != null) {
+                taken.close();
+            }
         }
     }
 
