@@ -122,6 +122,7 @@ public final class DevServer implements AutoCloseable {
 
         // A replaced version's in-flight requests and waitUntil work get the shutdown grace to finish.
         WorkerHost host = new WorkerHost(settings.shutdownGrace(), false);
+        host.metrics(); // its registry is made on a thread of its own while the workers load
         try {
             for (int i = 0; i < configs.size(); i++) {
                 host.load(configs.get(i), secrets.get(i));

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -78,7 +79,9 @@ public final class HostMetrics implements AutoCloseable {
     private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     private static final long PRUNE_EVERY_MILLIS = 10_000;
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Made on a thread of its own: the registry and the JVM binders take 100-300 ms of a cold JVM's
+    // start, which a host made early (dev makes it before it loads the workers) spends meanwhile.
+    private final CompletableFuture<PrometheusMeterRegistry> registering;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final BindingCounters bindings;
     private final Supplier<List<LoadedWorker>> loaded;
@@ -112,12 +115,24 @@ public final class HostMetrics implements AutoCloseable {
         this.loaded = loaded;
         this.clock = clock;
         this.stats = new RequestStats(clock);
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        bindings.forEachNowAndLater(this::export);
+        this.registering = new CompletableFuture<>();
+        Thread maker = new Thread(() -> {
+            try {
+                PrometheusMeterRegistry made = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                new JvmMemoryMetrics().bindTo(made);
+                gc.bindTo(made);
+                new JvmThreadMetrics().bindTo(made);
+                new ProcessorMetrics().bindTo(made);
+                new ClassLoaderMetrics().bindTo(made);
+                registering.complete(made);
+            } catch (Throwable e) {
+                registering.completeExceptionally(e);
+            }
+        }, "jworkers-metrics-start");
+        maker.setDaemon(true);
+        maker.start();
+        // Bindings made while the registry is being made (the workers loading) are exported when it is ready.
+        registering.thenRun(() -> bindings.forEachNowAndLater(this::export));
     }
 
     /**
@@ -146,6 +161,7 @@ public final class HostMetrics implements AutoCloseable {
      * @param waitingForWaitUntil how many answered requests still run {@code waitUntil} work
      */
     public synchronized void watchIngress(IntSupplier inFlight, IntSupplier waitingForWaitUntil) {
+        MeterRegistry registry = prometheus();
         // Held strongly: Micrometer holds a gauge's object weakly, and these suppliers are lambdas.
         ingressGauges.forEach(registry::remove);
         ingressGauges.clear();
@@ -163,7 +179,7 @@ public final class HostMetrics implements AutoCloseable {
      */
     public String scrape() {
         pruneNowAndThen();
-        return registry.scrape();
+        return prometheus().scrape();
     }
 
     /**
@@ -191,18 +207,26 @@ public final class HostMetrics implements AutoCloseable {
      * @return the registry
      */
     public MeterRegistry registry() {
-        return registry;
+        return prometheus();
+    }
+
+    private PrometheusMeterRegistry prometheus() {
+        return registering.join();
     }
 
     /** Stops the JVM listeners and closes the registry. */
     @Override
     public void close() {
         bindings.stopTelling();
-        gc.close();
-        registry.close();
+        // Without waiting for a registry still being made (a host closed at once, a failed start).
+        registering.thenAccept(made -> {
+            gc.close();
+            made.close();
+        });
     }
 
     private void export(BindingCalls calls) {
+        MeterRegistry registry = prometheus();
         Tags tags = Tags.of("caller", calls.caller(), "environment", calls.environment(), "binding", calls.binding(),
                 "callee", calls.callee());
         FunctionCounter.builder(BINDING_CALLS, calls.fetch(), java.util.concurrent.atomic.LongAdder::sum)
@@ -236,6 +260,7 @@ public final class HostMetrics implements AutoCloseable {
     }
 
     private Timer duration(String worker, String environment) {
+        MeterRegistry registry = prometheus();
         return durations.computeIfAbsent(worker + "\n" + environment, key -> Timer.builder(DURATION)
                 .description("How long requests took, from the request read to the response sent")
                 .tags("worker", worker, "environment", environment)
@@ -276,7 +301,7 @@ public final class HostMetrics implements AutoCloseable {
                 counter = Counter.builder(REQUESTS).description("Requests that reached a worker")
                         .tags("worker", key.worker(), "environment", key.environment(), "version", key.version(),
                                 "outcome", outcome.label(), "status", STATUS_CLASSES[statusClass])
-                        .register(registry);
+                        .register(prometheus());
                 requests.set(index, counter);
             }
             return counter;
@@ -286,7 +311,7 @@ public final class HostMetrics implements AutoCloseable {
             for (int i = 0; i < requests.length(); i++) {
                 Counter counter = requests.get(i);
                 if (counter != null) {
-                    registry.remove(counter);
+                    prometheus().remove(counter);
                 }
             }
         }
