@@ -68,11 +68,13 @@ public final class ServiceBinding implements Service {
         VersionRouting routing = slot.routing();
         LoadedWorker worker = routing.isSplit() ? routing.choose(WorkerCall.runningPipeline()) : routing.newer();
         if (worker == null) {
+            target.calls().fetch().increment(); // counted here: the call enters no worker
             WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, target.notFoundMessage());
         }
         var entry = worker.entrypoint(target.entrypoint());
         if (entry == null) {
+            target.calls().fetch().increment();
             WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, "Worker \"" + worker.name() + "\" has no entrypoint \"" + target.entrypoint() + "\"");
         }
@@ -87,7 +89,7 @@ public final class ServiceBinding implements Service {
             }
         }
         FetchLink link = new FetchLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props(),
-                worker.label()));
+                worker.label(), target.calls().fetch()));
         FetchLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
         more[links.length] = link;
         fetchLinks = more;

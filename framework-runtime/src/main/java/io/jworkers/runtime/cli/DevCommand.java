@@ -1,6 +1,7 @@
 package io.jworkers.runtime.cli;
 
 import io.jworkers.runtime.config.DevWorkspace;
+import io.jworkers.runtime.dev.DevAdminServer;
 import io.jworkers.runtime.dev.DevServer;
 import io.jworkers.runtime.http.ConnectionLimits;
 import io.jworkers.runtime.http.IngressSettings;
@@ -38,7 +39,9 @@ final class DevCommand {
             new CommandLine.Option("--max-body", null, "SIZE", "largest request body, e.g. 100MiB (the default) or 2GiB; larger gets 413"),
             new CommandLine.Option("--read-timeout", null, "TIME", READ_TIMEOUT_HELP),
             new CommandLine.Option("--idle-timeout", null, "TIME", IDLE_TIMEOUT_HELP),
-            new CommandLine.Option("--max-connections", null, "N", MAX_CONNECTIONS_HELP));
+            new CommandLine.Option("--max-connections", null, "N", MAX_CONNECTIONS_HELP),
+            new CommandLine.Option("--admin-port", null, "PORT", "port of the admin listener on 127.0.0.1 (GET /metrics), default "
+                    + DevAdminServer.DEFAULT_PORT + "; 0 picks a free one"));
 
     private final PrintStream out;
     private final PrintStream err;
@@ -50,7 +53,7 @@ final class DevCommand {
 
     static String usage() {
         return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME] [--max-body SIZE]\n"
-                + "                    [--read-timeout 30s] [--idle-timeout 75s] [--max-connections N]\n\n"
+                + "                    [--read-timeout 30s] [--idle-timeout 75s] [--max-connections N] [--admin-port 8788]\n\n"
                 + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n"
                 + "A worker whose config has \"build\" is built first, and again when a file under its watch_dir changes;\n"
                 + "a worker reloads when its classes change.\n\n"
@@ -64,6 +67,7 @@ final class DevCommand {
                     + "\" (configs are given with -c)");
         }
         int port = line.intValue("dev", "--port", DEFAULT_PORT, 0, 65535);
+        int adminPort = line.intValue("dev", "--admin-port", DevAdminServer.DEFAULT_PORT, 0, 65535);
         String ip = line.last("--ip").orElse(DEFAULT_IP);
         String environment = line.last("--env").orElse(null);
 
@@ -77,6 +81,13 @@ final class DevCommand {
         out.println("jworkers dev: loading " + configs.size() + (configs.size() == 1 ? " worker" : " workers")
                 + (environment == null ? "" : " (environment " + environment + ")") + "...");
         DevServer server = DevServer.start(configs, environment, settings, out);
+        DevAdminServer admin;
+        try {
+            admin = startAdmin(server, adminPort, line.last("--admin-port").isPresent());
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger exitCode = new AtomicInteger();
         Runnable stop = GracefulShutdown.onSignals(() -> {
@@ -86,9 +97,11 @@ final class DevCommand {
             stopped.countDown();
         });
         server.whenListenerFails(reason -> exitOnFailure("dev", reason, err, exitCode, stop));
+        admin.whenListenerFails(reason -> exitOnFailure("dev", reason, err, exitCode, stop));
         server.watchForChanges(out);
         out.print(server.bindingReport());
-        out.println("Ready on " + server.url() + " (workers reload when their classes change)");
+        out.println("Ready on " + server.url() + " (workers reload when their classes change); metrics on "
+                + admin.url() + "/metrics");
         out.flush();
         try {
             stopped.await();
@@ -96,6 +109,20 @@ final class DevCommand {
             Thread.currentThread().interrupt();
         }
         return exitCode.get();
+    }
+
+    // The default admin port may be taken by another dev on this machine (or a test's): then any
+    // free port will do, and the Ready line says which. A port given with --admin-port must be that one.
+    private DevAdminServer startAdmin(DevServer server, int port, boolean chosen) {
+        try {
+            return server.startAdmin(port, routing -> { });
+        } catch (IllegalStateException e) {
+            if (chosen) {
+                throw e;
+            }
+            out.println("jworkers dev: admin port " + port + " is in use; the admin listener takes a free port");
+            return server.startAdmin(0, routing -> { });
+        }
     }
 
     // A listener that stopped for good leaves a host that cannot be reached: say so, stop, and exit

@@ -86,7 +86,7 @@ final class ServeCommand {
         }
         StateStore store = state.isPresent() ? openFolder(Path.of(state.get())) : openStore(line, storeUrl.get());
         ServeHost serve = ServeHost.open(store, BundleLimits.DEFAULT);
-        IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests());
+        IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests(), serve.host().metrics());
         AdminServer admin;
         try {
             admin = AdminServer.start(adminIp, line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token,

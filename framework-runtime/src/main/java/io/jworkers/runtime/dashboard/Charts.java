@@ -17,6 +17,8 @@ import java.util.function.Function;
 final class Charts {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How far back the charts reach: the ten minutes of 10 s points the host keeps. */
+    static final long WINDOW_SECONDS = 600;
 
     private Charts() {
     }
@@ -44,6 +46,10 @@ final class Charts {
         chart.put("unit", unit);
         chart.put("labels", labels);
         chart.put("data", data);
+        // The window the host keeps (10 minutes), ending now, whatever points there are.
+        long now = System.currentTimeMillis() / 1000;
+        chart.put("from", now - WINDOW_SECONDS);
+        chart.put("to", now);
         try {
             return JSON.writeValueAsString(chart);
         } catch (JsonProcessingException e) {

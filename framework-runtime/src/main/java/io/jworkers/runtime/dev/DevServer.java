@@ -42,6 +42,7 @@ public final class DevServer implements AutoCloseable {
     private final IngressServer ingress;
     private final String address;
     private final List<FolderWatcher> watchers = new CopyOnWriteArrayList<>();
+    private volatile DevAdminServer admin;
 
     private DevServer(List<WorkerConfig> configs, List<Secrets> secrets, Map<String, BuildConfig> builds, WorkerHost host,
             IngressServer ingress, String address) {
@@ -121,18 +122,33 @@ public final class DevServer implements AutoCloseable {
 
         // A replaced version's in-flight requests and waitUntil work get the shutdown grace to finish.
         WorkerHost host = new WorkerHost(settings.shutdownGrace(), false);
+        host.metrics(); // its registry is made on a thread of its own while the workers load
         try {
             for (int i = 0; i < configs.size(); i++) {
                 host.load(configs.get(i), secrets.get(i));
             }
             host.checkEntrypoints(configs);
             IngressServer ingress = IngressServer.start(settings,
-                    WorkerRouter.everythingTo(host.slot(configs.get(0).name())), host.requests());
+                    WorkerRouter.everythingTo(host.slot(configs.get(0).name())), host.requests(), host.metrics());
             return new DevServer(List.copyOf(configs), secrets, Map.copyOf(builds), host, ingress, settings.host());
         } catch (RuntimeException | Error e) {
             host.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the admin listener on 127.0.0.1 ({@code GET /metrics}, and what {@code moreRoutes}
+     * adds); it stops with the server.
+     *
+     * @param port the port, 0 for a free one
+     * @param moreRoutes further routes (the dashboard's), or {@code routing -> { }}
+     * @return the listener
+     */
+    public DevAdminServer startAdmin(int port, java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder> moreRoutes) {
+        DevAdminServer started = DevAdminServer.start("127.0.0.1", port, host.metrics(), moreRoutes);
+        admin = started;
+        return started;
     }
 
     /**
@@ -248,6 +264,10 @@ public final class DevServer implements AutoCloseable {
         watchers.forEach(FolderWatcher::close);
         try {
             ingress.close();
+            DevAdminServer started = admin;
+            if (started != null) {
+                started.close();
+            }
         } finally {
             host.close();
         }

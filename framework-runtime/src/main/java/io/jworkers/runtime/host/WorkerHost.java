@@ -13,6 +13,8 @@ import io.jworkers.runtime.rpc.RpcTarget;
 import io.jworkers.runtime.unload.HostJvm;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerFactory;
+import io.jworkers.runtime.metrics.BindingCounters;
+import io.jworkers.runtime.metrics.HostMetrics;
 import io.jworkers.runtime.worker.VersionRouting;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.time.Duration;
@@ -44,6 +46,8 @@ public final class WorkerHost implements AutoCloseable {
 
     private final WorkerFactory factory = new WorkerFactory(ApiOnlyClassLoader.shared());
     private final RequestEpochs requests = new RequestEpochs();
+    private final BindingCounters bindingCalls = new BindingCounters();
+    private HostMetrics metrics; // made on first use: a host nobody scrapes needs no registry
     private final Duration drainTimeout;
     private final boolean environments;
 
@@ -80,6 +84,28 @@ public final class WorkerHost implements AutoCloseable {
      */
     public RequestEpochs requests() {
         return requests;
+    }
+
+    /**
+     * The call counters of every binding of the workers this host loaded.
+     *
+     * @return the counters
+     */
+    public BindingCounters bindingCalls() {
+        return bindingCalls;
+    }
+
+    /**
+     * This host's metrics (GET /metrics, the dashboard's request statistics), made on first use
+     * and closed with the host.
+     *
+     * @return the metrics
+     */
+    public synchronized HostMetrics metrics() {
+        if (metrics == null) {
+            metrics = new HostMetrics(bindingCalls, this::workers);
+        }
+        return metrics;
     }
 
     /**
@@ -341,6 +367,11 @@ public final class WorkerHost implements AutoCloseable {
     /** Disconnects and unloads every worker. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
         for (WorkerSlot slot : slots.values()) {
             for (LoadedWorker previous : slot.route(VersionRouting.NONE)) {
                 previous.close();
@@ -355,7 +386,8 @@ public final class WorkerHost implements AutoCloseable {
         for (ServiceBindingConfig binding : config.services()) {
             bindings.put(binding.binding(), new ServiceBinding(new RpcTarget(binding.binding(),
                     slot(targetSlot(binding.service(), binding.environment())),
-                    binding.entrypoint(), binding.props(), limits)));
+                    binding.entrypoint(), binding.props(), limits,
+                    bindingCalls.of(config.name(), version.environment(), binding.binding(), binding.service()))));
         }
         return new WorkerEnv(config.name(), bindings, config.vars(), secrets, version);
     }

@@ -17,6 +17,8 @@ import io.jworkers.api.DeadlineExceededException;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.runtime.host.RequestEpochs;
+import io.jworkers.runtime.metrics.HostMetrics;
+import io.jworkers.runtime.metrics.RequestObservation;
 import io.jworkers.runtime.pipeline.Pipeline;
 import io.jworkers.runtime.pipeline.VersionKey;
 import io.jworkers.runtime.pipeline.VersionOverrides;
@@ -79,9 +81,11 @@ public final class IngressServer implements AutoCloseable {
     private volatile boolean draining;
     // The live tails (jworkers tail) of the router's host, null when it has none.
     private final TailHub tails;
+    private final HostMetrics metrics; // null: requests are not observed
 
-    private IngressServer(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
+    private IngressServer(IngressSettings settings, WorkerRouter router, RequestEpochs requests, HostMetrics metrics) {
         this.router = router;
+        this.metrics = metrics;
         this.requests = requests;
         this.settings = settings;
         this.tails = router.tails();
@@ -116,7 +120,22 @@ public final class IngressServer implements AutoCloseable {
      * @return the started server
      */
     public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
-        IngressServer ingress = new IngressServer(settings, router, requests);
+        return start(settings, router, requests, null);
+    }
+
+    /**
+     * Starts a listener whose requests the host's metrics observe (requests by outcome, their
+     * durations, the in-flight and waitUntil gauges).
+     *
+     * @param settings address, port, limits and grace periods
+     * @param router which worker serves which path
+     * @param requests where requests register, so that replaced worker versions can drain
+     * @param metrics the host's metrics, or {@code null} for none
+     * @return the started server
+     */
+    public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests,
+            HostMetrics metrics) {
+        IngressServer ingress = new IngressServer(settings, router, requests, metrics);
         try {
             ingress.listener.start(ingress.server);
         } catch (RuntimeException e) {
@@ -124,7 +143,15 @@ public final class IngressServer implements AutoCloseable {
             ingress.timer.shutdownNow();
             throw e;
         }
+        if (metrics != null) {
+            metrics.watchIngress(ingress::inFlight, ingress::waitingForWaitUntil);
+        }
         return ingress;
+    }
+
+    // Requests already answered whose waitUntil work still runs (the pipelines kept for their grace).
+    private int waitingForWaitUntil() {
+        return (int) lingering.stream().filter(Pipeline::hasRunningBackgroundWork).count();
     }
 
     /**
@@ -256,8 +283,9 @@ public final class IngressServer implements AutoCloseable {
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
         RequestLog tailLog = tails == null ? null : tails.begin(pipeline, worker);
+        RequestObservation observed = metrics == null ? RequestObservation.NONE : metrics.observe(worker, start);
         Response result = call(pipeline, worker, unusual == null ? HttpMessages.toRequest(request, connection)
-                : HttpMessages.toRequest(request, connection, unusual), connection);
+                : HttpMessages.toRequest(request, connection, unusual), connection, observed);
         BodyFailure failure = connection.bodyFailure();
         if (failure != null) {
             // Whatever the worker made of its broken body: the client is at fault.
@@ -268,6 +296,8 @@ public final class IngressServer implements AutoCloseable {
                 if (tailLog != null) {
                     tails.finish(tailLog, worker, request, CLIENT_GONE, start, requestId);
                 }
+                observed.clientDisconnected();
+                observed.finish(CLIENT_GONE);
                 throw new CloseConnectionException("the client went away during its request body");
             }
             response.header("connection", "close");
@@ -276,6 +306,7 @@ public final class IngressServer implements AutoCloseable {
         try {
             HttpMessages.send(result, response, requestId);
         } catch (RuntimeException e) {
+            observed.clientDisconnected();
             LOG.log(Level.WARNING, "[" + worker.name() + "] sending the response of request " + requestId + " failed", e);
         } finally {
             responded(pipeline);
@@ -284,6 +315,7 @@ public final class IngressServer implements AutoCloseable {
         if (tailLog != null) {
             tails.finish(tailLog, worker, request, status, start, requestId);
         }
+        observed.finish(status);
         return pipeline;
     }
 
@@ -364,13 +396,16 @@ public final class IngressServer implements AutoCloseable {
         InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
         Request request = HttpMessages.toRequest(method, unusual == null ? headers : HttpMessages.withHost(headers, host),
                 body, unusual == null ? rawPath : unusual.rawPath(), prologue.query().rawValue(), "http", host);
-        Response result = call(pipeline, worker, request, connection);
+        RequestObservation observed = metrics == null ? RequestObservation.NONE : metrics.observe(worker, start);
+        Response result = call(pipeline, worker, request, connection, observed);
         BodyFailure failure = connection.bodyFailure();
         if (failure != null) {
             result = answerTo(failure, connection, requestId);
             if (result == null) {
                 responded(pipeline);
                 AccessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
+                observed.clientDisconnected();
+                observed.finish(CLIENT_GONE);
                 return new Http10Outcome(pipeline, false);
             }
         }
@@ -379,11 +414,13 @@ public final class IngressServer implements AutoCloseable {
         try {
             keepAlive = exchange.send(result, requestId, failure == null);
         } catch (RuntimeException e) {
+            observed.clientDisconnected();
             LOG.log(Level.WARNING, "[" + worker.name() + "] sending the response of request " + requestId + " failed", e);
         } finally {
             responded(pipeline);
         }
         AccessLog.log(method, path, status, start, requestId, pipeline);
+        observed.finish(status);
         return new Http10Outcome(pipeline, keepAlive);
     }
 
@@ -448,11 +485,12 @@ public final class IngressServer implements AutoCloseable {
     }
 
     private static Response call(Pipeline pipeline, LoadedWorker worker, Request request,
-            ClientTimeouts.Connection connection) {
+            ClientTimeouts.Connection connection, RequestObservation observed) {
         try {
             return WorkerCall.topLevelFetch(pipeline, worker, request);
         } catch (DeadlineExceededException e) {
             RequestLog.failed(pipeline, e);
+            observed.failed(e);
             LOG.log(Level.WARNING, "[" + worker.name() + "] request " + pipeline.requestId() + " ran past its deadline", e);
             return Response.text(504, "Gateway Timeout: the request ran past its deadline (request id "
                     + pipeline.requestId() + ")\n");
@@ -462,6 +500,7 @@ public final class IngressServer implements AutoCloseable {
                 return Response.empty(400);
             }
             RequestLog.failed(pipeline, e);
+            observed.failed(e);
             LOG.log(Level.ERROR, "[" + worker.name() + "] request " + pipeline.requestId() + " failed", e);
             return Response.text(500, "Internal Server Error (request id " + pipeline.requestId() + ")\n");
         }

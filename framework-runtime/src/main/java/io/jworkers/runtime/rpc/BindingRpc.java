@@ -152,7 +152,7 @@ public final class BindingRpc {
             }
         }
         DynamicLink link = new DynamicLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props(),
-                worker.label()), ValueCopier.create(), new ConcurrentHashMap<>());
+                worker.label(), target.calls().rpc()), ValueCopier.create(), new ConcurrentHashMap<>());
         DynamicLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
         more[links.length] = link;
         dynamic = more;

@@ -102,7 +102,8 @@ final class RpcLinker {
                                 Throwable.class), 2, CallScope.class), 2, EXIT);
         MethodHandle guarded = MethodHandles.tryFinally(scoped, cleanup);
         MethodHandle enter = MethodHandles.insertArguments(ENTER, 0,
-                new Callee(worker.name(), worker.loader(), worker.threads(), target.props(), worker.label()),
+                new Callee(worker.name(), worker.loader(), worker.threads(), target.props(), worker.label(),
+                        target.calls().rpc()),
                 target.owner());
         MethodHandle entered = MethodHandles.foldArguments(guarded, enter);
         MethodHandle rethrow = MethodHandles.filterArguments(

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.rpc;
 
+import io.jworkers.runtime.metrics.BindingCalls;
 import io.jworkers.runtime.pipeline.BindingOwner;
 import io.jworkers.runtime.worker.WorkerSlot;
 
@@ -12,8 +13,24 @@ import io.jworkers.runtime.worker.WorkerSlot;
  * @param entrypoint the entrypoint name, or {@code null} for the default one
  * @param props the binding's props JSON
  * @param owner the calling worker's limits, for calls made outside any request
+ * @param calls the binding's call counters (metrics), incremented by every call
  */
-public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, String props, BindingOwner owner) {
+public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, String props, BindingOwner owner,
+        BindingCalls calls) {
+
+    /**
+     * A target whose calls are counted by counters of their own, which no registry exports (a
+     * binding made outside a host's metrics, such as a test's).
+     *
+     * @param binding the binding name
+     * @param slot the target worker's slot
+     * @param entrypoint the entrypoint name, or {@code null} for the default one
+     * @param props the binding's props JSON
+     * @param owner the calling worker's limits
+     */
+    public RpcTarget(String binding, WorkerSlot slot, String entrypoint, String props, BindingOwner owner) {
+        this(binding, slot, entrypoint, props, owner, BindingCalls.unexported(owner.workerName(), binding, slot.name()));
+    }
 
     /**
      * How to name the target in messages: {@code worker "calc"} or {@code worker "calc" (entrypoint Admin)}.

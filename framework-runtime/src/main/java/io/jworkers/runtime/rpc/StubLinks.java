@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -25,11 +26,13 @@ import java.util.function.Consumer;
 final class StubLinks implements Consumer<VersionRouting> {
 
     private static final MethodHandle CHOOSES_NEWER;
+    private static final MethodHandle INCREMENT;
 
     static {
         try {
             CHOOSES_NEWER = MethodHandles.lookup().findStatic(StubLinks.class, "choosesNewer",
                     MethodType.methodType(boolean.class, VersionRouting.class));
+            INCREMENT = MethodHandles.lookup().findVirtual(LongAdder.class, "increment", MethodType.methodType(void.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -111,11 +114,13 @@ final class StubLinks implements Consumer<VersionRouting> {
             problems.put(worker, problem);
         }
         ValueCopier copier = entry == null || problem != null ? null : ValueCopier.create();
+        // A linked call is counted by the call scope it enters (see Callee); one that enters none is counted here.
+        MethodHandle count = INCREMENT.bindTo(target.calls().rpc());
         MethodHandle[] handles = new MethodHandle[sites.length];
         for (int i = 0; i < sites.length; i++) {
             ContractMethod method = methods.get(i);
-            handles[i] = worker == null ? RpcLinker.notConnected(method, target.notFoundMessage())
-                    : problem != null ? RpcLinker.mismatch(method, problem)
+            handles[i] = worker == null ? MethodHandles.foldArguments(RpcLinker.notConnected(method, target.notFoundMessage()), count)
+                    : problem != null ? MethodHandles.foldArguments(RpcLinker.mismatch(method, problem), count)
                     : RpcLinker.link(method, worker, entry, target, copier);
         }
         return handles;

@@ -44,6 +44,7 @@ import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.tail.TailFilter;
 import io.jworkers.runtime.tail.TailStream;
 import io.jworkers.runtime.tail.TooManyTailsException;
+import io.jworkers.runtime.metrics.MetricsRoute;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
@@ -69,6 +70,7 @@ import io.jworkers.runtime.tail.TooManyTailsException;
  *                                                     body: the value; a new version (or, with create, kept
  *                                                     for the first deploy of a worker not deployed yet)
  * DELETE /v1/workers/{name}/secrets/{key}?env=E       a new version without it
+ * GET    /metrics                                     Prometheus text (see HostMetrics)
  * </pre>
  */
 public final class AdminServer implements AutoCloseable {
@@ -94,7 +96,10 @@ public final class AdminServer implements AutoCloseable {
         this.serve = serve;
         this.token = token;
         this.dashboard = new Dashboard(new ServeDashboardSource(serve), typed -> token.matches("Bearer " + typed))
-                .tail(new io.jworkers.runtime.tail.TailFeed(serve.tails()));
+                .tail(new io.jworkers.runtime.tail.TailFeed(serve.tails()))
+                // Read at each page: the host's metrics are made on a thread of their own at start.
+                .stats((worker, environment) -> new io.jworkers.runtime.metrics.DashboardStats(
+                        serve.host().metrics().requestStats()).stats(worker, environment));
         long maxUpload = serve.limits().maxUploadBytes();
         // The admin listener is guarded as the public one (read and idle timeouts, a connection
         // bound, accept errors outlasted), with a bound of its own: a flood here must not take the
@@ -207,6 +212,8 @@ public final class AdminServer implements AutoCloseable {
             }
             response.next();
         });
+        // Prometheus sends the token too (authorization: credentials_file in its scrape config).
+        MetricsRoute.register(routing, serve.host().metrics());
         routing.get("/v1/services", (request, response) -> handle(response, serve::services));
         routing.get("/v1/hosts", (request, response) -> handle(response, serve::hosts));
         // DESIGN §8 names it without the API version; both answer the same.

@@ -17,7 +17,10 @@
         series.push({ label: chart.labels[s], stroke: colors[s % colors.length], width: 2, spanGaps: true,
                       value: (function (unit) { return function (u, v) { return v == null ? "-" : v.toFixed(1) + " " + unit; }; })(chart.unit) });
       }
+      // The x axis always spans the window the host keeps (chart.from..chart.to), so a few points
+      // do not stretch it over years.
       new uPlot({ title: chart.title, width: Math.max(280, el.clientWidth || 520), height: 180, series: series,
+                  scales: { x: { time: true, range: function () { return [chart.from, chart.to]; } } },
                   axes: [{}, { label: chart.unit }] }, chart.data, el);
     }
   }

@@ -111,9 +111,10 @@ class DashboardBrowserTest {
     @Test
     void theExamplesTheirBindingsBothWaysARollbackAndCsrf() throws Exception {
         deployExamples();
-        serve.admin().dashboard().stats(new FixedStats(Map.of("gateway", List.of(
-                FixedStats.version(1, 42.5, 0.012, 3.2, 18.7)))));
-        assertEquals("Hello from version 2", greeting());
+        // Real traffic for the host's own statistics: only the public worker is counted per request.
+        for (int i = 0; i < 40; i++) {
+            assertEquals("Hello from version 2", greeting());
+        }
 
         // A wrong token is refused with a message and no session.
         browser.get(serve.adminUrl() + "/");
@@ -135,8 +136,9 @@ class DashboardBrowserTest {
         Map<String, String> rows = browser.findElements(By.cssSelector("table.workers tbody tr")).stream().collect(
                 Collectors.toMap(row -> row.getAttribute("data-worker") + "/" + row.getAttribute("data-env"), WebElement::getText));
         assertEquals(List.of("application/production", "auth/production", "gateway/production"), rows.keySet().stream().sorted().toList());
-        assertEquals("gateway production v1 running /* AUTH → auth\nAPPLICATION → application\nAPPLICATION_ADMIN → application#Admin"
-                + " none\nv1 42.5 req/s · 1.2 % errors · p50 3.2 ms · p99 18.7 ms", rows.get("gateway/production"));
+        assertTrue(rows.get("gateway/production").matches("gateway production v1 running /\\* AUTH → auth\nAPPLICATION → application\n"
+                + "APPLICATION_ADMIN → application#Admin none\nv1 [0-9.]+ req/s · 0(\\.0)? % errors · p50 [0-9.]+ ms · p99 [0-9.]+ ms"),
+                rows.get("gateway/production"));
         assertEquals("application production v2 running private none gateway.APPLICATION\ngateway.APPLICATION_ADMIN no traffic yet",
                 rows.get("application/production"));
         assertEquals("auth production v1 running private none gateway.AUTH no traffic yet", rows.get("auth/production"));

@@ -39,7 +39,8 @@ public final class ServeHarness implements AutoCloseable {
     private ServeHarness(Path state, Path tokenFile) {
         this.tokenFile = tokenFile;
         this.serve = ServeHost.open(state);
-        this.ingress = IngressServer.start(IngressSettings.defaults("127.0.0.1", 0), serve, serve.host().requests());
+        this.ingress = IngressServer.start(IngressSettings.defaults("127.0.0.1", 0), serve, serve.host().requests(),
+                serve.host().metrics());
         this.admin = AdminServer.start("127.0.0.1", 0, serve, TOKEN);
     }
 
