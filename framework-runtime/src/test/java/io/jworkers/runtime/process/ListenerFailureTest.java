@@ -31,10 +31,11 @@ class ListenerFailureTest {
         Path config = WorkerDirs.config(dir, "hello", """
                 { "name": "hello", "classpath": [%s], "vars": { "WHO": "hello" } }
                 """.formatted(json(Fixtures.classes("hello"))));
-        // Accept 1 is the listener's own start-up connection, 2 the request below, 3 fails.
+        // Accept 1 is the public listener's own start-up connection, 2 the admin listener's (dev's
+        // metrics), 3 the request below, 4 fails.
         try (ForkedHost host = ForkedHost.dev(List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-Djava.nio.channels.spi.SelectorProvider=" + FailingAcceptProvider.class.getName(),
-                "-Djworkers.test.failAcceptAt=3"), List.of("-c", config.toString()))) {
+                "-Djworkers.test.failAcceptAt=4"), List.of("-c", config.toString()))) {
             assertEquals(200, Http.get(host.url() + "/before").statusCode());
             try (Socket third = new Socket("127.0.0.1", URI.create(host.url()).getPort())) {
                 assertEquals(70, host.waitForExit(30));
@@ -42,11 +43,11 @@ class ListenerFailureTest {
             List<String> output = host.output();
             int port = URI.create(host.url()).getPort();
             assertTrue(output.contains("jworkers dev: the public listener on 127.0.0.1:" + port + " stopped accepting"
-                    + " connections (java.lang.InternalError: accept number 3 fails (jworkers.test.failAcceptAt)); exiting"
+                    + " connections (java.lang.InternalError: accept number 4 fails (jworkers.test.failAcceptAt)); exiting"
                     + " with status 70 so that a supervisor restarts the host"), output.toString());
             assertTrue(output.stream().anyMatch(line -> line.endsWith("ERROR io.helidon.webserver.ServerListener Got a"
                     + " throwable while listening, this server socket is terminating now: java.lang.InternalError: accept"
-                    + " number 3 fails (jworkers.test.failAcceptAt)")), "Helidon's record, in one line: " + output);
+                    + " number 4 fails (jworkers.test.failAcceptAt)")), "Helidon's record, in one line: " + output);
             assertTrue(output.stream().noneMatch(line -> line.startsWith("\tat ")), "no stack trace: " + output);
             assertTrue(output.stream().anyMatch(line -> line.startsWith("jworkers dev: stopping")), output.toString());
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,9 +193,26 @@ public final class ForkedHost implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        command.add(hostClasspath());
         command.add("io.jworkers.runtime.cli.Main");
         return command;
+    }
+
+    // The runtime's classes and dependencies (target/runtime-classpath.txt, written by the build)
+    // and the test classes (test hooks such as FailingAcceptProvider): not the test libraries, which
+    // a host never loads but whose jars the JVM would open while looking for classes.
+    private static String hostClasspath() {
+        Path runtime = Path.of("target", "runtime-classpath.txt");
+        if (!Files.isReadable(runtime)) {
+            return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        }
+        try {
+            String dependencies = Files.readString(runtime).strip();
+            return String.join(java.io.File.pathSeparator, Path.of("target", "test-classes").toAbsolutePath().toString(),
+                    Path.of("target", "classes").toAbsolutePath().toString(), dependencies);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static ForkedHost start(List<String> command, Pattern ready) {
