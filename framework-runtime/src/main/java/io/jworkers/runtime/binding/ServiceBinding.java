@@ -86,8 +86,7 @@ public final class ServiceBinding implements Service {
                 return link;
             }
         }
-        FetchLink link = new FetchLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props(),
-                worker.label()));
+        FetchLink link = new FetchLink(worker, target.callee(worker));
         FetchLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
         more[links.length] = link;
         fetchLinks = more;

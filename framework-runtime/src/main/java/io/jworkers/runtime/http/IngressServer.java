@@ -22,6 +22,7 @@ import io.jworkers.runtime.pipeline.VersionKey;
 import io.jworkers.runtime.pipeline.VersionOverrides;
 import io.jworkers.runtime.worker.VersionRouting;
 import io.jworkers.runtime.pipeline.WorkerCall;
+import io.jworkers.runtime.trace.SpanSink;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.io.InputStream;
@@ -75,8 +76,11 @@ public final class IngressServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<Pipeline> lingering = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    // Where the spans of requests go (--otlp-endpoint), null when they are not exported.
+    private final SpanSink spans;
 
-    private IngressServer(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
+    private IngressServer(IngressSettings settings, WorkerRouter router, RequestEpochs requests, SpanSink spans) {
+        this.spans = spans;
         this.router = router;
         this.requests = requests;
         this.settings = settings;
@@ -111,7 +115,21 @@ public final class IngressServer implements AutoCloseable {
      * @return the started server
      */
     public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
-        IngressServer ingress = new IngressServer(settings, router, requests);
+        return start(settings, router, requests, null);
+    }
+
+    /**
+     * Starts a listener whose requests' spans are exported.
+     *
+     * @param settings address, port, limits and grace periods
+     * @param router which worker serves which path
+     * @param requests where requests register, so that replaced worker versions can drain
+     * @param spans where the spans of each request's worker hops go, {@code null} for nowhere
+     * @return the started server
+     */
+    public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests,
+            SpanSink spans) {
+        IngressServer ingress = new IngressServer(settings, router, requests, spans);
         try {
             ingress.listener.start(ingress.server);
         } catch (RuntimeException e) {
@@ -250,6 +268,7 @@ public final class IngressServer implements AutoCloseable {
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
+        pipeline.trace(request.headers().first(RequestIds.TRACEPARENT_NAME).orElse(null), spans);
         Response result = call(pipeline, worker, unusual == null ? HttpMessages.toRequest(request, connection)
                 : HttpMessages.toRequest(request, connection, unusual), connection);
         BodyFailure failure = connection.bodyFailure();
@@ -349,6 +368,7 @@ public final class IngressServer implements AutoCloseable {
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
+        pipeline.trace(headers.first(RequestIds.TRACEPARENT_NAME).orElse(null), spans);
         InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
         Request request = HttpMessages.toRequest(method, unusual == null ? headers : HttpMessages.withHost(headers, host),
                 body, unusual == null ? rawPath : unusual.rawPath(), prologue.query().rawValue(), "http", host);

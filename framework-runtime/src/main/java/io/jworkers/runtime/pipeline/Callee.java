@@ -10,8 +10,35 @@ package io.jworkers.runtime.pipeline;
  * @param threads the tracker of the threads its version starts through the framework
  * @param props the calling binding's props JSON, {@link CallFrame#NO_PROPS} when none
  * @param label how the access line names the version ({@code auth@2})
+ * @param tags what the call's span says about it (version, environment, binding, method), or
+ *     {@code null} for the worker name alone
  */
-public record Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props, String label) {
+public record Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props, String label,
+        io.jworkers.runtime.trace.HopTags tags) {
+
+    /**
+     * A callee whose span names only the worker.
+     *
+     * @param workerName the called worker
+     * @param loader its class loader
+     * @param threads its version's thread tracker
+     * @param props the calling binding's props JSON
+     * @param label how the access line names the version
+     */
+    public Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props, String label) {
+        this(workerName, loader, threads, props, label, null);
+    }
+
+    /**
+     * The same callee reached through an RPC method, for its span.
+     *
+     * @param method the method name
+     * @return the callee
+     */
+    public Callee withMethod(String method) {
+        return new Callee(workerName, loader, threads, props, label,
+                tags == null ? new io.jworkers.runtime.trace.HopTags(workerName, 0, null, null, method) : tags.withMethod(method));
+    }
 
     /**
      * A callee the access line names by its worker name.
