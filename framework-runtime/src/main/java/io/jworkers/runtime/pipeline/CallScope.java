@@ -207,15 +207,6 @@ public final class CallScope extends HostBridge.ThreadCalls {
         return callee != null ? callee.props() : frames[top].props();
     }
 
-    /**
-     * The span id of the innermost call, made now if nobody asked for it before.
-     *
-     * @return the id
-     */
-    long span() {
-        return span(top);
-    }
-
     // A level with a frame has its span id already (push copies it), so a frame built later agrees.
     private long span(int level) {
         long id = spans[level];

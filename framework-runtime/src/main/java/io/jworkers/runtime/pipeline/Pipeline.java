@@ -19,7 +19,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One top-level request and every binding call made on its behalf: the request id, the
- * subrequest budget and the deadline they share, and the workers they passed through.
+ * subrequest budget and the deadline they share, the W3C trace they belong to (and where their
+ * spans go, if anywhere), and the workers they passed through.
  * Shared by all threads of the pipeline, so it is thread-safe.
  */
 public final class Pipeline {
