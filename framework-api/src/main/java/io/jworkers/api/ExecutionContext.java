@@ -55,4 +55,45 @@ public interface ExecutionContext {
      * @return the deadline
      */
     Instant deadline();
+
+    /**
+     * The W3C trace context of this call, as a {@code traceparent} header value:
+     * {@code 00-<trace id>-<span id>-<flags>}. Every worker call of the pipeline (the top-level
+     * request and each binding call, fetch or RPC) is one span of the same trace; the trace is the
+     * incoming request's {@code traceparent}'s when it had a valid one. A worker that makes HTTP
+     * calls of its own passes this on as their {@code traceparent} header to continue the trace.
+     *
+     * <p>The default, for implementations outside the host, builds it from {@link #traceId()} and
+     * {@link #spanId()} with flags {@code 00}, or returns {@code null} when either is {@code null}.
+     *
+     * @return the header value, e.g. {@code 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01}
+     */
+    default String traceparent() {
+        String trace = traceId();
+        String span = spanId();
+        return trace == null || span == null ? null : "00-" + trace + "-" + span + "-00";
+    }
+
+    /**
+     * The id of the trace this call belongs to: 32 lower-case hex digits, the same in every
+     * worker of the pipeline.
+     *
+     * <p>The default, for implementations outside the host, returns {@code null}.
+     *
+     * @return the trace id
+     */
+    default String traceId() {
+        return null;
+    }
+
+    /**
+     * The span id of this call: 16 lower-case hex digits, different for every worker call.
+     *
+     * <p>The default, for implementations outside the host, returns {@code null}.
+     *
+     * @return the span id
+     */
+    default String spanId() {
+        return null;
+    }
 }

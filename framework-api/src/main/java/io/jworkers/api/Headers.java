@@ -34,6 +34,11 @@ public final class Headers {
         return values.isEmpty() ? EMPTY : new Headers(Collections.unmodifiableMap(values));
     }
 
+    // For the host: these headers with one (lower-case) header replaced by a value made on first read.
+    Headers withLazy(String name, java.util.function.Supplier<String> value) {
+        return new Headers(new HeaderOverride(values, name, value));
+    }
+
     /**
      * Returns headers with no entries.
      *

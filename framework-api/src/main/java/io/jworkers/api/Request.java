@@ -36,6 +36,12 @@ public final class Request {
             public Headers headers(Map<String, List<String>> values) {
                 return Headers.trusted(values);
             }
+
+            @Override
+            public Request withHeader(Request request, String name, java.util.function.Supplier<String> value) {
+                return new Request(request.method, request.url, request.urlText, request.knownPath,
+                        request.headers.withLazy(name, value), request.body);
+            }
         });
     }
 

@@ -58,6 +58,17 @@ public final class HostBridge {
          * @return the headers
          */
         Headers headers(Map<String, List<String>> values);
+
+        /**
+         * The same request (method, URL, and the same body, not a copy: reading one consumes
+         * both) with one header replaced, its value made only when first read.
+         *
+         * @param request the request
+         * @param name a lower-case header name
+         * @param value makes the value (a valid header value), at most once per reader race
+         * @return the request
+         */
+        Request withHeader(Request request, String name, java.util.function.Supplier<String> value);
     }
 
     private static final ThreadLocal<ThreadCalls> CALLS = new ThreadLocal<>();

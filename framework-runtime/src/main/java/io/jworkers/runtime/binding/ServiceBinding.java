@@ -88,8 +88,7 @@ public final class ServiceBinding implements Service {
                 return link;
             }
         }
-        FetchLink link = new FetchLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props(),
-                worker.label(), target.calls().fetch()));
+        FetchLink link = new FetchLink(worker, target.callee(worker, target.calls().fetch()));
         FetchLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
         more[links.length] = link;
         fetchLinks = more;

@@ -41,7 +41,8 @@ final class DevCommand {
             new CommandLine.Option("--idle-timeout", null, "TIME", IDLE_TIMEOUT_HELP),
             new CommandLine.Option("--max-connections", null, "N", MAX_CONNECTIONS_HELP),
             new CommandLine.Option("--admin-port", null, "PORT", "port of the admin listener on 127.0.0.1 (GET /metrics), default "
-                    + DevAdminServer.DEFAULT_PORT + "; 0 picks a free one"));
+                    + DevAdminServer.DEFAULT_PORT + "; 0 picks a free one"),
+            OtlpOption.OPTION);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -53,7 +54,8 @@ final class DevCommand {
 
     static String usage() {
         return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME] [--max-body SIZE]\n"
-                + "                    [--read-timeout 30s] [--idle-timeout 75s] [--max-connections N] [--admin-port 8788]\n\n"
+                + "                    [--read-timeout 30s] [--idle-timeout 75s] [--max-connections N] [--admin-port 8788]\n"
+                + "                    [--otlp-endpoint URL]\n\n"
                 + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n"
                 + "A worker whose config has \"build\" is built first, and again when a file under its watch_dir changes;\n"
                 + "a worker reloads when its classes change.\n\n"
@@ -80,12 +82,20 @@ final class DevCommand {
         }
         out.println("jworkers dev: loading " + configs.size() + (configs.size() == 1 ? " worker" : " workers")
                 + (environment == null ? "" : " (environment " + environment + ")") + "...");
-        DevServer server = DevServer.start(configs, environment, settings, out);
+        io.jworkers.runtime.trace.SpanSink spans = OtlpOption.start("dev", line);
+        DevServer server;
+        try {
+            server = DevServer.start(configs, environment, settings, out, spans);
+        } catch (RuntimeException | Error e) {
+            OtlpOption.close(spans);
+            throw e;
+        }
         DevAdminServer admin;
         try {
             admin = startAdmin(server, adminPort, line.last("--admin-port").isPresent());
         } catch (RuntimeException e) {
             server.close();
+            OtlpOption.close(spans);
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -94,6 +104,7 @@ final class DevCommand {
             out.println("jworkers dev: stopping (in-flight requests and waitUntil work get "
                     + settings.shutdownGrace().toSeconds() + " s)...");
             server.close();
+            OtlpOption.close(spans);
             stopped.countDown();
         });
         server.whenListenerFails(reason -> exitOnFailure("dev", reason, err, exitCode, stop));

@@ -46,7 +46,8 @@ final class ServeCommand {
             new CommandLine.Option("--read-timeout", null, "TIME", DevCommand.READ_TIMEOUT_HELP),
             new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP),
             new CommandLine.Option("--max-connections", null, "N", DevCommand.MAX_CONNECTIONS_HELP
-                    + " (the admin API: an eighth, at most " + ConnectionLimits.ADMIN_CAP + ")"));
+                    + " (the admin API: an eighth, at most " + ConnectionLimits.ADMIN_CAP + ")"),
+            OtlpOption.OPTION);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -60,6 +61,7 @@ final class ServeCommand {
 
     static String usage() {
         return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE] [--max-connections N]\n"
+                + "                      [--otlp-endpoint URL]\n"
                 + "       jworkers serve --store postgresql://USER@HOST:PORT/DB [--secret-key-file FILE] [--cache DIR] [...]\n\n"
                 + CommandLine.describe(OPTIONS);
     }
@@ -86,7 +88,8 @@ final class ServeCommand {
         }
         StateStore store = state.isPresent() ? openFolder(Path.of(state.get())) : openStore(line, storeUrl.get());
         ServeHost serve = ServeHost.open(store, BundleLimits.DEFAULT);
-        IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests(), serve.host().metrics());
+        io.jworkers.runtime.trace.SpanSink spans = OtlpOption.start("serve", line);
+        IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests(), serve.host().metrics(), spans);
         AdminServer admin;
         try {
             admin = AdminServer.start(adminIp, line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token,
@@ -94,6 +97,7 @@ final class ServeCommand {
         } catch (RuntimeException e) {
             ingress.close();
             serve.close();
+            OtlpOption.close(spans);
             throw e;
         }
         serve.identify("http://" + adminIp + ":" + admin.port());
@@ -110,6 +114,7 @@ final class ServeCommand {
             admin.close();
             follower.close();
             serve.close();
+            OtlpOption.close(spans);
             stopped.countDown();
         });
         ingress.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));

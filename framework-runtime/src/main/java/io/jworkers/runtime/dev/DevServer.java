@@ -98,6 +98,22 @@ public final class DevServer implements AutoCloseable {
      * @throws io.jworkers.runtime.loader.WorkerLoadException if a worker cannot be loaded
      */
     public static DevServer start(List<Path> configFiles, String environment, IngressSettings settings, PrintStream out) {
+        return start(configFiles, environment, settings, out, null);
+    }
+
+    /**
+     * As {@link #start(List, String, IngressSettings, PrintStream)}, exporting the spans of every
+     * request's worker hops.
+     *
+     * @param configFiles the configs; the first is the primary
+     * @param environment the config environment to use, or {@code null}
+     * @param settings the listener's address, limits and grace periods
+     * @param out where the builds' output goes
+     * @param spans where spans go, {@code null} for nowhere; the caller closes it
+     * @return the running server
+     */
+    public static DevServer start(List<Path> configFiles, String environment, IngressSettings settings, PrintStream out,
+            io.jworkers.runtime.trace.SpanSink spans) {
         if (configFiles.isEmpty()) {
             throw new ConfigException("No worker config given: pass -c path/to/worker.jsonc");
         }
@@ -129,7 +145,7 @@ public final class DevServer implements AutoCloseable {
             }
             host.checkEntrypoints(configs);
             IngressServer ingress = IngressServer.start(settings,
-                    WorkerRouter.everythingTo(host.slot(configs.get(0).name())), host.requests(), host.metrics());
+                    WorkerRouter.everythingTo(host.slot(configs.get(0).name())), host.requests(), host.metrics(), spans);
             return new DevServer(List.copyOf(configs), secrets, Map.copyOf(builds), host, ingress, settings.host());
         } catch (RuntimeException | Error e) {
             host.close();

@@ -26,6 +26,7 @@ import io.jworkers.runtime.worker.VersionRouting;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.tail.RequestLog;
 import io.jworkers.runtime.tail.TailHub;
+import io.jworkers.runtime.trace.SpanSink;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 import java.io.InputStream;
@@ -82,8 +83,12 @@ public final class IngressServer implements AutoCloseable {
     // The live tails (jworkers tail) of the router's host, null when it has none.
     private final TailHub tails;
     private final HostMetrics metrics; // null: requests are not observed
+    // Where the spans of requests go (--otlp-endpoint), null when they are not exported.
+    private final SpanSink spans;
 
-    private IngressServer(IngressSettings settings, WorkerRouter router, RequestEpochs requests, HostMetrics metrics) {
+    private IngressServer(IngressSettings settings, WorkerRouter router, RequestEpochs requests, HostMetrics metrics,
+            SpanSink spans) {
+        this.spans = spans;
         this.router = router;
         this.metrics = metrics;
         this.requests = requests;
@@ -120,12 +125,11 @@ public final class IngressServer implements AutoCloseable {
      * @return the started server
      */
     public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests) {
-        return start(settings, router, requests, null);
+        return start(settings, router, requests, null, null);
     }
 
     /**
-     * Starts a listener whose requests the host's metrics observe (requests by outcome, their
-     * durations, the in-flight and waitUntil gauges).
+     * Starts a listener whose requests the host's metrics observe.
      *
      * @param settings address, port, limits and grace periods
      * @param router which worker serves which path
@@ -135,7 +139,23 @@ public final class IngressServer implements AutoCloseable {
      */
     public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests,
             HostMetrics metrics) {
-        IngressServer ingress = new IngressServer(settings, router, requests, metrics);
+        return start(settings, router, requests, metrics, null);
+    }
+
+    /**
+     * Starts a listener whose requests the host's metrics observe (requests by outcome, their
+     * durations, the in-flight and waitUntil gauges) and whose requests' spans are exported.
+     *
+     * @param settings address, port, limits and grace periods
+     * @param router which worker serves which path
+     * @param requests where requests register, so that replaced worker versions can drain
+     * @param metrics the host's metrics, or {@code null} for none
+     * @param spans where the spans of each request's worker hops go, {@code null} for nowhere
+     * @return the started server
+     */
+    public static IngressServer start(IngressSettings settings, WorkerRouter router, RequestEpochs requests,
+            HostMetrics metrics, SpanSink spans) {
+        IngressServer ingress = new IngressServer(settings, router, requests, metrics, spans);
         try {
             ingress.listener.start(ingress.server);
         } catch (RuntimeException e) {
@@ -282,6 +302,7 @@ public final class IngressServer implements AutoCloseable {
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
+        pipeline.trace(request.headers().first(RequestIds.TRACEPARENT_NAME).orElse(null), spans);
         RequestLog tailLog = tails == null ? null : tails.begin(pipeline, worker);
         RequestObservation observed = metrics == null ? RequestObservation.NONE : metrics.observe(worker, start);
         Response result = call(pipeline, worker, unusual == null ? HttpMessages.toRequest(request, connection)
@@ -393,6 +414,7 @@ public final class IngressServer implements AutoCloseable {
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
+        pipeline.trace(headers.first(RequestIds.TRACEPARENT_NAME).orElse(null), spans);
         InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
         Request request = HttpMessages.toRequest(method, unusual == null ? headers : HttpMessages.withHost(headers, host),
                 body, unusual == null ? rawPath : unusual.rawPath(), prologue.query().rawValue(), "http", host);

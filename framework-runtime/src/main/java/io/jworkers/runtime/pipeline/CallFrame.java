@@ -1,6 +1,7 @@
 package io.jworkers.runtime.pipeline;
 
 import io.jworkers.api.ExecutionContext;
+import io.jworkers.runtime.trace.TraceParent;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -15,9 +16,11 @@ import java.util.concurrent.CompletionStage;
  * @param threads the tracker of the threads the worker's version starts through the framework
  * @param depth 1 for the worker that received the top-level request, +1 per binding hop
  * @param props the JSON props of the binding the call came through, {@code "{}"} at the top
+ * @param span the call's span id (W3C), never 0
+ * @param parentSpan the span id of the call that made this one, 0 when the trace began here
  */
 public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, WorkerThreads threads, int depth,
-        String props) implements ExecutionContext {
+        String props, long span, long parentSpan) implements ExecutionContext {
 
     /** Props of a call that did not come through a binding with props. */
     public static final String NO_PROPS = "{}";
@@ -33,6 +36,22 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
      */
     public CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, WorkerThreads threads, int depth) {
         this(pipeline, workerName, loader, threads, depth, NO_PROPS);
+    }
+
+    /**
+     * A frame with a new span whose parent is the pipeline's remote caller (the first hop of a
+     * request, or a call outside any request).
+     *
+     * @param pipeline the pipeline
+     * @param workerName the worker
+     * @param loader the worker's loader
+     * @param threads the worker version's thread tracker
+     * @param depth the depth
+     * @param props the binding's props JSON
+     */
+    public CallFrame(Pipeline pipeline, String workerName, ClassLoader loader, WorkerThreads threads, int depth,
+            String props) {
+        this(pipeline, workerName, loader, threads, depth, props, TraceParent.newId(), pipeline.remoteParentSpan());
     }
 
     /**
@@ -126,5 +145,20 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
     @Override
     public Instant deadline() {
         return pipeline.deadline();
+    }
+
+    @Override
+    public String traceparent() {
+        return TraceParent.format(pipeline.traceHigh(), pipeline.traceLow(), span, pipeline.traceFlags());
+    }
+
+    @Override
+    public String traceId() {
+        return TraceParent.traceId(pipeline.traceHigh(), pipeline.traceLow());
+    }
+
+    @Override
+    public String spanId() {
+        return TraceParent.spanId(span);
     }
 }

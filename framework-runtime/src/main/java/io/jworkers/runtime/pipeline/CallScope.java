@@ -2,6 +2,9 @@ package io.jworkers.runtime.pipeline;
 
 import io.jworkers.api.PipelineDepthExceededException;
 import io.jworkers.bridge.HostBridge;
+import io.jworkers.runtime.trace.HopTags;
+import io.jworkers.runtime.trace.SpanSink;
+import io.jworkers.runtime.trace.TraceParent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -19,6 +22,10 @@ import java.util.concurrent.atomic.LongAdder;
  * a reference that a slot already holds are skipped (G1's write barrier makes reference stores
  * into an old object cost tens of nanoseconds).
  *
+ * <p>Each call is a span of the pipeline's trace. Its span id is made only when something asks
+ * for it (the callee's {@code ctx()}, a call it makes that needs its parent, or the export of
+ * spans), so an RPC call that nobody traces costs one store of a 0.
+ *
  * <p>Only the owning thread touches an instance; nothing here is thread-safe or needs to be.
  */
 public final class CallScope extends HostBridge.ThreadCalls {
@@ -35,6 +42,9 @@ public final class CallScope extends HostBridge.ThreadCalls {
     private CallFrame[] frames = new CallFrame[8];
     private ClassLoader[] previousLoaders = new ClassLoader[8];
     private int[] depths = new int[8];
+    // Per level: the call's span id, 0 until made; when spans are exported, when the call began.
+    private long[] spans = new long[8];
+    private long[] starts = new long[8];
     private int top = -1;
     // Binding calls counted on this thread since its outermost call began, per counter: plain
     // increments here, one LongAdder.add per counter when the outermost call ends (an atomic add
@@ -106,6 +116,9 @@ public final class CallScope extends HostBridge.ThreadCalls {
         pipeline.beginSubrequest();
         pipeline.visit(callee.workerName(), callee.label());
         scope.push(pipeline, callee, depth, null, callee.loader());
+        if (pipeline.spanSink() != null) {
+            scope.startSpan();
+        }
         return scope;
     }
 
@@ -130,7 +143,21 @@ public final class CallScope extends HostBridge.ThreadCalls {
      * outermost call also removes the scope from the thread.
      */
     public void exit() {
+        exit(null, 0);
+    }
+
+    /**
+     * Ends the innermost call as {@link #exit()} does, telling how it ended, for its span.
+     *
+     * @param error what the callee threw, or {@code null}
+     * @param status the HTTP status of a fetch call's response, 0 when none
+     */
+    public void exit(Throwable error, int status) {
         int level = top--;
+        SpanSink sink = pipelines[level].spanSink();
+        if (sink != null && callees[level] != null) {
+            endSpan(sink, level, error, status);
+        }
         ClassLoader previous = previousLoaders[level];
         if (thread.getContextClassLoader() != previous) {
             setContextLoader(thread, previous);
@@ -190,7 +217,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
         if (frame == null) {
             Callee callee = callees[level];
             frame = new CallFrame(pipelines[level], callee.workerName(), callee.loader(), callee.threads(), depths[level],
-                    callee.props());
+                    callee.props(), span(level), level > 0 ? span(level - 1) : pipelines[level].remoteParentSpan());
             frames[level] = frame;
         }
         return frame;
@@ -216,6 +243,35 @@ public final class CallScope extends HostBridge.ThreadCalls {
         return callee != null ? callee.props() : frames[top].props();
     }
 
+    // A level with a frame has its span id already (push copies it), so a frame built later agrees.
+    private long span(int level) {
+        long id = spans[level];
+        if (id == 0) {
+            id = TraceParent.newId();
+            spans[level] = id;
+        }
+        return id;
+    }
+
+    private void startSpan() {
+        span(top);
+        starts[top] = System.nanoTime();
+    }
+
+    private void endSpan(SpanSink sink, int level, Throwable error, int status) {
+        long end = System.nanoTime();
+        Pipeline pipeline = pipelines[level];
+        Callee callee = callees[level];
+        HopTags tags = callee.tags() != null ? callee.tags() : new HopTags(callee.workerName(), 0, null, null, null);
+        long parent = level > 0 ? span(level - 1) : pipeline.remoteParentSpan();
+        try {
+            sink.hopEnded(pipeline.traceHigh(), pipeline.traceLow(), pipeline.traceFlags(), span(level), parent, tags,
+                    pipeline.epochNanos(starts[level]), pipeline.epochNanos(end), status, error);
+        } catch (RuntimeException e) {
+            // Tracing must never fail a call.
+        }
+    }
+
     @Override
     protected CallFrame context() {
         return top < 0 ? null : frame();
@@ -238,6 +294,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
             frames[level] = frame;
         }
         depths[level] = depth;
+        spans[level] = frame != null ? frame.span() : 0;
         ClassLoader previous = thread.getContextClassLoader();
         if (previousLoaders[level] != previous) {
             previousLoaders[level] = previous;
@@ -285,5 +342,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
         frames = Arrays.copyOf(frames, size);
         previousLoaders = Arrays.copyOf(previousLoaders, size);
         depths = Arrays.copyOf(depths, size);
+        spans = Arrays.copyOf(spans, size);
+        starts = Arrays.copyOf(starts, size);
     }
 }

@@ -1,11 +1,13 @@
 package io.jworkers.runtime.pipeline;
 
+import io.jworkers.runtime.trace.HopTags;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a binding call enters, made once per binding and target version (not per call): the
  * worker's name, its loader (the context class loader while its code runs), its thread tracker,
- * the props of the binding the calls come through, and the counter of those calls (metrics).
+ * the props of the binding the calls come through, the counter of those calls (metrics) and
+ * what the call's span says about it (traces).
  *
  * @param workerName the called worker
  * @param loader its class loader
@@ -14,15 +16,17 @@ import java.util.concurrent.atomic.LongAdder;
  * @param label how the access line names the version ({@code auth@2})
  * @param calls the binding's counter of this kind of call ({@code fetch} or RPC), which
  *     {@link CallScope} adds to once per thread's outermost call
+ * @param tags what the call's span says about it (version, environment, binding, method), or
+ *     {@code null} for the worker name alone
  */
 public record Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props, String label,
-        LongAdder calls) {
+        LongAdder calls, HopTags tags) {
 
     // Counts the calls of callees made without a binding's counter; nobody reads it.
     private static final LongAdder UNCOUNTED = new LongAdder();
 
     /**
-     * A callee whose calls no metrics count.
+     * A callee whose calls no metrics count and whose span names only the worker.
      *
      * @param workerName the called worker
      * @param loader its class loader
@@ -31,7 +35,7 @@ public record Callee(String workerName, ClassLoader loader, WorkerThreads thread
      * @param label how the access line names the version
      */
     public Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props, String label) {
-        this(workerName, loader, threads, props, label, UNCOUNTED);
+        this(workerName, loader, threads, props, label, UNCOUNTED, null);
     }
 
     /**
@@ -44,5 +48,16 @@ public record Callee(String workerName, ClassLoader loader, WorkerThreads thread
      */
     public Callee(String workerName, ClassLoader loader, WorkerThreads threads, String props) {
         this(workerName, loader, threads, props, workerName);
+    }
+
+    /**
+     * The same callee reached through an RPC method, for its span.
+     *
+     * @param method the method name
+     * @return the callee
+     */
+    public Callee withMethod(String method) {
+        return new Callee(workerName, loader, threads, props, label, calls,
+                tags == null ? new HopTags(workerName, 0, null, null, method) : tags.withMethod(method));
     }
 }

@@ -3,6 +3,8 @@ package io.jworkers.runtime.pipeline;
 import io.jworkers.api.DeadlineExceededException;
 import io.jworkers.api.SubrequestLimitExceededException;
 import io.jworkers.runtime.tail.RequestLog;
+import io.jworkers.runtime.trace.SpanSink;
+import io.jworkers.runtime.trace.TraceParent;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +20,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One top-level request and every binding call made on its behalf: the request id, the
- * subrequest budget and the deadline they share, and the workers they passed through.
+ * subrequest budget and the deadline they share, the W3C trace they belong to (and where their
+ * spans go, if anywhere), and the workers they passed through.
  * Shared by all threads of the pipeline, so it is thread-safe.
  */
 public final class Pipeline {
@@ -109,6 +112,14 @@ public final class Pipeline {
     private Runnable whenDone;
     // Set by the ingress before the pipeline runs, only while a tail listens for its worker.
     private volatile RequestLog tailLog;
+    // The W3C trace the pipeline belongs to: a new one unless the ingress continues an incoming
+    // traceparent (trace(), before the pipeline runs on other threads, so plain fields); where its
+    // spans go, null when they are not exported (the hot path then records nothing).
+    private long traceHigh = TraceParent.newId();
+    private long traceLow = TraceParent.newId();
+    private long remoteParentSpan;
+    private int traceFlags;
+    private SpanSink spans;
 
     /**
      * Opens a pipeline now.
@@ -132,6 +143,92 @@ public final class Pipeline {
      */
     public String requestId() {
         return requestId;
+    }
+
+    /**
+     * Joins the pipeline to a trace: the incoming {@code traceparent}'s when it is valid (its
+     * sampled flag decides whether spans are exported), else a new trace whose id is the request
+     * id when that is already 32 hex digits (so logs and traces share one id). Called by the ingress
+     * before the first worker runs.
+     *
+     * @param traceparent the incoming header, or {@code null}
+     * @param sink where spans go, {@code null} when export is off
+     */
+    public void trace(String traceparent, SpanSink sink) {
+        TraceParent.Incoming incoming = TraceParent.parse(traceparent);
+        if (incoming != null) {
+            traceHigh = incoming.traceHigh();
+            traceLow = incoming.traceLow();
+            remoteParentSpan = incoming.parentSpanId();
+            traceFlags = incoming.flags();
+        } else {
+            long[] id = TraceParent.traceIdOf(requestId);
+            if (id != null) {
+                traceHigh = id[0];
+                traceLow = id[1];
+            }
+            remoteParentSpan = 0;
+            traceFlags = sink != null ? TraceParent.SAMPLED : 0;
+        }
+        spans = sink != null && (traceFlags & TraceParent.SAMPLED) != 0 ? sink : null;
+    }
+
+    /**
+     * The first 64 bits of the trace id.
+     *
+     * @return the bits
+     */
+    public long traceHigh() {
+        return traceHigh;
+    }
+
+    /**
+     * The last 64 bits of the trace id.
+     *
+     * @return the bits
+     */
+    public long traceLow() {
+        return traceLow;
+    }
+
+    /**
+     * The W3C trace flags the pipeline's hops carry.
+     *
+     * @return the flags, {@link TraceParent#SAMPLED} when spans are recorded
+     */
+    public int traceFlags() {
+        return traceFlags;
+    }
+
+    /**
+     * The span id of the incoming request's caller, the parent of the first hop.
+     *
+     * @return the id, 0 when the trace began here
+     */
+    public long remoteParentSpan() {
+        return remoteParentSpan;
+    }
+
+    /**
+     * Where this pipeline's spans go.
+     *
+     * @return the sink, {@code null} when they are not exported
+     */
+    public SpanSink spanSink() {
+        return spans;
+    }
+
+    /**
+     * A {@link System#nanoTime()} reading as nanoseconds since the epoch, against the clocks read
+     * when the pipeline opened.
+     *
+     * @param nanoTime the reading
+     * @return the epoch nanoseconds
+     */
+    public long epochNanos(long nanoTime) {
+        Instant opened = deadline.minus(timeout);
+        long openedNanos = deadlineNanos - timeout.toNanos();
+        return opened.getEpochSecond() * 1_000_000_000L + opened.getNano() + (nanoTime - openedNanos);
     }
 
     /**

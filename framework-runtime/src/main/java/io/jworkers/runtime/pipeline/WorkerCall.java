@@ -4,6 +4,10 @@ import io.jworkers.api.PipelineDepthExceededException;
 import io.jworkers.api.Request;
 import io.jworkers.api.Response;
 import io.jworkers.api.WorkerEntrypoint;
+import io.jworkers.bridge.HostBridge;
+import io.jworkers.runtime.trace.HopTags;
+import io.jworkers.runtime.trace.SpanSink;
+import io.jworkers.runtime.trace.TraceParent;
 import io.jworkers.runtime.worker.LoadedWorker;
 
 /**
@@ -30,11 +34,37 @@ public final class WorkerCall {
         pipeline.visit(worker.name(), worker.label());
         long start = System.nanoTime();
         CallScope scope = open(frame);
+        Throwable failure = null;
+        int status = 0;
         try {
-            return checked(worker, worker.entrypoint().fetch(request, worker.env()));
+            Response response = checked(worker, worker.entrypoint().fetch(request, worker.env()));
+            status = response.status();
+            return response;
+        } catch (Throwable e) {
+            failure = e;
+            throw e;
         } finally {
             scope.exit();
-            pipeline.addTime(worker.name(), System.nanoTime() - start);
+            long end = System.nanoTime();
+            pipeline.addTime(worker.name(), end - start);
+            SpanSink sink = pipeline.spanSink();
+            if (sink != null) {
+                topLevelSpan(sink, pipeline, worker, frame, start, end, status, failure);
+            }
+        }
+    }
+
+    private static void topLevelSpan(SpanSink sink, Pipeline pipeline, LoadedWorker worker, CallFrame frame, long start,
+            long end, int status, Throwable failure) {
+        try {
+            // What the ingress answers for a failure: 504 past the deadline, else 500.
+            int answered = failure == null ? status
+                    : failure instanceof io.jworkers.api.DeadlineExceededException ? 504 : 500;
+            sink.hopEnded(pipeline.traceHigh(), pipeline.traceLow(), pipeline.traceFlags(), frame.span(), frame.parentSpan(),
+                    new HopTags(worker.name(), worker.number(), worker.env().version().environment(), null, null),
+                    pipeline.epochNanos(start), pipeline.epochNanos(end), answered, failure);
+        } catch (RuntimeException e) {
+            // Tracing must never fail a request.
         }
     }
 
@@ -57,14 +87,25 @@ public final class WorkerCall {
         CallScope scope = CallScope.enter(callee, owner);
         Pipeline pipeline = scope.pipeline();
         long[] time = pipeline.timeCell(callee.workerName());
+        Throwable failure = null;
+        int status = 0;
         try {
-            return checked(target, entrypoint.fetch(request, target.env()));
+            Response response = checked(target, entrypoint.fetch(forCallee(request, scope.frame()), target.env()));
+            status = response.status();
+            return response;
         } catch (Throwable e) {
+            failure = e;
             throw BoundaryExceptions.translate(e);
         } finally {
-            scope.exit();
+            scope.exit(failure, status);
             pipeline.addTime(time, System.nanoTime() - start);
         }
+    }
+
+    // The callee's view of the request: the caller's, with the callee's own traceparent (made
+    // only if the callee reads it), so that a worker that forwards its request keeps the trace.
+    private static Request forCallee(Request request, CallFrame callee) {
+        return HostBridge.messages().withHeader(request, TraceParent.HEADER, callee::traceparent);
     }
 
     /**

@@ -43,7 +43,13 @@ public final class BindingRpc {
 
     // The dynamic path's per-version state: the version, the copier of this caller/target pair, and
     // each called method's handle, made once (bound to the instance, taking an Object[]).
-    private record DynamicLink(LoadedWorker worker, Callee callee, ValueCopier copier, Map<Method, MethodHandle> handles) {
+    private record DynamicLink(LoadedWorker worker, Callee callee, ValueCopier copier, Map<Method, MethodHandle> handles,
+            Map<String, Callee> methods) {
+        // Per method, for its span.
+        Callee callee(String method) {
+            return methods.computeIfAbsent(method, callee::withMethod);
+        }
+
         MethodHandle handle(Method method, Object instance) {
             return handles.computeIfAbsent(method, m -> handleOf(m).bindTo(instance)
                     .asSpreader(Object[].class, m.getParameterCount())
@@ -127,13 +133,15 @@ public final class BindingRpc {
         }
         MethodHandle handle = link.handle(method, entry.instance());
         Object result;
-        CallScope scope = RpcScopes.enter(link.callee(), target.owner());
+        CallScope scope = RpcScopes.enter(link.callee(name), target.owner());
+        Throwable failure = null;
         try {
             result = (Object) handle.invokeExact(copies);
         } catch (Throwable e) {
+            failure = e;
             throw BoundaryExceptions.translate(e);
         } finally {
-            scope.exit();
+            scope.exit(failure, 0);
         }
         return result == null || SharedTypes.byReference(result.getClass()) ? result
                 : link.copier().copy(result, link.copier().typeOf(Object.class), "result");
@@ -151,8 +159,8 @@ public final class BindingRpc {
                 return link;
             }
         }
-        DynamicLink link = new DynamicLink(worker, new Callee(worker.name(), worker.loader(), worker.threads(), target.props(),
-                worker.label(), target.calls().rpc()), ValueCopier.create(), new ConcurrentHashMap<>());
+        DynamicLink link = new DynamicLink(worker, target.callee(worker, target.calls().rpc()), ValueCopier.create(), new ConcurrentHashMap<>(),
+                new ConcurrentHashMap<>());
         DynamicLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
         more[links.length] = link;
         dynamic = more;

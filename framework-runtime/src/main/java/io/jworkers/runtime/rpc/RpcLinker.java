@@ -44,7 +44,7 @@ final class RpcLinker {
         try {
             ENTER = LOOKUP.findStatic(RpcScopes.class, "enter",
                     methodType(CallScope.class, Callee.class, BindingOwner.class));
-            EXIT = LOOKUP.findStatic(RpcScopes.class, "exit", methodType(void.class, CallScope.class));
+            EXIT = LOOKUP.findStatic(RpcScopes.class, "exit", methodType(void.class, Throwable.class, CallScope.class));
             TRANSLATE = LOOKUP.findStatic(BoundaryExceptions.class, "translate",
                     methodType(RuntimeException.class, Throwable.class));
             COPY = LOOKUP.findVirtual(ValueCopier.class, "copy",
@@ -95,15 +95,16 @@ final class RpcLinker {
         core = adapt(core, methodType(result, params));
 
         MethodHandle scoped = MethodHandles.dropArguments(core, 0, CallScope.class);
+        // (Throwable, [result,] CallScope) -> [result]: exit, telling the span what was thrown.
         MethodHandle cleanup = result == void.class
-                ? MethodHandles.dropArguments(EXIT, 0, Throwable.class)
-                : MethodHandles.foldArguments(
-                        MethodHandles.dropArguments(MethodHandles.dropArguments(MethodHandles.identity(result), 0,
-                                Throwable.class), 2, CallScope.class), 2, EXIT);
+                ? EXIT
+                : MethodHandles.permuteArguments(
+                        MethodHandles.foldArguments(MethodHandles.dropArguments(MethodHandles.identity(result), 0,
+                                Throwable.class, CallScope.class), 0, EXIT),
+                        methodType(result, Throwable.class, result, CallScope.class), 0, 2, 1);
         MethodHandle guarded = MethodHandles.tryFinally(scoped, cleanup);
         MethodHandle enter = MethodHandles.insertArguments(ENTER, 0,
-                new Callee(worker.name(), worker.loader(), worker.threads(), target.props(), worker.label(),
-                        target.calls().rpc()),
+                target.callee(worker, target.calls().rpc()).withMethod(method.getName()),
                 target.owner());
         MethodHandle entered = MethodHandles.foldArguments(guarded, enter);
         MethodHandle rethrow = MethodHandles.filterArguments(

@@ -23,6 +23,11 @@ final class RpcScopes {
         scope.exit();
     }
 
+    // The finally step of a typed call: what the callee threw (null when it returned) goes to its span.
+    static void exit(Throwable error, CallScope scope) {
+        scope.exit(error, 0);
+    }
+
     static Object notConnected(String message) {
         throw new ServiceUnavailableException(message);
     }

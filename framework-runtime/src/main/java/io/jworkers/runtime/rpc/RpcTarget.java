@@ -2,6 +2,9 @@ package io.jworkers.runtime.rpc;
 
 import io.jworkers.runtime.metrics.BindingCalls;
 import io.jworkers.runtime.pipeline.BindingOwner;
+import io.jworkers.runtime.pipeline.Callee;
+import io.jworkers.runtime.trace.HopTags;
+import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
 
 /**
@@ -39,6 +42,18 @@ public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, Stri
      */
     public String describe() {
         return "worker \"" + slot.name() + "\"" + (entrypoint == null ? "" : " (entrypoint " + entrypoint + ")");
+    }
+
+    /**
+     * What a call through this binding enters in one target version, with its span's tags.
+     *
+     * @param worker the target version
+     * @param counter the binding's counter of this kind of call (its {@code calls().fetch()} or {@code rpc()})
+     * @return the callee, for fetch (see {@link Callee#withMethod} for RPC)
+     */
+    public Callee callee(LoadedWorker worker, java.util.concurrent.atomic.LongAdder counter) {
+        return new Callee(worker.name(), worker.loader(), worker.threads(), props, worker.label(), counter,
+                new HopTags(worker.name(), worker.number(), worker.env().version().environment(), binding, null));
     }
 
     /**
