@@ -339,11 +339,11 @@ class ErrorCatalogueTest {
             }
         }, "Not reloaded"));
         CASES.put("JW-CLI-LISTENER-FAILED", () -> {
-            // In a process of its own, whose third accept() fails with an Error (1: the listener's own
-            // start-up connection, 2: the GET, 3: the socket).
+            // In a process of its own, whose fourth accept() fails with an Error (1: the public
+            // listener's own start-up connection, 2: the admin listener's, 3: the GET, 4: the socket).
             try (ForkedHost host = ForkedHost.dev(List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                     "-Djava.nio.channels.spi.SelectorProvider=" + FailingAcceptProvider.class.getName(),
-                    "-Djworkers.test.failAcceptAt=3"), List.of("-c", hello("listenerfailed", "hello", "").toString()))) {
+                    "-Djworkers.test.failAcceptAt=4"), List.of("-c", hello("listenerfailed", "hello", "").toString()))) {
                 assertEquals(200, Http.get(host.url() + "/").statusCode());
                 new Socket("127.0.0.1", java.net.URI.create(host.url()).getPort()).close();
                 assertEquals(70, host.waitForExit(30), "exit code");
