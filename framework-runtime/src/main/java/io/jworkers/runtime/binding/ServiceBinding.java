@@ -10,8 +10,8 @@ import io.jworkers.runtime.pipeline.WorkerCall;
 import io.jworkers.runtime.rpc.BindingRpc;
 import io.jworkers.runtime.rpc.RpcTarget;
 import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.VersionLinks;
 import io.jworkers.runtime.worker.VersionRouting;
-import io.jworkers.runtime.worker.WorkerSlot;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,14 +22,10 @@ public final class ServiceBinding implements Service {
 
     private final RpcTarget target;
     private final BindingRpc rpc;
-    // What fetch calls enter, per version the slot sent calls to since its versions last changed
-    // (one, or two of a split); forgotten when they change, so that it never keeps a replaced
-    // version (and its loader) alive.
-    private volatile FetchLink[] fetchLinks = new FetchLink[0];
-    private final java.util.function.Consumer<VersionRouting> forgetFetchLinks = routing -> fetchLinks = new FetchLink[0];
-
-    private record FetchLink(LoadedWorker worker, Callee callee) {
-    }
+    // What fetch calls enter, per version of the target called (see VersionLinks).
+    private final VersionLinks<Callee> callees;
+    // A field, not a lambda per call: a capturing lambda would allocate on every call.
+    private final java.util.function.Function<LoadedWorker, Callee> newCallee;
 
     /**
      * Creates the binding.
@@ -41,7 +37,8 @@ public final class ServiceBinding implements Service {
     public ServiceBinding(RpcTarget target) {
         this.target = target;
         this.rpc = new BindingRpc(target);
-        target.slot().addListener(forgetFetchLinks); // held weakly by the slot, strongly here
+        this.callees = new VersionLinks<>(target.slot());
+        this.newCallee = version -> target.callee(version, target.calls().fetch());
     }
 
     /**
@@ -64,8 +61,7 @@ public final class ServiceBinding implements Service {
 
     @Override
     public Response fetch(Request request) {
-        WorkerSlot slot = target.slot();
-        VersionRouting routing = slot.routing();
+        VersionRouting routing = target.slot().routing();
         LoadedWorker worker = routing.isSplit() ? routing.choose(WorkerCall.runningPipeline()) : routing.newer();
         if (worker == null) {
             target.calls().fetch().increment(); // counted here: the call enters no worker
@@ -78,28 +74,8 @@ public final class ServiceBinding implements Service {
             WorkerCall.currentPipeline(target.owner()).beginSubrequest();
             return Response.text(503, "Worker \"" + worker.name() + "\" has no entrypoint \"" + target.entrypoint() + "\"");
         }
-        return WorkerCall.bindingFetch(link(worker, slot).callee(), target.owner(), worker, entry.instance(), request);
-    }
-
-    private FetchLink link(LoadedWorker worker, WorkerSlot slot) {
-        FetchLink[] links = fetchLinks;
-        for (FetchLink link : links) {
-            if (link.worker() == worker) {
-                return link;
-            }
-        }
-        FetchLink link = new FetchLink(worker, target.callee(worker, target.calls().fetch()));
-        FetchLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
-        more[links.length] = link;
-        fetchLinks = more;
-        VersionRouting now = slot.routing();
-        for (FetchLink kept : more) {
-            if (!now.contains(kept.worker())) {
-                fetchLinks = new FetchLink[0]; // replaced meanwhile: do not keep an old version
-                break;
-            }
-        }
-        return link;
+        return WorkerCall.bindingFetch(callees.get(worker, newCallee), target.owner(), worker, entry.instance(),
+                request);
     }
 
     @Override

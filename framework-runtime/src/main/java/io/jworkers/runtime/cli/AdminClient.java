@@ -101,18 +101,7 @@ final class AdminClient {
         // No timeout: a tail waits for events as long as its user wants.
         HttpRequest request = HttpRequest.newBuilder(request(path, query).build().uri())
                 .header("authorization", "Bearer " + token).header("accept", "text/event-stream").GET().build();
-        HttpResponse<java.util.stream.Stream<String>> response;
-        try {
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
-        } catch (ConnectException e) {
-            throw new AdminException("no jworkers host answers at " + host
-                    + ": start one with jworkers serve, or pass --host URL");
-        } catch (IOException e) {
-            throw new AdminException("the request to " + host + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdminException("interrupted");
-        }
+        HttpResponse<java.util.stream.Stream<String>> response = exchange(request, HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() >= 400 || !response.headers().firstValue("content-type").orElse("")
                 .startsWith("text/event-stream")) {
             String body;
@@ -176,9 +165,14 @@ final class AdminClient {
     }
 
     private JsonNode send(HttpRequest request) {
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        return answer(response.statusCode(), response.body());
+    }
+
+    // One request to the host, its failures said as the CLI says them.
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request, body);
         } catch (ConnectException e) {
             throw new AdminException("no jworkers host answers at " + host
                     + ": start one with jworkers serve, or pass --host URL");
@@ -188,7 +182,6 @@ final class AdminClient {
             Thread.currentThread().interrupt();
             throw new AdminException("interrupted");
         }
-        return answer(response.statusCode(), response.body());
     }
 
     // The JSON of an answer; a refusal throws with the host's message.

@@ -10,6 +10,7 @@ import io.jworkers.runtime.values.SharedTypes;
 import io.jworkers.runtime.values.ValueCopier;
 import io.jworkers.runtime.worker.EntrypointInstance;
 import io.jworkers.runtime.worker.LoadedWorker;
+import io.jworkers.runtime.worker.VersionLinks;
 import io.jworkers.runtime.worker.VersionRouting;
 import io.jworkers.runtime.pipeline.WorkerCall;
 import java.lang.invoke.MethodHandle;
@@ -32,11 +33,10 @@ public final class BindingRpc {
 
     private final RpcTarget target;
     private final Map<Class<?>, Stub> stubs = new ConcurrentHashMap<>();
-    // The dynamic path's links, per version the slot sent calls to since its versions last
-    // changed; forgotten when they change, so that they never keep a replaced version (and its
-    // loader) alive; the listener is held weakly by the slot, strongly here.
-    private volatile DynamicLink[] dynamic = new DynamicLink[0];
-    private final java.util.function.Consumer<VersionRouting> forgetDynamic = routing -> dynamic = new DynamicLink[0];
+    // The dynamic path's links, per version of the target called (see VersionLinks).
+    private final VersionLinks<DynamicLink> dynamic;
+    // A field, not a lambda per call: a capturing lambda would allocate on every call.
+    private final java.util.function.Function<LoadedWorker, DynamicLink> newDynamicLink;
 
     private record Stub(Object instance, StubLinks links) {
     }
@@ -64,7 +64,9 @@ public final class BindingRpc {
      */
     public BindingRpc(RpcTarget target) {
         this.target = target;
-        target.slot().addListener(forgetDynamic);
+        this.dynamic = new VersionLinks<>(target.slot());
+        this.newDynamicLink = version -> new DynamicLink(version, target.callee(version, target.calls().rpc()),
+                ValueCopier.create(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     /**
@@ -153,25 +155,7 @@ public final class BindingRpc {
         if (worker == null) {
             throw new ServiceUnavailableException(target.notFoundMessage());
         }
-        DynamicLink[] links = dynamic;
-        for (DynamicLink link : links) {
-            if (link.worker() == worker) {
-                return link;
-            }
-        }
-        DynamicLink link = new DynamicLink(worker, target.callee(worker, target.calls().rpc()), ValueCopier.create(), new ConcurrentHashMap<>(),
-                new ConcurrentHashMap<>());
-        DynamicLink[] more = java.util.Arrays.copyOf(links, links.length + 1);
-        more[links.length] = link;
-        dynamic = more;
-        VersionRouting now = target.slot().routing();
-        for (DynamicLink kept : more) {
-            if (!now.contains(kept.worker())) {
-                dynamic = new DynamicLink[0]; // replaced meanwhile: do not keep an old version
-                break;
-            }
-        }
-        return link;
+        return dynamic.get(worker, newDynamicLink);
     }
 
     private static String reasonNotCallable(String name) {

@@ -72,6 +72,25 @@ final class AdminChanges {
 
     /** See {@link ServeHost#deploy}. */
     VersionInfo deploy(String worker, String environment, Path bundle, DeployOptions options) {
+        return withStagedBundle(worker, environment, bundle, (staged, config) -> {
+            if (options.upload()) {
+                return takeover.upload(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(),
+                        Map.of()), candidate -> { });
+            }
+            RouteAssignment.Taking taking = routeAssignment.taking(config, environment, options.takeRoutes());
+            String message = options.force() ? ContractGate.forcedMessage(options.message(), "deployed") : options.message();
+            VersionInfo version = takeover.add(worker, environment, new NewVersion(staged, null, message, options.secrets(),
+                    taking.taken()), message == null ? "deployed" : message, options.force() ? ContractGate.Mode.FORCE : ContractGate.Mode.CHECK);
+            taking.movedFrom().forEach((route, owner) -> LOG.log(Level.INFO, "[" + worker + "] took route " + route + " in "
+                    + environment + " from " + owner));
+            return version;
+        });
+    }
+
+    // Stages an uploaded bundle, checks what every bundle must pass (its classpath, its config
+    // naming the worker, its bindings' targets), runs the change with it, and discards it after.
+    private <T> T withStagedBundle(String worker, String environment, Path bundle,
+            java.util.function.BiFunction<UnpackedBundle, WorkerConfig, T> change) {
         UnpackedBundle staged;
         try {
             staged = store.stage(bundle, limits);
@@ -85,17 +104,7 @@ final class AdminChanges {
             WorkerConfig config = stagedConfig(staged, worker);
             BundleClasspath.checkLoaded(staged, config.classpath());
             checkBindingTargets(config, environment);
-            if (options.upload()) {
-                return takeover.upload(worker, environment, new NewVersion(staged, null, options.message(), options.secrets(),
-                        Map.of()), candidate -> { });
-            }
-            RouteAssignment.Taking taking = routeAssignment.taking(config, environment, options.takeRoutes());
-            String message = options.force() ? ContractGate.forcedMessage(options.message(), "deployed") : options.message();
-            VersionInfo version = takeover.add(worker, environment, new NewVersion(staged, null, message, options.secrets(),
-                    taking.taken()), message == null ? "deployed" : message, options.force() ? ContractGate.Mode.FORCE : ContractGate.Mode.CHECK);
-            taking.movedFrom().forEach((route, owner) -> LOG.log(Level.INFO, "[" + worker + "] took route " + route + " in "
-                    + environment + " from " + owner));
-            return version;
+            return change.apply(staged, config);
         } catch (BundleException e) {
             throw new DeployRejectedException(400, e.getMessage());
         } finally {
@@ -147,19 +156,7 @@ final class AdminChanges {
 
     /** See {@link ServeHost#check}. */
     ContractReport check(String worker, String environment, Path bundle) {
-        UnpackedBundle staged;
-        try {
-            staged = store.stage(bundle, limits);
-        } catch (BundleException e) {
-            throw new DeployRejectedException(400, e.getMessage());
-        } catch (NoSpaceLeftException e) {
-            throw new DeployRejectedException(507, e.getMessage());
-        }
-        try {
-            BundleClasspath.check(staged);
-            WorkerConfig config = stagedConfig(staged, worker);
-            BundleClasspath.checkLoaded(staged, config.classpath());
-            checkBindingTargets(config, environment);
+        return withStagedBundle(worker, environment, bundle, (staged, config) -> {
             int number = store.versions(worker, environment).stream().mapToInt(VersionInfo::number).max().orElse(0) + 1;
             Secrets secrets = read(() -> store.current(worker, environment)).map(Deployment::secrets).orElse(Secrets.NONE);
             Deployment candidate = new Deployment(new VersionInfo(number, java.time.Instant.now(), "jworkers check",
@@ -171,11 +168,7 @@ final class AdminChanges {
             } finally {
                 loaded.close();
             }
-        } catch (BundleException e) {
-            throw new DeployRejectedException(400, e.getMessage());
-        } finally {
-            store.discard(staged);
-        }
+        });
     }
 
     /** See {@link ServeHost#rollback}. */

@@ -1,16 +1,14 @@
 package io.jworkers.runtime.cluster;
 
-import static io.jworkers.runtime.testing.WorkerDirs.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.testing.Await;
-import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.HopWorkers;
 import io.jworkers.runtime.testing.ForkedHost;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.PostgresServer;
 import io.jworkers.runtime.testing.ServeHarness;
-import io.jworkers.runtime.testing.WorkerDirs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,12 +41,7 @@ class ClusterSplitTest {
     }
 
     private Path hop(String name, String next, String tag) {
-        String services = next == null ? "" : "\"services\": [{ \"binding\": \"NEXT\", \"service\": \"" + next + "\" }],";
-        return WorkerDirs.config(dir, name + "-" + tag, """
-                { "name": "%s", "classpath": [%s], %s %s
-                  "vars": { "NAME": "%s", "MODE": "rpc", "TAG": "%s" } }
-                """.formatted(name, json(Fixtures.classes("hop")), name.equals("gateway") ? "\"routes\": [\"/*\"]," : "",
-                services, name, tag));
+        return HopWorkers.config(dir, name, next, "rpc", tag);
     }
 
     private static void ok(Cluster cluster, int host, String... args) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.HopWorkers;
 import io.jworkers.runtime.testing.LogCapture;
 import io.jworkers.runtime.testing.ServeHarness;
 import io.jworkers.runtime.testing.WorkerDirs;
@@ -58,14 +59,8 @@ class GradualDeploymentTest {
         log.close();
     }
 
-    // A hop: gateway (public) -> auth -> application; mode says how it calls the next hop.
     private Path hop(String name, String next, String mode, String tag) {
-        String services = next == null ? "" : "\"services\": [{ \"binding\": \"NEXT\", \"service\": \"" + next + "\" }],";
-        return WorkerDirs.config(work, name + "-" + tag, """
-                { "name": "%s", "classpath": [%s], %s %s
-                  "vars": { "NAME": "%s", "MODE": "%s", "TAG": "%s" } }
-                """.formatted(name, json(Fixtures.classes("hop")), name.equals("gateway") ? "\"routes\": [\"/*\"]," : "",
-                services, name, mode, tag));
+        return HopWorkers.config(work, name, next, mode, tag);
     }
 
     private ServeHarness.Cli ok(String... args) {

@@ -1,16 +1,14 @@
 package io.jworkers.runtime.versions;
 
-import static io.jworkers.runtime.testing.WorkerDirs.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.testing.Await;
-import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.HopWorkers;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.ServeHarness;
-import io.jworkers.runtime.testing.WorkerDirs;
 import io.jworkers.runtime.worker.VersionRouting;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -40,12 +38,7 @@ class SplitUnderLoadTest {
     Path work;
 
     private Path hop(String name, String next, String mode, String tag) {
-        String services = next == null ? "" : "\"services\": [{ \"binding\": \"NEXT\", \"service\": \"" + next + "\" }],";
-        return WorkerDirs.config(work, name + "-" + tag, """
-                { "name": "%s", "classpath": [%s], %s %s
-                  "vars": { "NAME": "%s", "MODE": "%s", "TAG": "%s" } }
-                """.formatted(name, json(Fixtures.classes("hop")), name.equals("gateway") ? "\"routes\": [\"/*\"]," : "",
-                services, name, mode, tag));
+        return HopWorkers.config(work, name, next, mode, tag);
     }
 
     private static void ok(ServeHarness host, String... args) {
