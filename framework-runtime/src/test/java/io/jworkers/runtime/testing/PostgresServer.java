@@ -413,9 +413,31 @@ public final class PostgresServer implements AutoCloseable {
                 StandardCharsets.UTF_8).strip();
     }
 
+    // A free port below the kernel's ephemeral range: a test that stops the server for an outage
+    // starts it again on the same port, and meanwhile any connection made on the machine could
+    // get an ephemeral port as its local port, as one did (port 44567, "Address already in use").
+    // Below the range only an explicit bind takes a port; port 0 binds stay inside it.
     private static int freePort() throws IOException {
+        int below = ephemeralLow();
+        for (int attempt = 0; attempt < 100 && below > 11_000; attempt++) {
+            int candidate = java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000, below);
+            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
+        }
+    }
+
+    // The first port of Linux's ephemeral range (net.ipv4.ip_local_port_range), 32768 if unknown.
+    private static int ephemeralLow() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 
