@@ -6,7 +6,7 @@
 #   (d) 3procs   the same three as three host processes calling each other over loopback HTTP
 #                (src/main/workers/httpgateway with the JDK HttpClient; auth and application unchanged)
 #   (d') 3procs  the same with the cheapest client possible (plain keep-alive sockets, RawHttpClient)
-#   (c0) chain   (c) without the access log line per request (QuietDevHost: DevServer, logging at WARNING)
+#   (c0) chain   (c) without the access log line per request (jworkers dev --access-log off)
 # The work: GET /notes with x-custom-token: the constant-time token check, then the notes list
 # (empty) as {"notes":[]}. Every server is checked to answer exactly that before it is loaded.
 # Targets (docs/PERFORMANCE.md, Targets): (c) at least 0.95 of (b)'s throughput and 0.85 of (a)'s;
@@ -119,8 +119,8 @@ up() {
     c) start "$work/c.log" "${dev[@]}" --port "$port_c" -c "$root/example-gateway/worker.jsonc" \
          -c "$root/example-auth/worker.jsonc" -c "$root/example-application/worker.jsonc"
        echo "$port_c" ;;
-    q) start "$work/c0.log" "$java" ${JVM_OPTS:-} -cp "$bench_jar" io.jworkers.benchmarks.QuietDevHost "$port_c" \
-         "$root/example-gateway/worker.jsonc" "$root/example-auth/worker.jsonc" "$root/example-application/worker.jsonc"
+    q) start "$work/c0.log" "${dev[@]}" --port "$port_c" --access-log off -c "$root/example-gateway/worker.jsonc" \
+         -c "$root/example-auth/worker.jsonc" -c "$root/example-application/worker.jsonc"
        echo "$port_c" ;;
     d|r) local client=jdk
        [ "$1" = r ] && client=raw

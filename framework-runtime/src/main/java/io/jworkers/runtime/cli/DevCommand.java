@@ -42,7 +42,7 @@ final class DevCommand {
             new CommandLine.Option("--max-connections", null, "N", MAX_CONNECTIONS_HELP),
             new CommandLine.Option("--admin-port", null, "PORT", "port of the admin listener on 127.0.0.1 (GET /metrics), default "
                     + DevAdminServer.DEFAULT_PORT + "; 0 picks a free one"),
-            OtlpOption.OPTION);
+            OtlpOption.OPTION, AccessLogOption.OPTIONS.get(0), AccessLogOption.OPTIONS.get(1));
 
     private final PrintStream out;
     private final PrintStream err;
@@ -55,7 +55,7 @@ final class DevCommand {
     static String usage() {
         return "Usage: jworkers dev [-c CONFIG]... [--port 8787] [--ip 127.0.0.1] [--env NAME] [--max-body SIZE]\n"
                 + "                    [--read-timeout 30s] [--idle-timeout 75s] [--max-connections N] [--admin-port 8788]\n"
-                + "                    [--otlp-endpoint URL]\n\n"
+                + "                    [--otlp-endpoint URL] [--access-log off|console|file] [--access-log-file PATH]\n\n"
                 + "Runs workers in one process. Without -c: ./worker.jsonc (or .toml), else the \"dev\" list of ./jworkers.jsonc.\n"
                 + "A worker whose config has \"build\" is built first, and again when a file under its watch_dir changes;\n"
                 + "a worker reloads when its classes change.\n\n"
@@ -76,18 +76,27 @@ final class DevCommand {
         // Every option is checked before any file is looked for.
         IngressSettings settings = maxConnections("dev", line, clientTimeouts("dev", line, IngressSettings.defaults(ip, port)
                 .withMaxBodyBytes(line.last("--max-body").map(size -> parseSize("dev", size)).orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES))));
+        AccessLogOption.check("dev", line);
         List<Path> configs = line.all("--config").stream().map(Path::of).toList();
         if (configs.isEmpty()) {
             configs = defaultConfigs();
         }
         out.println("jworkers dev: loading " + configs.size() + (configs.size() == 1 ? " worker" : " workers")
                 + (environment == null ? "" : " (environment " + environment + ")") + "...");
-        io.jworkers.runtime.trace.SpanSink spans = OtlpOption.start("dev", line);
+        AccessLogOption.Opened accessLog = AccessLogOption.open("dev", line);
+        io.jworkers.runtime.trace.SpanSink spans;
         DevServer server;
         try {
-            server = DevServer.start(configs, environment, settings, out, spans);
+            spans = OtlpOption.start("dev", line);
+        } catch (RuntimeException e) {
+            accessLog.close();
+            throw e;
+        }
+        try {
+            server = DevServer.start(configs, environment, settings.withAccessLog(accessLog.log()), out, spans);
         } catch (RuntimeException | Error e) {
             OtlpOption.close(spans);
+            accessLog.close();
             throw e;
         }
         DevAdminServer admin;
@@ -96,6 +105,7 @@ final class DevCommand {
         } catch (RuntimeException e) {
             server.close();
             OtlpOption.close(spans);
+            accessLog.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -105,12 +115,16 @@ final class DevCommand {
                     + settings.shutdownGrace().toSeconds() + " s)...");
             server.close();
             OtlpOption.close(spans);
+            accessLog.close();
             stopped.countDown();
         });
         server.whenListenerFails(reason -> exitOnFailure("dev", reason, err, exitCode, stop));
         admin.whenListenerFails(reason -> exitOnFailure("dev", reason, err, exitCode, stop));
         server.watchForChanges(out);
         out.print(server.bindingReport());
+        if (accessLog.log() != io.jworkers.runtime.http.AccessLog.CONSOLE) {
+            out.println("jworkers dev: " + accessLog.describe());
+        }
         out.println("Ready on " + server.url() + " (workers reload when their classes change); metrics on "
                 + admin.url() + "/metrics");
         out.flush();

@@ -47,7 +47,7 @@ final class ServeCommand {
             new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP),
             new CommandLine.Option("--max-connections", null, "N", DevCommand.MAX_CONNECTIONS_HELP
                     + " (the admin API: an eighth, at most " + ConnectionLimits.ADMIN_CAP + ")"),
-            OtlpOption.OPTION);
+            OtlpOption.OPTION, AccessLogOption.OPTIONS.get(0), AccessLogOption.OPTIONS.get(1));
 
     private final PrintStream out;
     private final PrintStream err;
@@ -61,7 +61,7 @@ final class ServeCommand {
 
     static String usage() {
         return "Usage: jworkers serve --state DIR [--port 8080] [--admin-port 9090] [--token-file FILE] [--max-connections N]\n"
-                + "                      [--otlp-endpoint URL]\n"
+                + "                      [--otlp-endpoint URL] [--access-log off|console|file] [--access-log-file PATH]\n"
                 + "       jworkers serve --store postgresql://USER@HOST:PORT/DB [--secret-key-file FILE] [--cache DIR] [...]\n\n"
                 + CommandLine.describe(OPTIONS);
     }
@@ -78,6 +78,7 @@ final class ServeCommand {
                 IngressSettings.defaults(line.last("--ip").orElse("0.0.0.0"), line.intValue("serve", "--port", 8080, 0, 65535))
                         .withMaxBodyBytes(line.last("--max-body").map(size -> DevCommand.parseSize("serve", size))
                                 .orElse(IngressSettings.DEFAULT_MAX_BODY_BYTES))));
+        AccessLogOption.check("serve", line);
         String token = serveToken(line);
         AdminServer.checkToken(token);
         String adminIp = line.last("--admin-ip").orElse("127.0.0.1");
@@ -88,8 +89,31 @@ final class ServeCommand {
         }
         StateStore store = state.isPresent() ? openFolder(Path.of(state.get())) : openStore(line, storeUrl.get());
         ServeHost serve = ServeHost.open(store, BundleLimits.DEFAULT);
-        io.jworkers.runtime.trace.SpanSink spans = OtlpOption.start("serve", line);
-        IngressServer ingress = IngressServer.start(settings, serve, serve.host().requests(), serve.host().metrics(), spans);
+        AccessLogOption.Opened accessLog;
+        io.jworkers.runtime.trace.SpanSink spans;
+        IngressServer ingress;
+        try {
+            accessLog = AccessLogOption.open("serve", line);
+        } catch (RuntimeException e) {
+            serve.close();
+            throw e;
+        }
+        try {
+            spans = OtlpOption.start("serve", line);
+        } catch (RuntimeException e) {
+            serve.close();
+            accessLog.close();
+            throw e;
+        }
+        try {
+            ingress = IngressServer.start(settings.withAccessLog(accessLog.log()), serve, serve.host().requests(),
+                    serve.host().metrics(), spans);
+        } catch (RuntimeException e) {
+            serve.close();
+            OtlpOption.close(spans);
+            accessLog.close();
+            throw e;
+        }
         AdminServer admin;
         try {
             admin = AdminServer.start(adminIp, line.intValue("serve", "--admin-port", 9090, 0, 65535), serve, token,
@@ -98,6 +122,7 @@ final class ServeCommand {
             ingress.close();
             serve.close();
             OtlpOption.close(spans);
+            accessLog.close();
             throw e;
         }
         serve.identify("http://" + adminIp + ":" + admin.port());
@@ -115,6 +140,7 @@ final class ServeCommand {
             follower.close();
             serve.close();
             OtlpOption.close(spans);
+            accessLog.close();
             stopped.countDown();
         });
         ingress.whenListenerFails(reason -> DevCommand.exitOnFailure("serve", reason, err, exitCode, stop));
@@ -130,7 +156,7 @@ final class ServeCommand {
                     + serve.appliedRevision() : "nothing to serve yet, not ready") + " until it can be reached");
         }
         out.println("Serving on http://" + settings.host() + ":" + ingress.port() + "; admin API on http://"
-                + adminIp + ":" + admin.port());
+                + adminIp + ":" + admin.port() + (accessLog.describe().isEmpty() ? "" : "; " + accessLog.describe()));
         out.flush();
         try {
             stopped.await();

@@ -71,6 +71,7 @@ public final class IngressServer implements AutoCloseable {
     private final WorkerRouter router;
     private final RequestEpochs requests;
     private final IngressSettings settings;
+    private final AccessLog accessLog;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "jworkers-grace-timer");
         thread.setDaemon(true);
@@ -93,6 +94,7 @@ public final class IngressServer implements AutoCloseable {
         this.metrics = metrics;
         this.requests = requests;
         this.settings = settings;
+        this.accessLog = settings.accessLog();
         this.tails = router.tails();
         this.listener = new GuardedListener("public listener", settings.host(), settings.port(), "--port",
                 settings.maxConnections(), settings.readTimeout(), settings.idleTimeout(), AccessLog.LOGGER_NAME);
@@ -261,14 +263,14 @@ public final class IngressServer implements AutoCloseable {
         if (draining) {
             response.header("connection", "close");
             HttpMessages.sendText(response, 503, "The host is shutting down; retry on another host.", requestId);
-            AccessLog.log(method, path, 503, start, requestId, null);
+            accessLog.log(method, path, 503, start, requestId, null);
             return null;
         }
         int headerBytes = headerBytes(request.headers());
         if (headerBytes > settings.maxHeaderBytes()) {
             response.header("connection", "close");
             HttpMessages.sendText(response, 431, tooManyHeaderBytes(headerBytes), requestId);
-            AccessLog.log(method, path, 431, start, requestId, null);
+            accessLog.log(method, path, 431, start, requestId, null);
             return null;
         }
         RequestTarget unusual = null;
@@ -280,7 +282,7 @@ public final class IngressServer implements AutoCloseable {
                     response.header("connection", "close");
                 }
                 HttpMessages.send(unusual.refusal(), response, requestId);
-                AccessLog.log(method, rawPath, unusual.refusal().status(), start, requestId, null);
+                accessLog.log(method, rawPath, unusual.refusal().status(), start, requestId, null);
                 return null;
             }
             path = UriPath.create(unusual.rawPath()).path();
@@ -296,7 +298,7 @@ public final class IngressServer implements AutoCloseable {
         if (worker == null) {
             Response notServed = notServed(slot, path);
             HttpMessages.send(notServed, response, requestId);
-            AccessLog.log(method, path, notServed.status(), start, requestId, null);
+            accessLog.log(method, path, notServed.status(), start, requestId, null);
             return null;
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
@@ -313,7 +315,7 @@ public final class IngressServer implements AutoCloseable {
             result = answerTo(failure, connection, requestId);
             if (result == null) {
                 responded(pipeline);
-                AccessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
+                accessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
                 if (tailLog != null) {
                     tails.finish(tailLog, worker, request, CLIENT_GONE, start, requestId);
                 }
@@ -332,7 +334,7 @@ public final class IngressServer implements AutoCloseable {
         } finally {
             responded(pipeline);
         }
-        AccessLog.log(method, path, status, start, requestId, pipeline);
+        accessLog.log(method, path, status, start, requestId, pipeline);
         if (tailLog != null) {
             tails.finish(tailLog, worker, request, status, start, requestId);
         }
@@ -378,13 +380,13 @@ public final class IngressServer implements AutoCloseable {
         String path = prologue.uriPath().path();
         if (draining) {
             exchange.send(Response.text(503, "The host is shutting down; retry on another host."), requestId, false);
-            AccessLog.log(method, path, 503, start, requestId, null);
+            accessLog.log(method, path, 503, start, requestId, null);
             return new Http10Outcome(null, false);
         }
         int headerBytes = headerBytes(headers);
         if (headerBytes > settings.maxHeaderBytes()) {
             exchange.send(Response.text(431, tooManyHeaderBytes(headerBytes)), requestId, false);
-            AccessLog.log(method, path, 431, start, requestId, null);
+            accessLog.log(method, path, 431, start, requestId, null);
             return new Http10Outcome(null, false);
         }
         RequestTarget unusual = null;
@@ -392,7 +394,7 @@ public final class IngressServer implements AutoCloseable {
             unusual = RequestTarget.of(method, rawPath);
             if (unusual.refusal() != null) {
                 boolean keepAlive = exchange.send(unusual.refusal(), requestId, !unusual.closes());
-                AccessLog.log(method, rawPath, unusual.refusal().status(), start, requestId, null);
+                accessLog.log(method, rawPath, unusual.refusal().status(), start, requestId, null);
                 return new Http10Outcome(null, keepAlive);
             }
             path = UriPath.create(unusual.rawPath()).path();
@@ -408,7 +410,7 @@ public final class IngressServer implements AutoCloseable {
         if (worker == null) {
             Response notServed = notServed(slot, path);
             boolean keepAlive = exchange.send(notServed, requestId, true);
-            AccessLog.log(method, path, notServed.status(), start, requestId, null);
+            accessLog.log(method, path, notServed.status(), start, requestId, null);
             return new Http10Outcome(null, keepAlive);
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
@@ -425,7 +427,7 @@ public final class IngressServer implements AutoCloseable {
             result = answerTo(failure, connection, requestId);
             if (result == null) {
                 responded(pipeline);
-                AccessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
+                accessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
                 observed.clientDisconnected();
                 observed.finish(CLIENT_GONE);
                 return new Http10Outcome(pipeline, false);
@@ -441,7 +443,7 @@ public final class IngressServer implements AutoCloseable {
         } finally {
             responded(pipeline);
         }
-        AccessLog.log(method, path, status, start, requestId, pipeline);
+        accessLog.log(method, path, status, start, requestId, pipeline);
         observed.finish(status);
         return new Http10Outcome(pipeline, keepAlive);
     }

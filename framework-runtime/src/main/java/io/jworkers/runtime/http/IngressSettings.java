@@ -27,9 +27,11 @@ import java.time.Duration;
  *     shutdown (SIGTERM); default 30 s
  * @param maxConnections the most connections open at once; more wait in the accept queue until one
  *     closes; default half the process's open-file limit, at most 10,000 (see {@link ConnectionLimits})
+ * @param accessLog where the line per request goes; default {@link AccessLog#CONSOLE}
  */
 public record IngressSettings(String host, int port, long maxBodyBytes, int maxHeaderBytes, int maxRequestLineBytes,
-        Duration readTimeout, Duration idleTimeout, Duration waitUntilGrace, Duration shutdownGrace, int maxConnections) {
+        Duration readTimeout, Duration idleTimeout, Duration waitUntilGrace, Duration shutdownGrace, int maxConnections,
+        AccessLog accessLog) {
 
     /** Default largest request body: large enough for uploads, bounded. */
     public static final long DEFAULT_MAX_BODY_BYTES = 100L * 1024 * 1024;
@@ -50,6 +52,7 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
             throw new IllegalArgumentException("client timeouts must be positive, got read " + readTimeout
                     + " and idle " + idleTimeout);
         }
+        java.util.Objects.requireNonNull(accessLog, "accessLog");
         if (maxConnections < 1) {
             throw new IllegalArgumentException("the connection bound must be positive, got " + maxConnections);
         }
@@ -64,7 +67,7 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public static IngressSettings defaults(String host, int port) {
         return new IngressSettings(host, port, DEFAULT_MAX_BODY_BYTES, 16 * 1024, 4 * 1024, DEFAULT_READ_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(30), ConnectionLimits.publicDefault());
+                DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(30), ConnectionLimits.publicDefault(), AccessLog.CONSOLE);
     }
 
     /**
@@ -75,7 +78,7 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public IngressSettings withMaxBodyBytes(long bytes) {
         return new IngressSettings(host, port, bytes, maxHeaderBytes, maxRequestLineBytes, readTimeout, idleTimeout,
-                waitUntilGrace, shutdownGrace, maxConnections);
+                waitUntilGrace, shutdownGrace, maxConnections, accessLog);
     }
 
     /**
@@ -87,7 +90,7 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public IngressSettings withClientTimeouts(Duration read, Duration idle) {
         return new IngressSettings(host, port, maxBodyBytes, maxHeaderBytes, maxRequestLineBytes, read, idle,
-                waitUntilGrace, shutdownGrace, maxConnections);
+                waitUntilGrace, shutdownGrace, maxConnections, accessLog);
     }
 
     /**
@@ -99,7 +102,7 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public IngressSettings withGrace(Duration waitUntil, Duration shutdown) {
         return new IngressSettings(host, port, maxBodyBytes, maxHeaderBytes, maxRequestLineBytes, readTimeout,
-                idleTimeout, waitUntil, shutdown, maxConnections);
+                idleTimeout, waitUntil, shutdown, maxConnections, accessLog);
     }
 
     /**
@@ -110,6 +113,17 @@ public record IngressSettings(String host, int port, long maxBodyBytes, int maxH
      */
     public IngressSettings withMaxConnections(int connections) {
         return new IngressSettings(host, port, maxBodyBytes, maxHeaderBytes, maxRequestLineBytes, readTimeout,
-                idleTimeout, waitUntilGrace, shutdownGrace, connections);
+                idleTimeout, waitUntilGrace, shutdownGrace, connections, accessLog);
+    }
+
+    /**
+     * These settings with another access log.
+     *
+     * @param log where the line per request goes: {@link AccessLog#CONSOLE}, {@link AccessLog#OFF} or {@link AccessLog#to}
+     * @return the new settings
+     */
+    public IngressSettings withAccessLog(AccessLog log) {
+        return new IngressSettings(host, port, maxBodyBytes, maxHeaderBytes, maxRequestLineBytes, readTimeout,
+                idleTimeout, waitUntilGrace, shutdownGrace, maxConnections, log);
     }
 }

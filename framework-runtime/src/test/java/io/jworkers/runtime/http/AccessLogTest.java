@@ -52,6 +52,24 @@ class AccessLogTest {
     }
 
     @Test
+    void aWriterOfItsOwnGetsTheLinesAndOffBuildsNone() {
+        List<String> lines = new java.util.ArrayList<>();
+        List<String> console = new java.util.ArrayList<>();
+        AccessLog.writeTo(line -> console.add(line.toString()));
+        try {
+            AccessLog.to("lines", line -> lines.add(line.toString())).log("POST", "/c", 201, System.nanoTime(), "id-3", null);
+            AccessLog.OFF.log("GET", "/d", 200, System.nanoTime(), "id-4", null);
+        } finally {
+            AccessLog.writeTo(null);
+        }
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("POST /c 201 \\d+\\.\\dms id=id-3 workers=-"), lines.get(0));
+        assertEquals(List.of(), console);
+        assertEquals("off", AccessLog.OFF.toString());
+        assertEquals("console", IngressSettings.defaults("127.0.0.1", 0).accessLog().toString());
+    }
+
+    @Test
     void aWriterGetsTheLineInsteadOfTheLogger() {
         List<String> lines = new java.util.ArrayList<>();
         AccessLog.writeTo(line -> lines.add(line.toString()));
@@ -59,8 +77,8 @@ class AccessLogTest {
             Pipeline pipeline = new Pipeline("id-1", 1000, Duration.ofSeconds(5));
             pipeline.visit("front");
             pipeline.addTime("front", 1_000_000);
-            AccessLog.log("GET", "/a", 200, System.nanoTime(), "id-1", pipeline);
-            AccessLog.log("GET", "/b", 404, System.nanoTime(), "id-2", null);
+            AccessLog.CONSOLE.log("GET", "/a", 200, System.nanoTime(), "id-1", pipeline);
+            AccessLog.CONSOLE.log("GET", "/b", 404, System.nanoTime(), "id-2", null);
         } finally {
             AccessLog.writeTo(null);
         }
