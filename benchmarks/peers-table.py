@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""The table of run-peers.sh: per round and system, then per round the ratios of issue 16's goals
+(jworkers against workerd, and jworkers' own tail).
+
+Usage: peers-table.py RESULTS.tsv CONNECTIONS THREADS DURATION RPC_CALLS RPC_CALLS_WORKERD
+RESULTS.tsv rows: round, system, req/s, p50 us, p99 us, p99.9 us, one-connection p50 us,
+CPU us per request, RSS ready KiB, RSS after KiB, start-up ms, RPC ns/call (or -), non-2xx, load.
+"""
+import sys
+from collections import defaultdict
+
+LABELS = {"workerd": "workerd", "dev": "jworkers dev", "serve": "jworkers serve"}
+
+
+def ms(us):
+    return f"{us:.0f} µs" if us < 1000 else f"{us / 1000:.2f} ms"
+
+
+def main():
+    path, connections, threads, duration, calls, calls_workerd = sys.argv[1:7]
+    rounds = defaultdict(dict)
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        rounds[int(f[0])][f[1]] = dict(rps=float(f[2]), p50=float(f[3]), p99=float(f[4]), p999=float(f[5]),
+                                       single=float(f[6]), cpu=float(f[7]), rss_ready=int(f[8]) / 1024,
+                                       rss_after=int(f[9]) / 1024, start=int(f[10]),
+                                       rpc=None if f[11] == "-" else float(f[11]), non2xx=int(f[12]), load=f[13])
+    print(f"### jworkers against workerd (GET /notes through gateway → auth → application; "
+          f"wrk -t{threads} -c{connections} -d{duration} --latency; RPC: n={calls}, workerd n={calls_workerd})\n")
+    print("| round | system | req/s | p50 | p99 | p99.9 | 1-conn p50 | CPU/req | RSS ready | RSS after | start → 200 | RPC ns/call | non-2xx | load |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in sorted(rounds):
+        for s in ("workerd", "dev", "serve"):
+            e = rounds[r].get(s)
+            if e is None:
+                continue
+            rpc = "–" if e["rpc"] is None else f"{e['rpc']:,.1f}"
+            print(f"| {r} | {LABELS[s]} | {e['rps']:,.0f} | {ms(e['p50'])} | {ms(e['p99'])} | {ms(e['p999'])} | "
+                  f"{ms(e['single'])} | {e['cpu']:.1f} µs | {e['rss_ready']:.0f} MiB | {e['rss_after']:.0f} MiB | "
+                  f"{e['start']} ms | {rpc} | {e['non2xx']} | {e['load']} |")
+    print()
+    print("Ratios per round (goals of issue 16: throughput ≥ 8× workerd; start-up ≤ 1×; RSS ready ≤ 1.5×; p99 ≤ 5× own p50):\n")
+    print("| round | system | req/s ÷ workerd | p99 ÷ workerd p99 | start ÷ workerd | RSS ready ÷ workerd | own p99 ÷ own p50 | RPC: workerd ÷ jworkers |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for r in sorted(rounds):
+        w = rounds[r].get("workerd")
+        for s in ("dev", "serve"):
+            e = rounds[r].get(s)
+            if e is None:
+                continue
+            def ratio(key, fmt="{:.2f}"):
+                return fmt.format(e[key] / w[key]) if w and w[key] else "–"
+            rpc = f"{w['rpc'] / e['rpc']:,.0f}×" if w and w["rpc"] and e["rpc"] else "–"
+            print(f"| {r} | {LABELS[s]} | {ratio('rps')} | {ratio('p99')} | {ratio('start')} | {ratio('rss_ready')} | "
+                  f"{e['p99'] / e['p50']:.1f} | {rpc} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# jworkers against its peer, Cloudflare's open-source runtime workerd (npm "workerd"), side by
+# side on this machine, systems alternating round by round:
+#   workerd        the reference's three workers in JavaScript (peers/workerd: gateway -> auth ->
+#                  application through service bindings, the token as a text binding)
+#   jworkers dev   the examples (example-gateway, -auth, -application) under `jworkers dev`
+#   jworkers serve the same three deployed to a `jworkers serve` state folder, the host restarted
+# Each round and system: start-up to the first 200, RSS when ready, wrk -t2 -c50 --latency
+# (req/s, p50/p99/p99.9), server CPU per request, one-connection latency (wrk -t1 -c1), RSS after
+# the load; then RPC ns/call (one request making N calls to a calc worker, client-timed with n=0
+# and n=N, since workerd stops the clock inside a request; dev and workerd only: serve runs the
+# same call path as dev). See docs/PERFORMANCE.md ("Against workerd") for how the sides were made
+# equivalent.
+#
+#   benchmarks/run-peers.sh                  # 3 rounds; 5 s warm-up, 10 s measured
+#   ROUNDS=1 DURATION=5s WARMUP=2s benchmarks/run-peers.sh
+#   SYSTEMS="workerd dev"                    # some systems only (workerd dev serve)
+#   RPC_CALLS=1000000 RPC_CALLS_WORKERD=100000   # N per system (default 10^6 for both; at most 10^6, the
+#                                            # largest limits.subrequests of a jworkers worker)
+#   JVM_OPTS="-Xmx256m" ...                  # options for the jworkers JVMs (default: none, as a user runs it)
+#   SKIP_BUILD=1 ...                         # use the jars as built
+#   WORKERD_VERSION=1.20261117.1             # the npm version installed when missing
+#
+# Files: benchmarks/target/peers/ (wrk's output, the servers' logs, results.tsv).
+set -euo pipefail
+
+here=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname -- "$here")
+# shellcheck source=../scripts/find-jdk.sh
+. "$root/scripts/find-jdk.sh"
+
+rounds=${ROUNDS:-3}
+duration=${DURATION:-10s}
+warmup=${WARMUP:-5s}
+single=${SINGLE:-5s}
+connections=${CONNECTIONS:-50}
+threads=${THREADS:-2}
+rpc_calls=${RPC_CALLS:-1000000}
+rpc_calls_workerd=${RPC_CALLS_WORKERD:-$rpc_calls}
+base_port=${PORT:-18950}
+token=let-me-in   # example-auth/.dev.vars
+url_path=/notes
+expected='{"notes":[]}'
+workerd_version=${WORKERD_VERSION:-1.20261117.1}
+workerd_home=${WORKERD_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/jworkers/workerd-$workerd_version}
+
+if ! command -v wrk >/dev/null; then
+  echo "Installing wrk (apt-get install wrk)..."
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+workerd=$workerd_home/node_modules/@cloudflare/workerd-linux-64/bin/workerd
+if [ ! -x "$workerd" ]; then
+  command -v npm >/dev/null || { echo "run-peers.sh needs npm to install workerd (apt-get install npm)" >&2; exit 1; }
+  echo "Installing workerd $workerd_version from npm into $workerd_home..."
+  mkdir -p "$workerd_home"
+  npm install --prefix "$workerd_home" --no-audit --no-fund --silent "workerd@$workerd_version" >/dev/null
+fi
+
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  echo "Building the host and the examples..."
+  (cd "$root" && ./mvnw -q -B -DskipTests package -pl framework-runtime,example-gateway,example-auth,example-application -am)
+fi
+jar=$root/framework-runtime/target/jworkers.jar
+java=$JAVA_HOME/bin/java
+
+work=$here/target/peers
+rm -rf "$work"
+mkdir -p "$work"
+port_chain=$base_port port_rpc=$((base_port + 1)) port_admin=$((base_port + 2)) port_dev_admin=$((base_port + 3))
+
+# The workerd side: its config with the ports and the token filled in.
+mkdir -p "$work/workerd"
+cp "$here"/peers/workerd/*.js "$work/workerd/"
+sed -e "s/@CHAIN_PORT@/$port_chain/" -e "s/@RPC_PORT@/$port_rpc/" -e "s/@TOKEN@/$token/" \
+  "$here/peers/workerd/config.capnp.in" > "$work/workerd/config.capnp"
+
+# The RPC pair on the jworkers side: rpcloop (public) calls calc over typed RPC.
+for w in rpcloop calc; do
+  mkdir -p "$work/$w/classes"
+  "$JAVA_HOME/bin/javac" --release 21 -proc:none -d "$work/$w/classes" \
+    -cp "$root/framework-api/target/classes" "$here"/src/main/workers/$w/bench/$w/*.java
+done
+cat > "$work/rpcloop/worker.jsonc" <<JSON
+{ "name": "rpcloop", "classpath": ["classes"], "routes": ["/*"], "services": [{ "binding": "CALC", "service": "calc" }],
+  "limits": { "subrequests": 1000000, "timeout_ms": 600000 } }
+JSON
+echo '{ "name": "calc", "classpath": ["classes"] }' > "$work/calc/worker.jsonc"
+
+cat > "$work/p999.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("P999_US %d\n", latency:percentile(99.9)))
+  io.write(string.format("REQUESTS %d\n", summary.requests))
+end
+LUA
+
+pids=()
+cleanup() {
+  local pid
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+trap cleanup EXIT
+
+# A port must be free before a server starts: workerd keeps running when its port is taken.
+free_port() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "Port $1 is taken by another process; set PORT to another base port" >&2
+    exit 1
+  fi
+}
+
+# start LOG CMD...: starts a server in the background, remembers its pid (the server process itself).
+start() {
+  local log=$1
+  shift
+  "$@" > "$log" 2>&1 &
+  pids+=($!)
+}
+
+now_ns() { date +%s%N; }
+
+# first_200 PORT START_NS PID: waits until GET /notes with the token answers the expected body; prints the ms since START_NS.
+first_200() {
+  local port=$1 started=$2 pid=$3 body
+  for _ in $(seq 1 3000); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "The server on port $port stopped before it answered; logs in $work" >&2
+      exit 1
+    fi
+    body=$(curl -s --max-time 2 -H "x-custom-token: $token" "http://127.0.0.1:$port$url_path" || true)
+    if [ "$body" = "$expected" ]; then
+      echo $(( ($(now_ns) - started) / 1000000 ))
+      return 0
+    fi
+    sleep 0.005
+  done
+  echo "The server on port $port did not answer $expected within 30 s (it answered: $body); logs in $work" >&2
+  exit 1
+}
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# User + system CPU of a process, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ticks_per_s=$(getconf CLK_TCK)
+
+# wrk's latency ("1.23ms", "850.00us", "1.02s") in microseconds.
+to_us() {
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
+    else if (v ~ /s$/) print n * 1000000; else print n }'
+}
+
+# rpc_ns PORT N: one request making N calls, timed by the client, minus the same request with n=0;
+# the median of 3 of each after one warm-up request of each. Prints ns per call.
+rpc_ns() {
+  local port=$1 n=$2 t0 tn i times0=() timesn=()
+  curl -s -o /dev/null "http://127.0.0.1:$port/rpc?n=0"
+  curl -s -o /dev/null --max-time 600 "http://127.0.0.1:$port/rpc?n=$n"
+  for i in 1 2 3; do
+    times0+=("$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/rpc?n=0")")
+    timesn+=("$(curl -s -o "$work/rpc-body" -w '%{time_total}' --max-time 600 "http://127.0.0.1:$port/rpc?n=$n")")
+  done
+  local want=$(( n * (n + 1) / 2 ))
+  if [ "$(cat "$work/rpc-body")" != "$want" ]; then
+    echo "The RPC loop on port $port answered $(cat "$work/rpc-body"), not $want" >&2
+    exit 1
+  fi
+  t0=$(printf '%s\n' "${times0[@]}" | sort -n | sed -n 2p)
+  tn=$(printf '%s\n' "${timesn[@]}" | sort -n | sed -n 2p)
+  awk -v a="$t0" -v b="$tn" -v n="$n" 'BEGIN { printf "%.1f", (b - a) * 1e9 / n }'
+}
+
+jworkers() { "$java" ${JVM_OPTS:-} -jar "$jar" "$@"; }
+
+# up SYSTEM: starts the chain of a system; sets server_pid.
+up() {
+  free_port "$port_chain"
+  case $1 in
+    workerd)
+      free_port "$port_rpc"
+      start "$work/workerd.log" "$workerd" serve "$work/workerd/config.capnp" ;;
+    dev)
+      start "$work/dev.log" "$java" ${JVM_OPTS:-} -jar "$jar" dev --port "$port_chain" --admin-port "$port_dev_admin" \
+        -c "$root/example-gateway/worker.jsonc" -c "$root/example-auth/worker.jsonc" -c "$root/example-application/worker.jsonc" ;;
+    serve)
+      start "$work/serve.log" "$java" ${JVM_OPTS:-} -jar "$jar" serve --state "$work/state" --ip 127.0.0.1 \
+        --port "$port_chain" --admin-port "$port_admin" --token-file "$work/admin-token" ;;
+  esac
+  server_pid=${pids[${#pids[@]}-1]}
+}
+
+# The serve host's state: the three examples deployed once (auth with its secret); every round restarts it.
+if [[ " ${SYSTEMS:-workerd dev serve} " == *" serve "* ]]; then
+  echo "Deploying the examples to a serve state folder..."
+  up serve
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port_admin/" || true)" != 000 ] && break
+    sleep 0.05
+  done
+  for w in auth application gateway; do
+    extra=()
+    [ "$w" = auth ] && extra=(--secrets-file "$root/example-auth/.dev.vars")
+    jworkers deploy -c "$root/example-$w/worker.jsonc" --host "http://127.0.0.1:$port_admin" \
+      --token-file "$work/admin-token" ${extra[@]+"${extra[@]}"} > "$work/deploy-$w.log" 2>&1 \
+      || { echo "Deploying $w failed: $(cat "$work/deploy-$w.log")" >&2; exit 1; }
+  done
+  first_200 "$port_chain" "$(now_ns)" "$server_pid" > /dev/null
+  cleanup
+fi
+
+results=$work/results.tsv
+: > "$results"
+for round in $(seq 1 "$rounds"); do
+  for s in ${SYSTEMS:-workerd dev serve}; do
+    echo "Round $round/$rounds: $s (load average $(cut -d' ' -f1-3 /proc/loadavg))..."
+    sync
+    started=$(now_ns)
+    up "$s"
+    startup_ms=$(first_200 "$port_chain" "$started" "$server_pid")
+    rss_ready=$(rss_kb "$server_pid")
+    wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:$port_chain$url_path" > /dev/null
+    cpu_before=$(cpu_ticks "$server_pid")
+    out=$work/round$round-$s-wrk.txt
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$work/p999.lua" -H "x-custom-token: $token" \
+      "http://127.0.0.1:$port_chain$url_path" > "$out"
+    cpu_after=$(cpu_ticks "$server_pid")
+    requests=$(sed -n 's/^REQUESTS \([0-9]*\)$/\1/p' "$out")
+    cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$ticks_per_s" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+    single_out=$work/round$round-$s-single.txt
+    wrk -t1 -c1 -d"$single" --latency -H "x-custom-token: $token" "http://127.0.0.1:$port_chain$url_path" > "$single_out"
+    rss_after=$(rss_kb "$server_pid")
+    non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$out")
+    rpc=-
+    case $s in
+      workerd) rpc=$(rpc_ns "$port_rpc" "$rpc_calls_workerd") ;;
+      dev)
+        cleanup
+        free_port "$port_chain"
+        start "$work/dev-rpc.log" "$java" ${JVM_OPTS:-} -jar "$jar" dev --port "$port_chain" --admin-port "$port_dev_admin" \
+          -c "$work/rpcloop/worker.jsonc" -c "$work/calc/worker.jsonc"
+        for _ in $(seq 1 3000); do
+          [ "$(curl -s "http://127.0.0.1:$port_chain/rpc?n=1" || true)" = 1 ] && break
+          kill -0 "${pids[${#pids[@]}-1]}" 2>/dev/null || { echo "The RPC host stopped; logs in $work/dev-rpc.log" >&2; exit 1; }
+          sleep 0.01
+        done
+        rpc=$(rpc_ns "$port_chain" "$rpc_calls") ;;
+    esac
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$s" \
+      "$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out")" \
+      "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$out")")" "$(to_us "$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$out")")" \
+      "$(sed -n 's/^P999_US \([0-9]*\)$/\1/p' "$out")" \
+      "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$single_out")")" "$cpu_us" "$rss_ready" "$rss_after" "$startup_ms" \
+      "$rpc" "${non2xx:-0}" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
+    cleanup
+  done
+done
+
+python3 "$here/peers-table.py" "$results" "$connections" "$threads" "$duration" "$rpc_calls" "$rpc_calls_workerd"
+echo
+echo "wrk's output and the servers' logs are in $work"
