@@ -225,6 +225,8 @@ final class WorkerPage {
         html.append("<h3>Host names</h3><p id=\"host-names\">");
         if (view.routes().isEmpty()) {
             html.append("<span class=\"muted\">none (no routes)</span>");
+        } else if (!source.deploys()) {
+            html.append("any host name: jworkers dev does not look at host names");
         } else if (environment.equals(WorkerHost.PRODUCTION)) {
             html.append("any host name whose first label names no preview environment");
         } else {
