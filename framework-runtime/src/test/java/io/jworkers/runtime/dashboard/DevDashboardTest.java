@@ -175,6 +175,86 @@ class DevDashboardTest {
                 + " tail without --env\"}", RawHttp.body(otherEnvironment));
     }
 
+    @Test
+    void theLoopbackOpenModeGuardsItsPagesOnItsOwnListenerToo() {
+        // Registered on a bare listener, without dev's listener-wide guard in front of it.
+        io.helidon.webserver.WebServer bare = io.helidon.webserver.WebServer.builder().host("127.0.0.1").port(0)
+                .shutdownHook(false)
+                .routing(routing -> Dashboard.loopbackOpen(new NoWorkers()).register(routing)).build().start();
+        try {
+            int port = bare.port();
+            for (String path : new String[] {"/", "/ui/hosts", "/ui/workers/gateway/tail", "/ui/assets/dashboard.js"}) {
+                String refused = oneResponse(port, "GET " + path + " HTTP/1.1\r\nHost: rebound.example:" + port + "\r\n\r\n");
+                assertEquals("HTTP/1.1 403 Forbidden", RawHttp.statusLine(refused), path);
+                assertTrue(RawHttp.body(refused).startsWith("Refused: this listener answers only requests addressed to 127.0.0.1:"
+                        + port + " or localhost:" + port + ", not \"rebound.example:" + port + "\""), refused);
+            }
+            String page = oneResponse(port, "GET /ui/hosts HTTP/1.1\r\nHost: localhost:" + port + "\r\n\r\n");
+            assertEquals("HTTP/1.1 200 OK", RawHttp.statusLine(page));
+        } finally {
+            bare.stop();
+        }
+    }
+
+    // A bare Helidon listener keeps a connection open after "Connection: close" (helidon#12324): read one response.
+    private static String oneResponse(int port, String request) {
+        try (Socket socket = RawHttp.connect(port)) {
+            RawHttp.send(socket, request);
+            return RawHttp.readResponse(socket);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A source with no workers, for the guard alone. */
+    private static final class NoWorkers implements DashboardSource {
+        @Override
+        public java.util.List<io.jworkers.runtime.serve.ServiceView> services() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public java.util.List<io.jworkers.runtime.deploy.VersionInfo> versions(String worker, String environment) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public java.util.Optional<io.jworkers.runtime.deploy.TrafficSplit> split(String worker, String environment) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<Settings> settings(String worker, String environment) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public io.jworkers.runtime.serve.HostsView hosts() {
+            return new io.jworkers.runtime.serve.HostsView(0, java.util.List.of());
+        }
+
+        @Override
+        public boolean sharedStore() {
+            return false;
+        }
+
+        @Override
+        public io.jworkers.runtime.deploy.VersionInfo rollback(String worker, String environment, int version) {
+            throw new UnsupportedOperationException("none");
+        }
+
+        @Override
+        public io.jworkers.runtime.deploy.VersionInfo promote(String worker, String from, Integer version, String to) {
+            throw new UnsupportedOperationException("none");
+        }
+
+        @Override
+        public io.jworkers.runtime.deploy.TrafficSplit deploySplit(String worker, String environment,
+                io.jworkers.runtime.deploy.TrafficSplit split) {
+            throw new UnsupportedOperationException("none");
+        }
+    }
+
     // Reads the stream (chunked: chunk sizes are left in) until it holds the text; returns what was read.
     private static String readUntil(InputStream in, String text) throws IOException {
         StringBuilder read = new StringBuilder();
