@@ -31,6 +31,10 @@ final class AdminClient {
     private final String host;
     private final String token;
 
+    /**
+     * @param host the admin API's URL
+     * @param token the bearer token, or {@code null} to send none (dev's loopback listener)
+     */
     AdminClient(String host, String token) {
         this.host = host.endsWith("/") ? host.substring(0, host.length() - 1) : host;
         this.token = token;
@@ -71,6 +75,37 @@ final class AdminClient {
         return token.strip();
     }
 
+    /**
+     * As {@link #token}, except that without a token file or variable a loopback {@code --host}
+     * gets none: {@code jworkers dev}'s admin listener (127.0.0.1 only) asks for none, and serve's
+     * answers 401 without one, which the user then sees.
+     *
+     * @param command the command, for messages
+     * @param tokenFile the file, or {@code null}
+     * @param environment the process environment
+     * @param host the {@code --host} given, or {@code null} for the default
+     * @return the token, or {@code null} for none
+     */
+    static String tokenUnlessLoopback(String command, String tokenFile, Map<String, String> environment, String host) {
+        String variable = environment.get(TOKEN_VARIABLE);
+        if (tokenFile == null && (variable == null || variable.isBlank()) && host != null && isLoopback(host)) {
+            return null;
+        }
+        return token(command, tokenFile, environment);
+    }
+
+    // Compared as written, never resolved: a name that resolves to 127.0.0.1 today may not tomorrow.
+    private static boolean isLoopback(String url) {
+        String name;
+        try {
+            name = URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return name != null && (name.equalsIgnoreCase("localhost") || name.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}")
+                || name.equals("[::1]"));
+    }
+
     JsonNode get(String path, Map<String, String> query) {
         return send(request(path, query).GET().build());
     }
@@ -99,8 +134,11 @@ final class AdminClient {
     void stream(String path, Map<String, String> query, java.util.function.Consumer<String> comments,
             java.util.function.BiConsumer<String, String> messages) {
         // No timeout: a tail waits for events as long as its user wants.
-        HttpRequest request = HttpRequest.newBuilder(request(path, query).build().uri())
-                .header("authorization", "Bearer " + token).header("accept", "text/event-stream").GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request(path, query).build().uri()).header("accept", "text/event-stream");
+        if (token != null) {
+            builder.header("authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.GET().build();
         HttpResponse<java.util.stream.Stream<String>> response = exchange(request, HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() >= 400 || !response.headers().firstValue("content-type").orElse("")
                 .startsWith("text/event-stream")) {
@@ -110,7 +148,7 @@ final class AdminClient {
             }
             answer(response.statusCode(), body);
             throw new AdminException("the server at " + host + " answered " + response.statusCode()
-                    + " without an event stream: is --host the admin port of jworkers serve?");
+                    + " without an event stream: is --host the admin port of jworkers serve or jworkers dev?");
         }
         String event = "message";
         StringBuilder data = new StringBuilder();
@@ -159,9 +197,9 @@ final class AdminClient {
         String encoded = query.entrySet().stream().filter(e -> e.getValue() != null)
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return HttpRequest.newBuilder(URI.create(host + path + (encoded.isEmpty() ? "" : "?" + encoded)))
-                .timeout(Duration.ofMinutes(5))
-                .header("authorization", "Bearer " + token);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(host + path + (encoded.isEmpty() ? "" : "?" + encoded)))
+                .timeout(Duration.ofMinutes(5));
+        return token == null ? request : request.header("authorization", "Bearer " + token);
     }
 
     private JsonNode send(HttpRequest request) {

@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code jworkers dev}: every given worker in one process, the first served on a local port.
+ * {@code jworkers dev}: every given worker in one process, the first served on a local port, and
+ * an admin listener on 127.0.0.1 with the dashboard (no login, read-only), metrics and live tails.
  * Without {@code -c}, it runs {@code worker.jsonc} / {@code worker.toml} of the current folder,
  * or else the configs listed by a {@code jworkers.jsonc} there.
  */
@@ -40,7 +41,8 @@ final class DevCommand {
             new CommandLine.Option("--read-timeout", null, "TIME", READ_TIMEOUT_HELP),
             new CommandLine.Option("--idle-timeout", null, "TIME", IDLE_TIMEOUT_HELP),
             new CommandLine.Option("--max-connections", null, "N", MAX_CONNECTIONS_HELP),
-            new CommandLine.Option("--admin-port", null, "PORT", "port of the admin listener on 127.0.0.1 (GET /metrics), default "
+            new CommandLine.Option("--admin-port", null, "PORT", "port of the admin listener on 127.0.0.1 (the dashboard at /,"
+                    + " GET /metrics, the live tail), default "
                     + DevAdminServer.DEFAULT_PORT + "; 0 picks a free one"),
             OtlpOption.OPTION, AccessLogOption.OPTIONS.get(0), AccessLogOption.OPTIONS.get(1));
 
@@ -125,8 +127,8 @@ final class DevCommand {
         if (accessLog.log() != io.jworkers.runtime.http.AccessLog.CONSOLE) {
             out.println("jworkers dev: " + accessLog.describe());
         }
-        out.println("Ready on " + server.url() + " (workers reload when their classes change); metrics on "
-                + admin.url() + "/metrics");
+        out.println("Ready on " + server.url() + " (workers reload when their classes change); dashboard on "
+                + admin.url() + "/ (metrics at /metrics)");
         out.flush();
         try {
             stopped.await();

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code jworkers tail NAME}: the live events of a deployed worker's requests, one per
- * invocation in {@code wrangler tail}'s shape, streamed from the host's admin API (filters are
- * applied there). {@code --format json} prints each event as one JSON line; {@code pretty} one
+ * {@code jworkers tail NAME}: the live events of a worker's requests, one per invocation in
+ * {@code wrangler tail}'s shape, streamed from the admin API of serve (with its token) or of dev
+ * (its loopback admin listener, without one; filters are applied there). {@code --format json} prints each event as one JSON line; {@code pretty} one
  * line per request and its log lines indented under it.
  */
 final class TailCommand {
@@ -24,8 +24,10 @@ final class TailCommand {
             new CommandLine.Option("--method", null, "METHOD", "only requests with this HTTP method"),
             new CommandLine.Option("--search", null, "TEXT", "only requests whose log lines, exceptions or URL contain TEXT"),
             new CommandLine.Option("--format", null, "json|pretty", "one JSON object per line, or readable lines (default)"),
-            new CommandLine.Option("--host", null, "URL", "the host's admin API, default " + AdminClient.DEFAULT_HOST),
-            new CommandLine.Option("--token-file", null, "FILE", "the admin token, else $" + AdminClient.TOKEN_VARIABLE));
+            new CommandLine.Option("--host", null, "URL", "the host's admin API, default " + AdminClient.DEFAULT_HOST
+                    + "; jworkers dev's is http://127.0.0.1:8788"),
+            new CommandLine.Option("--token-file", null, "FILE", "the admin token, else $" + AdminClient.TOKEN_VARIABLE
+                    + "; jworkers dev needs none (with a loopback --host, none is sent)"));
 
     private final PrintStream out;
     private final PrintStream err;
@@ -41,7 +43,8 @@ final class TailCommand {
         return "Usage: jworkers tail NAME [--env NAME] [--status ok|error] [--method M] [--search TEXT] [--format json|pretty]"
                 + " [--host URL] [--token-file FILE]\n\nOptions:\n" + CommandLine.describe(OPTIONS)
                 + "\nStreams until Ctrl-C. Authorization, Cookie and Set-Cookie headers and the worker's secret values"
-                + " show as REDACTED.\n";
+                + " show as REDACTED.\nAgainst jworkers dev: --host http://127.0.0.1:8788 (its Ready line prints the address),"
+                + " no token needed.\n";
     }
 
     int run(List<String> args) {
@@ -65,8 +68,9 @@ final class TailCommand {
         query.put("status", status);
         query.put("method", line.last("--method").orElse(null));
         query.put("search", line.last("--search").orElse(null));
-        AdminClient client = new AdminClient(line.last("--host").orElse(AdminClient.DEFAULT_HOST),
-                AdminClient.token("tail", line.last("--token-file").orElse(null), environment));
+        String host = line.last("--host").orElse(null);
+        AdminClient client = new AdminClient(host == null ? AdminClient.DEFAULT_HOST : host,
+                AdminClient.tokenUnlessLoopback("tail", line.last("--token-file").orElse(null), environment, host));
         boolean[] connected = {false};
         client.stream("/v1/workers/" + name + "/tail", query, comment -> {
             if (!connected[0]) {

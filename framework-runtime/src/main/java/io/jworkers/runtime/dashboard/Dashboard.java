@@ -1,6 +1,7 @@
 package io.jworkers.runtime.dashboard;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -34,6 +35,12 @@ import java.util.function.Predicate;
  * POST must carry the session's CSRF token, in the {@code _csrf} field or the
  * {@code X-CSRF-Token} header, or is refused with 403 before anything changes.
  *
+ * <p>{@link #loopbackOpen} makes the dashboard of a loopback-only listener without a token
+ * ({@code jworkers dev}): no login, a session (and its CSRF token) opened at the first page; every
+ * request whose {@code Host} is not a loopback name with the listener's port is refused with 403
+ * (see {@link LoopbackHost}), and every POST still needs the CSRF token of a page this dashboard
+ * served, so a page of another site can neither read it nor act through it.
+ *
  * <pre>
  * GET  /                                   workers and environments, versions, status, traffic
  * GET  /ui/login, POST /ui/login           the login form (field "token"); POST /ui/logout
@@ -55,13 +62,16 @@ public final class Dashboard {
     static final String COOKIE = "jworkers_session";
     private static final int MAX_FORM_BYTES = 16 * 1024;
     private static final int MAX_QUEUED_EVENTS = 1000;
+    private static final String CSRF_REFUSED = "Refused: missing or wrong CSRF token; reload the page and try again";
     private static final System.Logger LOG = System.getLogger("jworkers.dashboard");
 
     private final DashboardSource source;
     private final Predicate<String> tokenCheck;
     private final Sessions sessions;
+    // No login: the session opens at the first page, and only loopback Host headers are answered.
+    private final boolean loopbackOpen;
     private final Assets assets = new Assets();
-    private final Layout layout = new Layout(assets);
+    private final Layout layout;
     private volatile WorkerStatsSource stats = WorkerStatsSource.NONE;
     private volatile LiveTail tail;
 
@@ -74,9 +84,29 @@ public final class Dashboard {
     }
 
     Dashboard(DashboardSource source, Predicate<String> tokenCheck, Clock clock) {
+        this(source, tokenCheck, clock, false);
+    }
+
+    private Dashboard(DashboardSource source, Predicate<String> tokenCheck, Clock clock, boolean loopbackOpen) {
         this.source = source;
         this.tokenCheck = tokenCheck;
         this.sessions = new Sessions(clock);
+        this.loopbackOpen = loopbackOpen;
+        this.layout = new Layout(assets, !loopbackOpen);
+    }
+
+    /**
+     * A dashboard without a login, for a listener on loopback only that has no admin token
+     * ({@code jworkers dev}): anyone who can reach 127.0.0.1 may look, as with its
+     * {@code /metrics}. A request whose {@code Host} header is not {@code localhost}, a 127.x.x.x
+     * address or {@code [::1]} with the listener's port is refused with 403 (DNS rebinding);
+     * the first page opens a session whose CSRF token every POST must carry, as with a login.
+     *
+     * @param source what the pages show
+     * @return the dashboard
+     */
+    public static Dashboard loopbackOpen(DashboardSource source) {
+        return new Dashboard(source, typed -> false, Clock.systemUTC(), true);
     }
 
     /**
@@ -108,21 +138,34 @@ public final class Dashboard {
      * @param routing the routing of the listener that serves it
      */
     public void register(HttpRouting.Builder routing) {
+        if (loopbackOpen) {
+            Handler guard = (request, response) -> {
+                if (LoopbackHost.allows(request)) {
+                    response.next();
+                } else {
+                    LoopbackHost.refuse(request, response);
+                }
+            };
+            routing.any("/", guard);
+            routing.any(PREFIX + "/*", guard);
+        }
         routing.get(PREFIX + "/assets/{file}", (request, response) -> secure(response, () -> assets.serveOwn(request, response)));
         routing.get(PREFIX + "/webjars/{+path}", (request, response) -> secure(response, () -> assets.serveWebjar(request, response)));
         routing.get(PREFIX + "/login", (request, response) -> {
-            if (session(request).isPresent()) {
+            if (loopbackOpen || session(request).isPresent()) {
                 redirect(response, "/");
             } else {
                 html(response, 200, layout.login(null));
             }
         });
-        routing.post(PREFIX + "/login", this::login);
-        routing.post(PREFIX + "/logout", (request, response) -> write(request, response, (session, form) -> {
-            sessions.end(session);
-            response.header(HeaderNames.SET_COOKIE, cookie(request, "", 0));
-            redirect(response, PREFIX + "/login");
-        }));
+        if (!loopbackOpen) {
+            routing.post(PREFIX + "/login", this::login);
+            routing.post(PREFIX + "/logout", (request, response) -> write(request, response, (session, form) -> {
+                sessions.end(session);
+                response.header(HeaderNames.SET_COOKIE, cookie(request, "", 0));
+                redirect(response, PREFIX + "/login");
+            }));
+        }
         routing.get("/", (request, response) -> page(request, response, session ->
                 Optional.of(layout.page("Workers", session.csrf(), session.takeFlash().orElse(null),
                         new WorkersPage(source, stats).body()))));
@@ -172,8 +215,14 @@ public final class Dashboard {
             });
             redirect(response, workerPath(worker, to));
         }));
-        routing.any(PREFIX + "/*", (request, response) -> html(response, 404, layout.login("No dashboard page at "
-                + request.path().path())));
+        routing.any(PREFIX + "/*", (request, response) -> {
+            String message = "No dashboard page at " + request.path().path();
+            if (loopbackOpen) {
+                text(response, 404, message); // no login form: there is no login
+            } else {
+                html(response, 404, layout.login(message));
+            }
+        });
     }
 
     private interface Page {
@@ -193,7 +242,7 @@ public final class Dashboard {
     }
 
     private void page(ServerRequest request, ServerResponse response, Page page) {
-        Optional<Sessions.Session> session = session(request);
+        Optional<Sessions.Session> session = session(request, response);
         if (session.isEmpty()) {
             if (request.headers().contains(HeaderNames.create("HX-Request"))) {
                 // An htmx refresh of an expired session: htmx follows this header with a full page load.
@@ -248,7 +297,8 @@ public final class Dashboard {
     private void write(ServerRequest request, ServerResponse response, Write write) {
         Optional<Sessions.Session> session = session(request);
         if (session.isEmpty()) {
-            text(response, 403, "Refused: not logged in (or the session expired); log in at " + PREFIX + "/login");
+            text(response, 403, loopbackOpen ? CSRF_REFUSED
+                    : "Refused: not logged in (or the session expired); log in at " + PREFIX + "/login");
             return;
         }
         try {
@@ -256,7 +306,7 @@ public final class Dashboard {
             String presented = request.headers().first(HeaderNames.create(Layout.CSRF_HEADER)).orElse(form.get(Layout.CSRF_FIELD));
             if (!sameOrigin(request) || !session.get().csrfMatches(presented)) {
                 LOG.log(Level.INFO, "dashboard write refused: missing or wrong CSRF token at " + request.path().path());
-                text(response, 403, "Refused: missing or wrong CSRF token; reload the page and try again");
+                text(response, 403, CSRF_REFUSED);
                 return;
             }
             write.run(session.get(), form);
@@ -272,7 +322,7 @@ public final class Dashboard {
         try {
             session.flash(action.run());
         } catch (DeployRejectedException | DeploymentException
-                | IllegalArgumentException e) {
+                | IllegalArgumentException | UnsupportedOperationException e) {
             session.flash("Refused: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "dashboard action failed", e);
@@ -281,7 +331,7 @@ public final class Dashboard {
     }
 
     private void tail(ServerRequest request, ServerResponse response) {
-        Optional<Sessions.Session> session = session(request);
+        Optional<Sessions.Session> session = session(request, response);
         if (session.isEmpty()) {
             text(response, 401, "not logged in");
             return;
@@ -330,6 +380,17 @@ public final class Dashboard {
 
     private Optional<Sessions.Session> session(ServerRequest request) {
         return sessions.find(request.headers().cookies().first(COOKIE).orElse(null));
+    }
+
+    // A page's session; without a login, a browser without one gets a new one (and its cookie) here.
+    private Optional<Sessions.Session> session(ServerRequest request, ServerResponse response) {
+        Optional<Sessions.Session> found = session(request);
+        if (found.isPresent() || !loopbackOpen) {
+            return found;
+        }
+        Sessions.Session session = sessions.create();
+        response.header(HeaderNames.SET_COOKIE, cookie(request, session.id(), -1));
+        return Optional.of(session);
     }
 
     // The cookie holds only the session's random id; Secure when the browser came over https.

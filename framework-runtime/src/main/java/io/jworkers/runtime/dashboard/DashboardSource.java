@@ -67,6 +67,16 @@ public interface DashboardSource {
     boolean sharedStore();
 
     /**
+     * Whether this host deploys versions: rollback, promote and split. The pages show their forms
+     * only then; {@code dev}, which runs the workers from their build folders, does not.
+     *
+     * @return {@code true} unless the actions are all refused
+     */
+    default boolean deploys() {
+        return true;
+    }
+
+    /**
      * Makes a version current again (see {@code ServeHost.rollback}).
      *
      * @param worker the worker

@@ -18,7 +18,9 @@ final class HostsPage {
     String body() {
         HostsView view = source.hosts();
         StringBuilder html = new StringBuilder("<h1>Hosts</h1>\n");
-        html.append("<p id=\"store\">").append(source.sharedStore()
+        html.append("<p id=\"store\">").append(!source.deploys()
+                ? "<code>jworkers dev</code> runs the workers of your build folders in this one process; it keeps no state."
+                : source.sharedStore()
                 ? "The hosts below share one PostgreSQL store at revision <b>" + view.revision() + "</b>."
                 : "This host keeps its state in its own folder (<code>--state</code>): it is the only host, at revision <b>"
                         + view.revision() + "</b>. Hosts share their state with <code>--store postgresql://…</code>.")

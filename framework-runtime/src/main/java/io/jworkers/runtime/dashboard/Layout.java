@@ -3,8 +3,9 @@ package io.jworkers.runtime.dashboard;
 import static io.jworkers.runtime.dashboard.Html.esc;
 
 /**
- * The frame of every dashboard page: the libraries, the navigation with logout, and the session's
- * CSRF token, which forms carry in a hidden field and htmx sends as a header.
+ * The frame of every dashboard page: the libraries, the navigation with logout (none without a
+ * login), and the session's CSRF token, which forms carry in a hidden field and htmx sends as a
+ * header.
  */
 final class Layout {
 
@@ -14,9 +15,11 @@ final class Layout {
     static final String CSRF_FIELD = "_csrf";
 
     private final Assets assets;
+    private final boolean logout;
 
-    Layout(Assets assets) {
+    Layout(Assets assets, boolean logout) {
         this.assets = assets;
+        this.logout = logout;
     }
 
     /** A page for a logged-in session. */
@@ -24,9 +27,12 @@ final class Layout {
         StringBuilder html = new StringBuilder(head(title));
         html.append("<body hx-headers=\"").append(esc("{\"" + CSRF_HEADER + "\": \"" + csrf + "\"}")).append("\">\n");
         html.append("<header><a class=\"brand\" href=\"/\">jworkers</a><nav>")
-                .append("<a href=\"/\">Workers</a><a href=\"").append(Dashboard.PREFIX).append("/hosts\">Hosts</a></nav>")
-                .append("<form class=\"logout\" method=\"post\" action=\"").append(Dashboard.PREFIX).append("/logout\">")
-                .append(csrfField(csrf)).append("<button type=\"submit\" id=\"logout\">Log out</button></form></header>\n");
+                .append("<a href=\"/\">Workers</a><a href=\"").append(Dashboard.PREFIX).append("/hosts\">Hosts</a></nav>");
+        if (logout) {
+            html.append("<form class=\"logout\" method=\"post\" action=\"").append(Dashboard.PREFIX).append("/logout\">")
+                    .append(csrfField(csrf)).append("<button type=\"submit\" id=\"logout\">Log out</button></form>");
+        }
+        html.append("</header>\n");
         html.append("<main>\n");
         if (flash != null) {
             boolean refused = flash.startsWith("Refused");

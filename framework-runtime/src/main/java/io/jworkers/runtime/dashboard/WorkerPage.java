@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * One worker environment: traffic charts by version, its versions with rollback, split and
- * promote, its bound services both ways with their status, its settings (vars, secret names,
+ * promote (without the forms on a host that does not deploy: dev), its bound services both ways with their status, its settings (vars, secret names,
  * routes, host names, limits) and its live logs.
  */
 final class WorkerPage {
@@ -84,7 +84,8 @@ final class WorkerPage {
             String csrf) {
         List<VersionInfo> versions = source.versions(worker, environment);
         Optional<TrafficSplit> split = source.split(worker, environment);
-        html.append("<section id=\"versions\"><h2>Versions and deployments</h2>\n");
+        boolean deploys = source.deploys();
+        html.append("<section id=\"versions\"><h2>").append(deploys ? "Versions and deployments" : "Version").append("</h2>\n");
         html.append("<table class=\"versions\"><thead><tr><th>Version</th><th>Traffic</th><th>Created</th><th>SHA-256</th>"
                 + "<th>Message</th><th></th></tr></thead><tbody>\n");
         for (VersionInfo version : versions.reversed()) {
@@ -95,18 +96,24 @@ final class WorkerPage {
                     .append("</td><td><code>").append(esc(version.sha256() == null ? "" : version.sha256().substring(0,
                             Math.min(12, version.sha256().length())))).append("</code></td>")
                     .append("<td>").append(esc(version.message() == null ? "" : version.message())).append("</td><td>");
-            if (percent != 100) {
+            if (percent != 100 && deploys) {
                 html.append("<form method=\"post\" action=\"").append(esc(base + "/rollback")).append("\">")
                         .append(Layout.csrfField(csrf)).append(hidden("env", environment)).append(hidden("version",
                                 String.valueOf(version.number())))
                         .append("<button type=\"submit\" class=\"rollback\" id=\"rollback-").append(version.number())
                         .append("\">Roll back to ").append(version.number()).append("</button></form>");
-            } else {
+            } else if (percent == 100) {
                 html.append("<span class=\"muted\">current</span>");
             }
             html.append("</td></tr>\n");
         }
         html.append("</tbody></table>\n");
+        if (!deploys) {
+            html.append("<p class=\"muted\" id=\"no-deployments\">jworkers dev runs the workers from their build folders and"
+                    + " reloads them when their classes change; rollback, split and promote are for versions deployed to"
+                    + " <code>jworkers serve</code>.</p></section>\n");
+            return;
+        }
 
         html.append("<div class=\"actions\">");
         html.append("<form method=\"post\" action=\"").append(esc(base + "/split")).append("\" class=\"split\">")
@@ -218,6 +225,8 @@ final class WorkerPage {
         html.append("<h3>Host names</h3><p id=\"host-names\">");
         if (view.routes().isEmpty()) {
             html.append("<span class=\"muted\">none (no routes)</span>");
+        } else if (!source.deploys()) {
+            html.append("any host name: jworkers dev does not look at host names");
         } else if (environment.equals(WorkerHost.PRODUCTION)) {
             html.append("any host name whose first label names no preview environment");
         } else {

@@ -2,6 +2,7 @@ package io.jworkers.runtime.dev;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.jworkers.runtime.dashboard.LoopbackHost;
 import io.jworkers.runtime.http.ConnectionLimits;
 import io.jworkers.runtime.http.GuardedListener;
 import io.jworkers.runtime.http.IngressSettings;
@@ -12,8 +13,10 @@ import java.util.function.Consumer;
 /**
  * The admin listener of {@code jworkers dev}: loopback only and without a token (dev runs on a
  * developer's machine, as its public listener does), serving {@code GET /metrics} and whatever
- * routes the caller adds (the dashboard). Guarded as serve's admin listener is (timeouts, a
- * connection bound of its own).
+ * routes the caller adds (the dashboard, the live tail). A request addressed to any other name
+ * than a loopback one with this port is refused with 403 ({@link LoopbackHost}: a web page whose
+ * site name points at 127.0.0.1 must not read it). Guarded as serve's admin listener is
+ * (timeouts, a connection bound of its own).
  */
 public final class DevAdminServer implements AutoCloseable {
 
@@ -33,6 +36,13 @@ public final class DevAdminServer implements AutoCloseable {
                 .shutdownHook(false)
                 .routing(routing -> {
                     routing.addFilter(listener.filter());
+                    routing.any((request, response) -> {
+                        if (LoopbackHost.allows(request)) {
+                            response.next();
+                        } else {
+                            LoopbackHost.refuse(request, response);
+                        }
+                    });
                     MetricsRoute.register(routing, metrics);
                     moreRoutes.accept(routing);
                 })

@@ -8,19 +8,29 @@ import io.jworkers.runtime.config.ConfigLoader;
 import io.jworkers.runtime.config.DevSecrets;
 import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.config.WorkerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.jworkers.runtime.dashboard.Dashboard;
+import io.jworkers.runtime.dashboard.LoopbackHost;
 import io.jworkers.runtime.host.WorkerHost;
 import io.jworkers.runtime.http.IngressServer;
 import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.http.WorkerRouter;
+import io.jworkers.runtime.metrics.DashboardStats;
+import io.jworkers.runtime.tail.TailFeed;
+import io.jworkers.runtime.tail.TailHub;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * What {@code jworkers dev} runs: every given worker in one host, the first (the primary) served
@@ -41,17 +51,20 @@ public final class DevServer implements AutoCloseable {
     private final WorkerHost host;
     private final IngressServer ingress;
     private final String address;
+    private final TailHub tails;
+    private final Instant startedAt = Instant.now();
     private final List<FolderWatcher> watchers = new CopyOnWriteArrayList<>();
     private volatile DevAdminServer admin;
 
     private DevServer(List<WorkerConfig> configs, List<Secrets> secrets, Map<String, BuildConfig> builds, WorkerHost host,
-            IngressServer ingress, String address) {
+            IngressServer ingress, String address, TailHub tails) {
         this.configs = configs;
         this.secrets = secrets;
         this.builds = builds;
         this.host = host;
         this.ingress = ingress;
         this.address = address;
+        this.tails = tails;
     }
 
     /**
@@ -144,9 +157,11 @@ public final class DevServer implements AutoCloseable {
                 host.load(configs.get(i), secrets.get(i));
             }
             host.checkEntrypoints(configs);
+            // The live logs of the dashboard and of jworkers tail; with none open, one volatile read per request.
+            TailHub tails = new TailHub();
             IngressServer ingress = IngressServer.start(settings,
-                    WorkerRouter.everythingTo(host.slot(configs.get(0).name())), host.requests(), host.metrics(), spans);
-            return new DevServer(List.copyOf(configs), secrets, Map.copyOf(builds), host, ingress, settings.host());
+                    WorkerRouter.everythingTo(host.slot(configs.get(0).name()), tails), host.requests(), host.metrics(), spans);
+            return new DevServer(List.copyOf(configs), secrets, Map.copyOf(builds), host, ingress, settings.host(), tails);
         } catch (RuntimeException | Error e) {
             host.close();
             throw e;
@@ -154,17 +169,43 @@ public final class DevServer implements AutoCloseable {
     }
 
     /**
-     * Starts the admin listener on 127.0.0.1 ({@code GET /metrics}, and what {@code moreRoutes}
-     * adds); it stops with the server.
+     * Starts the admin listener on 127.0.0.1 without a token: {@code GET /metrics}, the web
+     * dashboard at {@code /} (read-only, no login: see {@link Dashboard#loopbackOpen}), the live
+     * tail {@code GET /v1/workers/{name}/tail} that {@code jworkers tail} reads, and what
+     * {@code moreRoutes} adds. Only requests addressed to a loopback name with its port are
+     * answered (see {@link LoopbackHost}). It stops with the server.
      *
      * @param port the port, 0 for a free one
-     * @param moreRoutes further routes (the dashboard's), or {@code routing -> { }}
+     * @param moreRoutes further routes, or {@code routing -> { }}
      * @return the listener
      */
-    public DevAdminServer startAdmin(int port, java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder> moreRoutes) {
-        DevAdminServer started = DevAdminServer.start("127.0.0.1", port, host.metrics(), moreRoutes);
+    public DevAdminServer startAdmin(int port, Consumer<HttpRouting.Builder> moreRoutes) {
+        Dashboard dashboard = Dashboard.loopbackOpen(new DevDashboardSource(configs, host, startedAt, this::adminUrl))
+                .tail(new TailFeed(tails))
+                // Read at each page: the host's metrics are made on a thread of their own at start.
+                .stats((worker, environment) -> new DashboardStats(host.metrics().requestStats()).stats(worker, environment));
+        Set<String> names = configs.stream().map(WorkerConfig::name).collect(Collectors.toUnmodifiableSet());
+        DevAdminServer started = DevAdminServer.start("127.0.0.1", port, host.metrics(), routing -> {
+            new DevTailRoute(tails, names).register(routing);
+            dashboard.register(routing);
+            moreRoutes.accept(routing);
+        });
         admin = started;
         return started;
+    }
+
+    private String adminUrl() {
+        DevAdminServer started = admin;
+        return started == null ? "" : started.url();
+    }
+
+    /**
+     * The live tails of the workers' requests (the dashboard's live logs, {@code jworkers tail}).
+     *
+     * @return the hub
+     */
+    public TailHub tails() {
+        return tails;
     }
 
     /**
@@ -278,6 +319,8 @@ public final class DevServer implements AutoCloseable {
     @Override
     public void close() {
         watchers.forEach(FolderWatcher::close);
+        // Open tails end first: their streams would otherwise hold the admin listener's stop.
+        tails.close();
         try {
             ingress.close();
             DevAdminServer started = admin;

@@ -49,4 +49,27 @@ public interface WorkerRouter {
         Optional<WorkerSlot> result = Optional.of(slot);
         return path -> result;
     }
+
+    /**
+     * Every request goes to one worker, and live tails may listen to them ({@code jworkers dev}
+     * with its dashboard's live logs and {@code jworkers tail}).
+     *
+     * @param slot the primary worker's slot
+     * @param tails the host's live tails
+     * @return the router
+     */
+    static WorkerRouter everythingTo(WorkerSlot slot, TailHub tails) {
+        Optional<WorkerSlot> result = Optional.of(slot);
+        return new WorkerRouter() {
+            @Override
+            public Optional<WorkerSlot> route(String path) {
+                return result;
+            }
+
+            @Override
+            public TailHub tails() {
+                return tails;
+            }
+        };
+    }
 }

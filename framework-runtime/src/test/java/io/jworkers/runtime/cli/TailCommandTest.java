@@ -183,6 +183,51 @@ class TailCommandTest {
     }
 
     @Test
+    void againstDevALoopbackHostNeedsNoToken() throws Exception {
+        Path config = WorkerDirs.config(work, "dev-tailee", """
+                { "name": "tailee", "classpath": [%s], "routes": ["/*"], "secrets": { "required": ["TOKEN"] } }
+                """.formatted(json(Fixtures.classes("tailee"))));
+        WorkerDirs.write(config.resolveSibling(".dev.vars"), "TOKEN=" + SECRET + "\n");
+        try (io.jworkers.runtime.dev.DevServer dev = io.jworkers.runtime.dev.DevServer.start(List.of(config), null, "127.0.0.1", 0)) {
+            io.jworkers.runtime.dev.DevAdminServer admin = dev.startAdmin(0, routing -> { });
+            // No --token-file and no JWORKERS_ADMIN_TOKEN (Main.run gets an empty environment).
+            Tail tail = new Tail(List.of("tail", "tailee", "--format", "json", "--host", admin.url()));
+            tails.add(tail);
+            tail.await(err -> err.contains("Connected to tailee in production, waiting for requests..."));
+            assertEquals(200, status(request(URI.create(dev.url()), "GET", "/hello?id=dev", "X-Key: " + SECRET)));
+            JsonNode event = JSON.readTree(tail.awaitLines(1).get(0));
+            assertEquals("ok", event.get("outcome").asText());
+            assertEquals("tailee", event.get("scriptName").asText());
+            assertEquals(1, event.get("version").asInt());
+            assertEquals("REDACTED", event.at("/event/request/headers/x-key").asText());
+            assertEquals("[{\"message\":[\"hello dev\"],\"level\":\"log\",\"timestamp\":0},"
+                    + "{\"message\":[\"logged dev\"],\"level\":\"info\",\"timestamp\":0},"
+                    + "{\"message\":[\"to stderr dev\"],\"level\":\"error\",\"timestamp\":0}]",
+                    normalised(event.get("logs").toString()));
+        }
+        // Closing dev ends the tail as serve's shutdown does (checked after each test).
+    }
+
+    @Test
+    void withoutATokenServeStillRefusesALoopbackHostAndAnotherHostNeedsOne() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(List.of("tail", "tailee", "--host", host.adminUrl()), InputStream.nullInputStream(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        assertEquals(1, code, err.toString(StandardCharsets.UTF_8));
+        assertEquals("jworkers tail: Missing or wrong admin token: send Authorization: Bearer <token> (the token of"
+                + " --token-file or JWORKERS_ADMIN_TOKEN)\n", err.toString(StandardCharsets.UTF_8));
+
+        err.reset();
+        code = Main.run(List.of("tail", "tailee", "--host", "http://192.0.2.1:9090"), InputStream.nullInputStream(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("jworkers tail: no admin token: set JWORKERS_ADMIN_TOKEN"
+                + " or pass --token-file FILE (the token the host was started with)\n"), err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aTailBeyondTheLimitIsRefused() throws Exception {
         List<Socket> listening = new ArrayList<>();
         try {
@@ -297,7 +342,10 @@ class TailCommandTest {
 
     // A raw HTTP/1.1 request with exactly these headers (and Host, Connection: close); the whole response.
     private String request(String method, String target, String... headers) {
-        URI url = URI.create(host.url());
+        return request(URI.create(host.url()), method, target, headers);
+    }
+
+    private static String request(URI url, String method, String target, String... headers) {
         try (Socket socket = new Socket(url.getHost(), url.getPort())) {
             StringBuilder text = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
             for (String header : headers) {

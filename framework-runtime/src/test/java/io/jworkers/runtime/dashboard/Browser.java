@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -19,6 +21,7 @@ final class Browser {
 
     static final Path CHROMIUM = Path.of(System.getProperty("jworkers.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("jworkers.chromedriver", "/usr/bin/chromedriver"));
+    private static final Path REPO = Path.of(System.getProperty("jworkers.repo.root", "..")).toAbsolutePath().normalize();
 
     private Browser() {
     }
@@ -41,6 +44,20 @@ final class Browser {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         driver.manage().window().setSize(new Dimension(1280, 1000));
         return driver;
+    }
+
+    /**
+     * Saves a screenshot of the page as target/screenshots/dashboard-VIEW.png, and under
+     * docs/images with {@code -Djworkers.screenshots=docs}.
+     */
+    static void screenshot(ChromeDriver driver, String view) throws IOException {
+        Path png = driver.getScreenshotAs(OutputType.FILE).toPath();
+        Path target = Files.createDirectories(Path.of("target", "screenshots")).resolve("dashboard-" + view + ".png");
+        Files.copy(png, target, StandardCopyOption.REPLACE_EXISTING);
+        if ("docs".equals(System.getProperty("jworkers.screenshots"))) {
+            Files.copy(png, Files.createDirectories(REPO.resolve("docs/images")).resolve("dashboard-" + view + ".png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     static Path profile(Path parent) {

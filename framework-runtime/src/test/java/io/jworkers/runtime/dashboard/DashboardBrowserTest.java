@@ -9,9 +9,7 @@ import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.ServeHarness;
 import io.jworkers.runtime.testing.WorkerDirs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -38,7 +35,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserTest {
 
     private static final String SECRET_TOKEN = "example-secret-token";
-    private static final Path REPO = Path.of(System.getProperty("jworkers.repo.root", "..")).toAbsolutePath().normalize();
 
     @TempDir
     Path state;
@@ -221,12 +217,6 @@ class DashboardBrowserTest {
     }
 
     private void screenshot(String view) throws IOException {
-        Path png = browser.getScreenshotAs(OutputType.FILE).toPath();
-        Path target = Files.createDirectories(Path.of("target", "screenshots")).resolve("dashboard-" + view + ".png");
-        Files.copy(png, target, StandardCopyOption.REPLACE_EXISTING);
-        if ("docs".equals(System.getProperty("jworkers.screenshots"))) {
-            Files.copy(png, Files.createDirectories(REPO.resolve("docs/images")).resolve("dashboard-" + view + ".png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
+        Browser.screenshot(browser, view);
     }
 }

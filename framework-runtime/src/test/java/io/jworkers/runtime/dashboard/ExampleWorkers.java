@@ -2,6 +2,7 @@ package io.jworkers.runtime.dashboard;
 
 import io.jworkers.processor.WorkerProcessor;
 import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.WorkerDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +28,33 @@ final class ExampleWorkers {
     private static final Map<String, Path> COMPILED = new ConcurrentHashMap<>();
 
     private ExampleWorkers() {
+    }
+
+    /**
+     * Configs of the three examples as {@code jworkers dev} runs them: the gateway first (the
+     * primary), auth with its {@code SECRET_TOKEN} in {@code .dev.vars}, the application.
+     *
+     * @param work the folder to write them in
+     * @param secretToken auth's secret
+     * @return the configs, primary first
+     */
+    static List<Path> devConfigs(Path work, String secretToken) {
+        Path gateway = WorkerDirs.config(work, "gateway", """
+                { "name": "gateway", "classpath": [%s], "routes": ["/*"],
+                  "services": [
+                    { "binding": "AUTH", "service": "auth" },
+                    { "binding": "APPLICATION", "service": "application" },
+                    { "binding": "APPLICATION_ADMIN", "service": "application", "entrypoint": "Admin", "props": { "caller": "gateway" } }
+                  ] }
+                """.formatted(WorkerDirs.json(classes("gateway"))));
+        Path auth = WorkerDirs.config(work, "auth", """
+                { "name": "auth", "classpath": [%s], "secrets": { "required": ["SECRET_TOKEN"] } }
+                """.formatted(WorkerDirs.json(classes("auth"))));
+        WorkerDirs.write(auth.resolveSibling(".dev.vars"), "SECRET_TOKEN=" + secretToken + "\n");
+        Path application = WorkerDirs.config(work, "application", """
+                { "name": "application", "classpath": [%s], "vars": { "GREETING": "Hello from dev", "MAX_NOTE_LENGTH": 280 } }
+                """.formatted(WorkerDirs.json(classes("application"))));
+        return List.of(gateway, auth, application);
     }
 
     /** The classes of {@code example-NAME}. */

@@ -73,7 +73,7 @@ class DevMetricsTest {
     }
 
     @Test
-    void theDevCommandPrintsWhereItsMetricsAreAndTakesAFreePortWhenTheDefaultOneIsTaken() throws Exception {
+    void theDevCommandPrintsWhereItsDashboardAndMetricsAreAndTakesAFreePortWhenTheDefaultOneIsTaken() throws Exception {
         List<Path> configs = configs();
         // Whether or not something holds 8788 now, holding it makes the fallback certain.
         java.net.ServerSocket taken = null;
@@ -86,13 +86,13 @@ class DevMetricsTest {
                 List.of("-c", configs.get(0).toString(), "-c", configs.get(1).toString()))) {
             String ready = dev.output().stream().filter(line -> line.startsWith("Ready on ")).findFirst().orElseThrow();
             java.util.regex.Matcher metrics = java.util.regex.Pattern
-                    .compile("; metrics on (http://127\\.0\\.0\\.1:(\\d+)/metrics)$").matcher(ready);
+                    .compile("; dashboard on http://127\\.0\\.0\\.1:(\\d+)/ \\(metrics at /metrics\\)$").matcher(ready);
             assertTrue(metrics.find(), ready);
-            assertNotEquals(String.valueOf(DevAdminServer.DEFAULT_PORT), metrics.group(2));
+            assertNotEquals(String.valueOf(DevAdminServer.DEFAULT_PORT), metrics.group(1));
             assertTrue(dev.output().contains("jworkers dev: admin port " + DevAdminServer.DEFAULT_PORT
                     + " is in use; the admin listener takes a free port"), dev.output().toString());
             assertEquals(200, Http.get(dev.url() + "/ok").statusCode());
-            Await.until(() -> Scrape.of(metrics.group(1)).total("jworkers_requests_total") == 1);
+            Await.until(() -> Scrape.of("http://127.0.0.1:" + metrics.group(1) + "/metrics").total("jworkers_requests_total") == 1);
         } finally {
             if (taken != null) {
                 taken.close();
