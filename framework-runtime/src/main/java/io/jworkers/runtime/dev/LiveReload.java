@@ -19,6 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>While the worker's own build runs, or after it failed, the worker is held: nothing reloads
  * from a classpath its build is rewriting or left half-written.
+ *
+ * <p>A classpath found incomplete is asked about again every quiet period, changed or not, and the
+ * check reads the files themselves: it can find the build's last class written before the watcher
+ * has the event for writing it (watch events come on a thread of their own, late on a loaded
+ * machine). So a classpath completed since the last ask is loaded only when it is found complete
+ * again a quiet period later, by when that event has restarted the quiet period; loaded at once,
+ * the late event would settle into a second reload of the same classes, or, had the class been
+ * half-written, a false error and then a reload.
  */
 final class LiveReload implements FolderWatcher.Settled {
 
@@ -35,6 +43,8 @@ final class LiveReload implements FolderWatcher.Settled {
     private final PrintStream out;
     private final Duration settleLimit;
     private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** Workers whose classpath was incomplete at the last ask. */
+    private final Set<String> incomplete = ConcurrentHashMap.newKeySet();
 
     LiveReload(Map<String, WorkerConfig> configs, Map<String, Secrets> secrets, WorkerHost host, PrintStream out,
             Duration settleLimit) {
@@ -63,8 +73,13 @@ final class LiveReload implements FolderWatcher.Settled {
         WorkerConfig config = configs.get(worker);
         Optional<String> missing = ClasspathCheck.missing(config.classpath(), config.main(), runningClasses(worker));
         if (missing.isPresent() && quietFor.compareTo(settleLimit) < 0) {
+            incomplete.add(worker);
             return false;
         }
+        if (missing.isEmpty() && incomplete.remove(worker)) {
+            return false;
+        }
+        incomplete.remove(worker);
         long start = System.nanoTime();
         try {
             host.load(config, secrets.get(worker));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.bridge.EntrypointRules;
+import io.jworkers.runtime.config.Secrets;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.Await;
 import io.jworkers.runtime.testing.Http;
@@ -19,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -86,6 +88,35 @@ class LiveReloadTest {
             assertEquals(1, printed.count("Reloaded hello "), printed.text());
             assertFalse(printed.text().contains("Not reloaded"), printed.text());
             assertTrue(Http.get(server.url() + "/version").body().startsWith("production/2 2 "), "one reload, one new version");
+        }
+    }
+
+    /**
+     * While a classpath is incomplete the watcher asks again every quiet period, and the check reads
+     * the files themselves: it can find the build's last class before the watcher has the event for
+     * writing it (the JDK delivers watch events on a thread of its own; on a loaded machine, late).
+     * Loaded at once, the late event then settles into a second reload of the same classes, or, had
+     * the class been half-written, a false error followed by a reload.
+     */
+    @Test
+    void aClasspathCompletedSinceTheLastAskIsLoadedOnlyAfterAnotherQuietPeriod() throws Exception {
+        Path classes = copyOf(Fixtures.classes("hello"), dir.resolve("classes"));
+        Path rebuilt = compileWithGreeting(dir.resolve("rebuilt"), "howdy from ");
+        try (DevServer server = DevServer.start(List.of(helloConfig(classes)), null, "127.0.0.1", 0)) {
+            LiveReload reload = new LiveReload(Map.of("hello", server.configs().getFirst()), Map.of("hello", Secrets.NONE),
+                    server.host(), out, LiveReload.DEFAULT_SETTLE_LIMIT);
+
+            Files.delete(classes.resolve(HELLO));
+            assertFalse(reload.settled("hello", DevServer.QUIET_PERIOD), "incomplete: asked again after a quiet period");
+            copy(rebuilt, classes, HELLO); // its event not reported yet
+            assertFalse(reload.settled("hello", DevServer.QUIET_PERIOD), "complete only since the last ask: asked again");
+            assertEquals("", printed.text());
+            assertTrue(Http.get(server.url() + "/").body().startsWith("hello from dev"), "the running version serves meanwhile");
+
+            // One quiet period later (the late event, had there been one, restarted it): loaded, once.
+            assertTrue(reload.settled("hello", DevServer.QUIET_PERIOD));
+            assertTrue(printed.text().matches("Reloaded hello \\(\\d+ ms\\): its classes changed\n"), printed.text());
+            assertTrue(Http.get(server.url() + "/").body().startsWith("howdy from dev"));
         }
     }
 

@@ -12,9 +12,12 @@ import io.jworkers.runtime.testing.Await;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.WorkerDirs;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +63,29 @@ class DevMetricsTest {
             assertEquals(0, scrape.gauge("jworkers_requests_in_flight", Map.of()));
             assertEquals("added", Http.get(admin.url() + "/extra").body());
             assertEquals(404, Http.get(admin.url() + "/v1/services").statusCode());
+        }
+    }
+
+    @Test
+    void devShowsARequestHeldInsideItsWorkerAsInFlightUntilItsResponseIsSent() throws Exception {
+        try (DevServer server = DevServer.start(configs(), null, "127.0.0.1", 0);
+                WorkerLatch latch = new WorkerLatch()) {
+            DevAdminServer admin = server.startAdmin(0, routing -> { });
+            String metrics = admin.url() + "/metrics";
+            CompletableFuture<HttpResponse<String>> held =
+                    CompletableFuture.supplyAsync(() -> Http.get(server.url() + "/hold?port=" + latch.port()));
+            latch.awaitWorker();
+            Scrape holding = Scrape.of(metrics);
+            assertEquals(1, holding.gauge("jworkers_requests_in_flight", Map.of()), holding.text());
+            assertEquals(0, holding.total("jworkers_requests_total"), "counted once its response is sent");
+            latch.open();
+            assertEquals("xxxx", held.get(30, TimeUnit.SECONDS).body());
+
+            // The count drops just after the client has the response.
+            Await.until(() -> Scrape.of(metrics).gauge("jworkers_requests_in_flight", Map.of()) == 0);
+            Scrape done = Scrape.of(metrics);
+            assertEquals(0, done.gauge("jworkers_requests_in_flight", Map.of()), done.text());
+            assertEquals(0, server.inFlight());
         }
     }
 

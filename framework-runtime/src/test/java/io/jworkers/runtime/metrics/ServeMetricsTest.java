@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jworkers.runtime.testing.Await;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.RawHttp;
 import io.jworkers.runtime.testing.ServeHarness;
 import io.jworkers.runtime.testing.WorkerDirs;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.hawkular.agent.prometheus.types.Histogram;
 import org.hawkular.agent.prometheus.types.MetricType;
 import org.junit.jupiter.api.AfterEach;
@@ -154,6 +159,78 @@ class ServeMetricsTest {
         assertEquals(2, scrape.counter("jworkers_requests_total", Map.of("worker", "front", "environment", "production",
                 "version", "2", "outcome", "ok", "status", "2xx")));
         assertEquals(3, scrape.counter("jworkers_binding_calls_total", binding("BACK", "fetch")));
+    }
+
+    @Test
+    void aClientGoneBeforeItsResponseIsCountedAsClientDisconnectedWithTheStatusClassOfWhatWasNotSent() throws Exception {
+        deployFrontAndBack();
+        int port = URI.create(host.url()).getPort();
+        // Gone during its request body: the worker's read fails and nothing is answered (499 in the access log).
+        try (Socket client = RawHttp.connect(port)) {
+            RawHttp.send(client, "POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + "x".repeat(10));
+            client.shutdownOutput();
+            assertEquals("", RawHttp.readUntilClosed(client), "no answer for a client that is gone");
+        }
+        // Gone while its worker held it: the worker's 200 (8 MB, more than the socket buffers take) cannot be sent.
+        try (WorkerLatch latch = new WorkerLatch(); Socket client = RawHttp.connect(port)) {
+            RawHttp.send(client, "GET /hold?port=" + latch.port() + "&bytes=8000000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            latch.awaitWorker();
+            client.setSoLinger(true, 0); // a reset, as a killed client's
+            client.close();
+            latch.open();
+        }
+        Await.until(() -> scrape().total("jworkers_requests_total") == 2);
+
+        Scrape scrape = scrape();
+        assertEquals(1, scrape.counter("jworkers_requests_total", front("client_disconnected", "4xx")), scrape.text());
+        assertEquals(1, scrape.counter("jworkers_requests_total", front("client_disconnected", "2xx")), scrape.text());
+        assertEquals(2, scrape.metrics("jworkers_requests_total").size(), scrape.text());
+        assertEquals(2, scrape.histogram("jworkers_request_duration_seconds",
+                Map.of("worker", "front", "environment", "production")).getSampleCount());
+        assertEquals(0, scrape.gauge("jworkers_requests_in_flight", Map.of()));
+    }
+
+    @Test
+    void aRequestHeldInsideItsWorkerIsInFlightUntilItsResponseIsSent() throws Exception {
+        deployFrontAndBack();
+        assertEquals(0, scrape().gauge("jworkers_requests_in_flight", Map.of()));
+        try (WorkerLatch latch = new WorkerLatch()) {
+            CompletableFuture<HttpResponse<String>> held =
+                    CompletableFuture.supplyAsync(() -> Http.get(host.url() + "/hold?port=" + latch.port()));
+            latch.awaitWorker();
+            Scrape holding = scrape();
+            assertEquals(1, holding.gauge("jworkers_requests_in_flight", Map.of()), holding.text());
+            assertEquals(0, holding.gauge("jworkers_waituntil_requests", Map.of()));
+            assertEquals(0, holding.total("jworkers_requests_total"), "counted once its response is sent");
+            latch.open();
+            assertEquals("xxxx", held.get(30, TimeUnit.SECONDS).body());
+        }
+        // The count drops just after the client has the response.
+        Await.until(() -> scrape().gauge("jworkers_requests_in_flight", Map.of()) == 0);
+        assertEquals(0, scrape().gauge("jworkers_requests_in_flight", Map.of()));
+        Await.until(() -> scrape().total("jworkers_requests_total") == 1);
+        assertEquals(1, scrape().counter("jworkers_requests_total", front("ok", "2xx")));
+    }
+
+    @Test
+    void aRequestWhoseWaitUntilWorkRunsAfterItsResponseIsCountedUntilTheWorkEnds() throws Exception {
+        deployFrontAndBack();
+        try (WorkerLatch latch = new WorkerLatch()) {
+            assertEquals("answered", Http.get(host.url() + "/linger?port=" + latch.port()).body());
+            latch.awaitWorker();
+            // The host keeps the request for its waitUntil work just after the client has the response.
+            Await.until(() -> scrape().gauge("jworkers_waituntil_requests", Map.of()) == 1
+                    && scrape().gauge("jworkers_requests_in_flight", Map.of()) == 0);
+            Scrape lingering = scrape();
+            assertEquals(1, lingering.gauge("jworkers_waituntil_requests", Map.of()), lingering.text());
+            assertEquals(0, lingering.gauge("jworkers_requests_in_flight", Map.of()), lingering.text());
+            assertEquals(1, lingering.counter("jworkers_requests_total", front("ok", "2xx")), "counted when answered");
+            latch.open();
+        }
+        Await.until(() -> scrape().gauge("jworkers_waituntil_requests", Map.of()) == 0);
+        Scrape done = scrape();
+        assertEquals(0, done.gauge("jworkers_waituntil_requests", Map.of()), done.text());
+        assertEquals(1, done.total("jworkers_requests_total"));
     }
 
     @Test
