@@ -62,7 +62,6 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   (cd "$root" && ./mvnw -q -B -DskipTests package -pl framework-runtime,example-gateway,example-auth,example-application -am)
 fi
 jar=$root/framework-runtime/target/jworkers.jar
-java=$JAVA_HOME/bin/java
 
 work=$here/target/peers
 rm -rf "$work"
@@ -171,7 +170,9 @@ rpc_ns() {
   awk -v a="$t0" -v b="$tn" -v n="$n" 'BEGIN { printf "%.1f", (b - a) * 1e9 / n }'
 }
 
-jworkers() { "$java" ${JVM_OPTS:-} -jar "$jar" "$@"; }
+# jworkers runs as a user runs it: the ./jworkers launcher (its start-up caches: the AOT cache made
+# below, on Java 25+), with JVM_OPTS as JWORKERS_JAVA_OPTS. The launcher execs java: the pid is the JVM's.
+jworkers=(env JWORKERS_SKIP_BUILD=1 JWORKERS_JAVA_OPTS="${JVM_OPTS:-}" "$root/jworkers")
 
 # up SYSTEM: starts the chain of a system; sets server_pid.
 up() {
@@ -181,14 +182,19 @@ up() {
       free_port "$port_rpc"
       start "$work/workerd.log" "$workerd" serve "$work/workerd/config.capnp" ;;
     dev)
-      start "$work/dev.log" "$java" ${JVM_OPTS:-} -jar "$jar" dev --port "$port_chain" --admin-port "$port_dev_admin" \
+      start "$work/dev.log" "${jworkers[@]}" dev --port "$port_chain" --admin-port "$port_dev_admin" \
         -c "$root/example-gateway/worker.jsonc" -c "$root/example-auth/worker.jsonc" -c "$root/example-application/worker.jsonc" ;;
     serve)
-      start "$work/serve.log" "$java" ${JVM_OPTS:-} -jar "$jar" serve --state "$work/state" --ip 127.0.0.1 \
+      start "$work/serve.log" "${jworkers[@]}" serve --state "$work/state" --ip 127.0.0.1 \
         --port "$port_chain" --admin-port "$port_admin" --token-file "$work/admin-token" ;;
   esac
   server_pid=${pids[${#pids[@]}-1]}
 }
+
+if [ "${JWORKERS_AOT:-on}" != off ]; then
+  echo "Making the AOT cache the launcher uses (scripts/aot-cache.sh)..."
+  "$root/scripts/aot-cache.sh"
+fi
 
 # The serve host's state: the three examples deployed once (auth with its secret); every round restarts it.
 if [[ " ${SYSTEMS:-workerd dev serve} " == *" serve "* ]]; then
@@ -201,7 +207,7 @@ if [[ " ${SYSTEMS:-workerd dev serve} " == *" serve "* ]]; then
   for w in auth application gateway; do
     extra=()
     [ "$w" = auth ] && extra=(--secrets-file "$root/example-auth/.dev.vars")
-    jworkers deploy -c "$root/example-$w/worker.jsonc" --host "http://127.0.0.1:$port_admin" \
+    "${jworkers[@]}" deploy -c "$root/example-$w/worker.jsonc" --host "http://127.0.0.1:$port_admin" \
       --token-file "$work/admin-token" ${extra[@]+"${extra[@]}"} > "$work/deploy-$w.log" 2>&1 \
       || { echo "Deploying $w failed: $(cat "$work/deploy-$w.log")" >&2; exit 1; }
   done
@@ -237,7 +243,7 @@ for round in $(seq 1 "$rounds"); do
       dev)
         cleanup
         free_port "$port_chain"
-        start "$work/dev-rpc.log" "$java" ${JVM_OPTS:-} -jar "$jar" dev --port "$port_chain" --admin-port "$port_dev_admin" \
+        start "$work/dev-rpc.log" "${jworkers[@]}" dev --port "$port_chain" --admin-port "$port_dev_admin" \
           -c "$work/rpcloop/worker.jsonc" -c "$work/calc/worker.jsonc"
         for _ in $(seq 1 3000); do
           [ "$(curl -s "http://127.0.0.1:$port_chain/rpc?n=1" || true)" = 1 ] && break
