@@ -329,8 +329,7 @@ public final class IngressServer implements AutoCloseable {
         try {
             HttpMessages.send(result, response, requestId);
         } catch (RuntimeException e) {
-            observed.clientDisconnected();
-            LOG.log(Level.WARNING, "[" + worker.name() + "] sending the response of request " + requestId + " failed", e);
+            sendFailed(worker, requestId, e, observed);
         } finally {
             responded(pipeline);
         }
@@ -340,6 +339,34 @@ public final class IngressServer implements AutoCloseable {
         }
         observed.finish(status);
         return pipeline;
+    }
+
+    // A client that went away while its response was sent is common and not the host's or the
+    // worker's fault: one line, no stack trace. Anything else (a worker's body stream that threw)
+    // is the worker's failure, logged with its trace.
+    private static void sendFailed(LoadedWorker worker, String requestId, RuntimeException e, RequestObservation observed) {
+        if (clientWentAway(e)) {
+            observed.clientDisconnected();
+            LOG.log(Level.INFO, "[" + worker.name() + "] the client of request " + requestId
+                    + " went away while its response was sent (" + e.getMessage() + ")");
+        } else {
+            observed.failed(e);
+            LOG.log(Level.WARNING, "[" + worker.name() + "] sending the response of request " + requestId + " failed", e);
+        }
+    }
+
+    static boolean clientWentAway(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof io.helidon.webserver.ServerConnectionException || cause instanceof java.net.SocketException) {
+                return true;
+            }
+            String message = cause.getMessage();
+            if (cause instanceof java.io.IOException && message != null
+                    && (message.contains("Broken pipe") || message.contains("Connection reset"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -438,8 +465,7 @@ public final class IngressServer implements AutoCloseable {
         try {
             keepAlive = exchange.send(result, requestId, failure == null);
         } catch (RuntimeException e) {
-            observed.clientDisconnected();
-            LOG.log(Level.WARNING, "[" + worker.name() + "] sending the response of request " + requestId + " failed", e);
+            sendFailed(worker, requestId, e, observed);
         } finally {
             responded(pipeline);
         }

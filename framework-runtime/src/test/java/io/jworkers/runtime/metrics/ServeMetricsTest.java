@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -172,12 +173,19 @@ class ServeMetricsTest {
             assertEquals("", RawHttp.readUntilClosed(client), "no answer for a client that is gone");
         }
         // Gone while its worker held it: the worker's 200 (8 MB, more than the socket buffers take) cannot be sent.
-        try (WorkerLatch latch = new WorkerLatch(); Socket client = RawHttp.connect(port)) {
+        // The host says so in one line, without a stack trace: a client going away is not a failure of the host's.
+        try (io.jworkers.runtime.testing.LogCapture log = io.jworkers.runtime.testing.LogCapture.of("jworkers.ingress");
+                WorkerLatch latch = new WorkerLatch(); Socket client = RawHttp.connect(port)) {
             RawHttp.send(client, "GET /hold?port=" + latch.port() + "&bytes=8000000 HTTP/1.1\r\nHost: x\r\n\r\n");
             latch.awaitWorker();
             client.setSoLinger(true, 0); // a reset, as a killed client's
             client.close();
             latch.open();
+            Await.until(() -> !log.messagesWith("went away while its response was sent").isEmpty());
+            assertEquals(List.of(), log.stackTracesAndWarnings());
+            assertTrue(log.messagesWith("went away while its response was sent").get(0)
+                    .matches("\\[front\\] the client of request [0-9a-f]{32} went away while its response was sent \\(.+\\)"),
+                    log.messagesWith("went away").toString());
         }
         Await.until(() -> scrape().total("jworkers_requests_total") == 2);
 
