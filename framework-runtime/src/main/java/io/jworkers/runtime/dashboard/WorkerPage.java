@@ -51,7 +51,7 @@ final class WorkerPage {
         html.append("</nav>\n");
         html.append("<p class=\"summary\">").append(WorkersPage.status(view)).append(" · ")
                 .append(view.split() != null ? "split <b id=\"current-version\">" + esc(view.split()) + "</b>"
-                        : "version <b id=\"current-version\">" + view.version() + "</b>")
+                        + splitMessage(worker, environment) : "version <b id=\"current-version\">" + view.version() + "</b>")
                 .append(view.problem() == null ? "" : " · <span class=\"bad\">" + esc(view.problem()) + "</span>").append("</p>\n");
 
         traffic(html, worker, environment);
@@ -60,6 +60,12 @@ final class WorkerPage {
         settings(html, view, worker, environment);
         logs(html, base, environment);
         return Optional.of(html.toString());
+    }
+
+    // The message given with the split (versions deploy --message, the page's split form): why it is split.
+    private String splitMessage(String worker, String environment) {
+        return source.split(worker, environment).map(TrafficSplit::message).filter(message -> !message.isBlank())
+                .map(message -> " <span id=\"split-message\" class=\"muted\">(" + esc(message) + ")</span>").orElse("");
     }
 
     private void traffic(StringBuilder html, String worker, String environment) {

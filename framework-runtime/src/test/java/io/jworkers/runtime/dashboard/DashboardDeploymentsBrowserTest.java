@@ -128,7 +128,7 @@ class DashboardDeploymentsBrowserTest {
         browser.findElement(By.id("split-versions")).sendKeys("2@30 1@70");
         browser.findElement(By.cssSelector("form.split input[name=message]")).sendKeys("canary of v2");
         assertEquals("Deployed backend in production: 2@30 1@70", submit("split"));
-        assertEquals("running · split 2@30 1@70", browser.findElement(By.cssSelector("p.summary")).getText());
+        assertEquals("running · split 2@30 1@70 (canary of v2)", browser.findElement(By.cssSelector("p.summary")).getText());
         assertEquals(List.of("2", "1"), texts("table.versions tbody td:nth-child(1)"));
         assertEquals(List.of("30 %", "70 %"), texts("table.versions tbody td:nth-child(2)"));
         // The admin API's view of the same deployment.
@@ -140,7 +140,7 @@ class DashboardDeploymentsBrowserTest {
         String before = versionsJson();
         browser.findElement(By.id("split-versions")).sendKeys("2@30 1@60");
         assertEquals("Refused: the percentages sum to 90, not 100", submit("split"));
-        assertEquals("running · split 2@30 1@70", browser.findElement(By.cssSelector("p.summary")).getText());
+        assertEquals("running · split 2@30 1@70 (canary of v2)", browser.findElement(By.cssSelector("p.summary")).getText());
         assertEquals(List.of("30 %", "70 %"), texts("table.versions tbody td:nth-child(2)"));
         assertEquals(before, versionsJson());
     }
