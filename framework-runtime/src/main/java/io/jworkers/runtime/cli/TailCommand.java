@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code jworkers tail NAME}: the live events of a deployed worker's requests, one per
- * invocation in {@code wrangler tail}'s shape, streamed from the host's admin API (filters are
- * applied there). {@code --format json} prints each event as one JSON line; {@code pretty} one
- * line per request and its log lines indented under it.
+ * {@code jworkers tail NAME}: the live events of a deployed worker's invocations (requests it
+ * received, calls through service bindings), one per invocation in {@code wrangler tail}'s shape,
+ * streamed from the host's admin API (filters are applied there). {@code --format json} prints
+ * each event as one JSON line; {@code pretty} one line per invocation and its log lines indented
+ * under it.
  */
 final class TailCommand {
 
@@ -95,7 +96,8 @@ final class TailCommand {
         }
     }
 
-    // Wrangler's pretty format: "GET https://… - Ok @ time", then the log lines indented.
+    // Wrangler's pretty format: "GET https://… - Ok @ time" ("RPC check - Ok @ time" for an RPC
+    // call through a binding), then the log lines indented.
     private void pretty(String data) {
         JsonNode event;
         try {
@@ -104,7 +106,8 @@ final class TailCommand {
             out.println(data);
             return;
         }
-        JsonNode request = event.path("event").path("request");
+        JsonNode invocation = event.path("event");
+        JsonNode request = invocation.path("request");
         String outcome = switch (event.path("outcome").asText()) {
             case "ok" -> "Ok";
             case "exception" -> "Exception Thrown";
@@ -112,9 +115,17 @@ final class TailCommand {
             default -> event.path("outcome").asText();
         };
         StringBuilder text = new StringBuilder();
-        text.append(request.path("method").asText()).append(' ').append(request.path("url").asText()).append(" - ")
-                .append(outcome).append(' ').append(event.path("event").path("response").path("status").asInt())
-                .append(" @ ").append(Instant.ofEpochMilli(event.path("eventTimestamp").asLong()))
+        if (invocation.has("rpcMethod")) {
+            // A binding's RPC call into the worker: the method in place of the request line.
+            text.append("RPC ").append(invocation.path("rpcMethod").asText()).append(" - ").append(outcome);
+        } else {
+            text.append(request.path("method").asText()).append(' ').append(request.path("url").asText()).append(" - ")
+                    .append(outcome);
+            if (invocation.has("response")) {
+                text.append(' ').append(invocation.path("response").path("status").asInt());
+            }
+        }
+        text.append(" @ ").append(Instant.ofEpochMilli(event.path("eventTimestamp").asLong()))
                 .append(" (").append(event.path("wallTime").asLong()).append(" ms, ")
                 .append(event.path("scriptName").asText()).append('@').append(event.path("version").asInt()).append(')');
         out.println(text);
