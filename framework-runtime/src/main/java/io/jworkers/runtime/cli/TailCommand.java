@@ -21,9 +21,9 @@ final class TailCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<CommandLine.Option> OPTIONS = List.of(
             new CommandLine.Option("--env", "-e", "NAME", "the environment, default production"),
-            new CommandLine.Option("--status", null, "ok|error", "only requests whose outcome is ok, or only the others"),
-            new CommandLine.Option("--method", null, "METHOD", "only requests with this HTTP method"),
-            new CommandLine.Option("--search", null, "TEXT", "only requests whose log lines, exceptions or URL contain TEXT"),
+            new CommandLine.Option("--status", null, "ok|error", "only invocations whose outcome is ok, or only the others"),
+            new CommandLine.Option("--method", null, "METHOD", "only requests and binding fetch calls with this HTTP method"),
+            new CommandLine.Option("--search", null, "TEXT", "only invocations whose log lines, exceptions or URL contain TEXT"),
             new CommandLine.Option("--format", null, "json|pretty", "one JSON object per line, or readable lines (default)"),
             new CommandLine.Option("--host", null, "URL", "the host's admin API, default " + AdminClient.DEFAULT_HOST),
             new CommandLine.Option("--token-file", null, "FILE", "the admin token, else $" + AdminClient.TOKEN_VARIABLE));
