@@ -10,19 +10,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code jworkers tail NAME}: the live events of a worker's requests, one per invocation in
- * {@code wrangler tail}'s shape, streamed from the admin API of serve (with its token) or of dev
- * (its loopback admin listener, without one; filters are applied there). {@code --format json} prints each event as one JSON line; {@code pretty} one
- * line per request and its log lines indented under it.
+ * {@code jworkers tail NAME}: the live events of a worker's invocations (requests it received,
+ * calls through service bindings), one per invocation in {@code wrangler tail}'s shape, streamed
+ * from the admin API of serve (with its token) or of dev (its loopback admin listener, without
+ * one); filters are applied there. {@code --format json} prints each event as one JSON line;
+ * {@code pretty} one line per invocation and its log lines indented under it.
  */
 final class TailCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<CommandLine.Option> OPTIONS = List.of(
             new CommandLine.Option("--env", "-e", "NAME", "the environment, default production"),
-            new CommandLine.Option("--status", null, "ok|error", "only requests whose outcome is ok, or only the others"),
-            new CommandLine.Option("--method", null, "METHOD", "only requests with this HTTP method"),
-            new CommandLine.Option("--search", null, "TEXT", "only requests whose log lines, exceptions or URL contain TEXT"),
+            new CommandLine.Option("--status", null, "ok|error", "only invocations whose outcome is ok, or only the others"),
+            new CommandLine.Option("--method", null, "METHOD", "only requests and binding fetch calls with this HTTP method"),
+            new CommandLine.Option("--search", null, "TEXT", "only invocations whose log lines, exceptions or URL contain TEXT"),
             new CommandLine.Option("--format", null, "json|pretty", "one JSON object per line, or readable lines (default)"),
             new CommandLine.Option("--host", null, "URL", "the host's admin API, default " + AdminClient.DEFAULT_HOST
                     + "; jworkers dev's is http://127.0.0.1:8788"),
@@ -99,7 +100,8 @@ final class TailCommand {
         }
     }
 
-    // Wrangler's pretty format: "GET https://… - Ok @ time", then the log lines indented.
+    // Wrangler's pretty format: "GET https://… - Ok @ time" ("RPC check - Ok @ time" for an RPC
+    // call through a binding), then the log lines indented.
     private void pretty(String data) {
         JsonNode event;
         try {
@@ -108,7 +110,8 @@ final class TailCommand {
             out.println(data);
             return;
         }
-        JsonNode request = event.path("event").path("request");
+        JsonNode invocation = event.path("event");
+        JsonNode request = invocation.path("request");
         String outcome = switch (event.path("outcome").asText()) {
             case "ok" -> "Ok";
             case "exception" -> "Exception Thrown";
@@ -116,9 +119,17 @@ final class TailCommand {
             default -> event.path("outcome").asText();
         };
         StringBuilder text = new StringBuilder();
-        text.append(request.path("method").asText()).append(' ').append(request.path("url").asText()).append(" - ")
-                .append(outcome).append(' ').append(event.path("event").path("response").path("status").asInt())
-                .append(" @ ").append(Instant.ofEpochMilli(event.path("eventTimestamp").asLong()))
+        if (invocation.has("rpcMethod")) {
+            // A binding's RPC call into the worker: the method in place of the request line.
+            text.append("RPC ").append(invocation.path("rpcMethod").asText()).append(" - ").append(outcome);
+        } else {
+            text.append(request.path("method").asText()).append(' ').append(request.path("url").asText()).append(" - ")
+                    .append(outcome);
+            if (invocation.has("response")) {
+                text.append(' ').append(invocation.path("response").path("status").asInt());
+            }
+        }
+        text.append(" @ ").append(Instant.ofEpochMilli(event.path("eventTimestamp").asLong()))
                 .append(" (").append(event.path("wallTime").asLong()).append(" ms, ")
                 .append(event.path("scriptName").asText()).append('@').append(event.path("version").asInt()).append(')');
         out.println(text);

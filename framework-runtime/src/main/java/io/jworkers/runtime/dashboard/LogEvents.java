@@ -8,8 +8,8 @@ import java.io.IOException;
 
 /**
  * One tail event ({@code wrangler tail}'s shape: {@code outcome}, {@code scriptName},
- * {@code event.request}, {@code event.response.status}, {@code logs[].message}, {@code
- * exceptions[]}) as a line of the live-logs panel. Fields it does not know are left out; an event
+ * {@code event.request} or an RPC call's {@code event.rpcMethod}, {@code event.response.status},
+ * {@code logs[].message}, {@code exceptions[]}) as a line of the live-logs panel. Fields it does not know are left out; an event
  * that is not JSON is shown as text.
  */
 final class LogEvents {
@@ -38,8 +38,14 @@ final class LogEvents {
             }
             html.append("</span> ");
         }
-        html.append("<code>").append(esc(request.path("method").asText(""))).append(" ").append(esc(request.path("url").asText("")))
-                .append("</code>");
+        JsonNode rpcMethod = node.path("event").path("rpcMethod");
+        if (rpcMethod.isTextual()) {
+            // An RPC call through a binding: the method in place of the request line.
+            html.append("<code>RPC ").append(esc(rpcMethod.asText())).append("</code>");
+        } else {
+            html.append("<code>").append(esc(request.path("method").asText(""))).append(" ")
+                    .append(esc(request.path("url").asText(""))).append("</code>");
+        }
         JsonNode status = node.path("event").path("response").path("status");
         if (!status.isMissingNode()) {
             html.append(" → ").append(esc(status.asText()));

@@ -1,7 +1,10 @@
 package io.jworkers.runtime.pipeline;
 
 import io.jworkers.api.PipelineDepthExceededException;
+import io.jworkers.api.Request;
 import io.jworkers.bridge.HostBridge;
+import io.jworkers.runtime.tail.BindingInvocation;
+import io.jworkers.runtime.tail.RequestLog;
 import io.jworkers.runtime.trace.HopTags;
 import io.jworkers.runtime.trace.SpanSink;
 import io.jworkers.runtime.trace.TraceParent;
@@ -26,6 +29,11 @@ import java.util.concurrent.atomic.LongAdder;
  * for it (the callee's {@code ctx()}, a call it makes that needs its parent, or the export of
  * spans), so an RPC call that nobody traces costs one store of a 0.
  *
+ * <p>A call into a worker that a live tail listens for is an invocation of its own
+ * ({@link BindingInvocation}), whose event is made when the call ends. Whether spans are exported
+ * or a tail collects, the call path reads one field of the pipeline ({@link Pipeline#observed()})
+ * and looks no further when it is not set.
+ *
  * <p>Only the owning thread touches an instance; nothing here is thread-safe or needs to be.
  */
 public final class CallScope extends HostBridge.ThreadCalls {
@@ -45,6 +53,8 @@ public final class CallScope extends HostBridge.ThreadCalls {
     // Per level: the call's span id, 0 until made; when spans are exported, when the call began.
     private long[] spans = new long[8];
     private long[] starts = new long[8];
+    // Per level, in observed pipelines only: the invocation a tail listens for, null when none does.
+    private BindingInvocation[] invocations = new BindingInvocation[8];
     private int top = -1;
     // Binding calls counted on this thread since its outermost call began, per counter: plain
     // increments here, one LongAdder.add per counter when the outermost call ends (an atomic add
@@ -100,6 +110,20 @@ public final class CallScope extends HostBridge.ThreadCalls {
      * @throws PipelineDepthExceededException if the callee would run deeper than 32
      */
     public static CallScope enter(Callee callee, BindingOwner owner) {
+        return enter(callee, owner, null);
+    }
+
+    /**
+     * Enters a binding call as {@link #enter(Callee, BindingOwner)} does, telling a tail that
+     * listens for the callee which request a {@code fetch} call carries.
+     *
+     * @param callee what the binding calls
+     * @param owner the worker that owns the binding, for calls made outside any request
+     * @param request the request of a {@code fetch} call, {@code null} for RPC
+     * @return the thread's scope, to {@link #exit} when the call ends
+     * @throws PipelineDepthExceededException if the callee would run deeper than 32
+     */
+    public static CallScope enter(Callee callee, BindingOwner owner, Request request) {
         CallScope scope = onThisThread();
         if (scope == null) {
             return enterDetached(callee, owner);
@@ -116,8 +140,8 @@ public final class CallScope extends HostBridge.ThreadCalls {
         pipeline.beginSubrequest();
         pipeline.visit(callee.workerName(), callee.label());
         scope.push(pipeline, callee, depth, null, callee.loader());
-        if (pipeline.spanSink() != null) {
-            scope.startSpan();
+        if (pipeline.observed()) {
+            scope.observe(pipeline, callee, request);
         }
         return scope;
     }
@@ -154,9 +178,8 @@ public final class CallScope extends HostBridge.ThreadCalls {
      */
     public void exit(Throwable error, int status) {
         int level = top--;
-        SpanSink sink = pipelines[level].spanSink();
-        if (sink != null && callees[level] != null) {
-            endSpan(sink, level, error, status);
+        if (pipelines[level].observed() && callees[level] != null) {
+            observed(level, error, status);
         }
         ClassLoader previous = previousLoaders[level];
         if (thread.getContextClassLoader() != previous) {
@@ -253,9 +276,31 @@ public final class CallScope extends HostBridge.ThreadCalls {
         return id;
     }
 
-    private void startSpan() {
-        span(top);
-        starts[top] = System.nanoTime();
+    // A call of an observed pipeline begins: its span starts, a tail's invocation too.
+    private void observe(Pipeline pipeline, Callee callee, Request request) {
+        int level = top;
+        if (pipeline.spanSink() != null) {
+            span(level);
+            starts[level] = System.nanoTime();
+        }
+        RequestLog log = pipeline.tailLog();
+        BindingInvocation invocation = log == null ? null : log.called(callee, request);
+        if (invocations[level] != invocation) {
+            invocations[level] = invocation;
+        }
+    }
+
+    // A call of an observed pipeline ended: its span, and its tail event.
+    private void observed(int level, Throwable error, int status) {
+        SpanSink sink = pipelines[level].spanSink();
+        if (sink != null) {
+            endSpan(sink, level, error, status);
+        }
+        BindingInvocation invocation = invocations[level];
+        if (invocation != null) {
+            invocations[level] = null;
+            invocation.ended(error, status);
+        }
     }
 
     private void endSpan(SpanSink sink, int level, Throwable error, int status) {
@@ -344,5 +389,6 @@ public final class CallScope extends HostBridge.ThreadCalls {
         depths = Arrays.copyOf(depths, size);
         spans = Arrays.copyOf(spans, size);
         starts = Arrays.copyOf(starts, size);
+        invocations = Arrays.copyOf(invocations, size);
     }
 }

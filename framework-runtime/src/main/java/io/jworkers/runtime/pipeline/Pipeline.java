@@ -110,8 +110,11 @@ public final class Pipeline {
     // Guarded by background: work started beside the response that has not ended, and who waits for none.
     private int backgroundRunning;
     private Runnable whenDone;
-    // Set by the ingress before the pipeline runs, only while a tail listens for its worker.
+    // Set by the ingress before the pipeline runs, only while a tail listens on its host.
     private volatile RequestLog tailLog;
+    // Whether binding calls report to anyone (spans exported, or a tail collecting): the one field
+    // the call path reads for both, set with them before the pipeline runs on other threads.
+    private boolean observed;
     // The W3C trace the pipeline belongs to: a new one unless the ingress continues an incoming
     // traceparent (trace(), before the pipeline runs on other threads, so plain fields); where its
     // spans go, null when they are not exported (the hot path then records nothing).
@@ -171,6 +174,7 @@ public final class Pipeline {
             traceFlags = sink != null ? TraceParent.SAMPLED : 0;
         }
         spans = sink != null && (traceFlags & TraceParent.SAMPLED) != 0 ? sink : null;
+        observed = spans != null || tailLog != null;
     }
 
     /**
@@ -216,6 +220,17 @@ public final class Pipeline {
      */
     public SpanSink spanSink() {
         return spans;
+    }
+
+    /**
+     * Whether binding calls in this pipeline report how they went to anyone: their spans are
+     * exported ({@link #spanSink()}) or a tail collects ({@link #tailLog()}). The call path reads
+     * this alone and looks further only when it is set.
+     *
+     * @return {@code true} when either is on
+     */
+    public boolean observed() {
+        return observed;
     }
 
     /**
@@ -648,19 +663,21 @@ public final class Pipeline {
     }
 
     /**
-     * Collects the pipeline's log lines for a live tail ({@code jworkers tail}); set by the
-     * ingress before any worker runs, only while a tail listens for the request's worker.
+     * Collects the pipeline's log lines for live tails ({@code jworkers tail}) and makes its
+     * binding calls into tailed workers events of their own; set by the ingress before any
+     * worker runs, only while a tail listens on the host.
      *
      * @param log the collector
      */
     public void tailLog(RequestLog log) {
         tailLog = log;
+        observed = spans != null || log != null;
     }
 
     /**
      * The collector of the pipeline's log lines.
      *
-     * @return the collector, {@code null} when no tail listens (the usual case)
+     * @return the collector, {@code null} when no tail listens on the host (the usual case)
      */
     public RequestLog tailLog() {
         return tailLog;

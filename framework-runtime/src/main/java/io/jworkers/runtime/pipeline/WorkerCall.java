@@ -84,7 +84,7 @@ public final class WorkerCall {
     public static Response bindingFetch(Callee callee, BindingOwner owner, LoadedWorker target, WorkerEntrypoint entrypoint,
             Request request) {
         long start = System.nanoTime();
-        CallScope scope = CallScope.enter(callee, owner);
+        CallScope scope = CallScope.enter(callee, owner, request);
         Pipeline pipeline = scope.pipeline();
         long[] time = pipeline.timeCell(callee.workerName());
         Throwable failure = null;

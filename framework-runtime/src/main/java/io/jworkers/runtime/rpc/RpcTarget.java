@@ -3,6 +3,7 @@ package io.jworkers.runtime.rpc;
 import io.jworkers.runtime.metrics.BindingCalls;
 import io.jworkers.runtime.pipeline.BindingOwner;
 import io.jworkers.runtime.pipeline.Callee;
+import io.jworkers.runtime.tail.TailTarget;
 import io.jworkers.runtime.trace.HopTags;
 import io.jworkers.runtime.worker.LoadedWorker;
 import io.jworkers.runtime.worker.WorkerSlot;
@@ -45,7 +46,8 @@ public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, Stri
     }
 
     /**
-     * What a call through this binding enters in one target version, with its span's tags.
+     * What a call through this binding enters in one target version, with its span's tags and
+     * how its tail events name it.
      *
      * @param worker the target version
      * @param counter the binding's counter of this kind of call (its {@code calls().fetch()} or {@code rpc()})
@@ -53,7 +55,8 @@ public record RpcTarget(String binding, WorkerSlot slot, String entrypoint, Stri
      */
     public Callee callee(LoadedWorker worker, java.util.concurrent.atomic.LongAdder counter) {
         return new Callee(worker.name(), worker.loader(), worker.threads(), props, worker.label(), counter,
-                new HopTags(worker.name(), worker.number(), worker.env().version().environment(), binding, null));
+                new HopTags(worker.name(), worker.number(), worker.env().version().environment(), binding, null),
+                TailTarget.of(worker, entrypoint));
     }
 
     /**

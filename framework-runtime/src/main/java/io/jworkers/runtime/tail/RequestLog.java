@@ -1,6 +1,8 @@
 package io.jworkers.runtime.tail;
 
+import io.jworkers.api.Request;
 import io.jworkers.runtime.pipeline.CallFrame;
+import io.jworkers.runtime.pipeline.Callee;
 import io.jworkers.runtime.pipeline.Pipeline;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The log lines and the escaped exception of one request, collected only while a tail listens
- * for the request's worker (the ingress attaches one to the pipeline then, see
+ * on the request's host (the ingress attaches one to the pipeline then, see
  * {@link TailHub#begin}). A line is attributed to the request whose call runs on the thread
- * that wrote it ({@link CallFrame#currentPipeline()}), so concurrent requests never mix lines.
+ * that wrote it ({@link CallFrame#currentPipeline()}), so concurrent requests never mix lines,
+ * and to the worker whose code wrote it, so an event of one binding call can take that worker's
+ * lines alone ({@link #called}).
  *
  * <p>When nobody tails anywhere in the process, the hooks cost one volatile read
  * ({@link #capturing()}).
@@ -38,12 +42,38 @@ public final class RequestLog {
     private static final ThreadLocal<ByteArrayOutputStream> PENDING_OUT = ThreadLocal.withInitial(ByteArrayOutputStream::new);
     private static final ThreadLocal<ByteArrayOutputStream> PENDING_ERR = ThreadLocal.withInitial(ByteArrayOutputStream::new);
 
+    private final TailHub hub;
+    private final String requestId;
     private final long eventTimestamp = System.currentTimeMillis();
     private final List<Line> lines = new ArrayList<>();
     private final AtomicInteger droppedLines = new AtomicInteger();
     private volatile Failure failure;
 
-    RequestLog() {
+    RequestLog(TailHub hub, String requestId) {
+        this.hub = hub;
+        this.requestId = requestId;
+    }
+
+    /**
+     * A binding call of this request begins (called by the call path, only for pipelines that
+     * collect): when a tail of the host listens for the called worker, the call becomes an
+     * invocation whose event is sent when it ends.
+     *
+     * @param callee what the binding calls, with how a tail event names it
+     * @param request the request of a {@code fetch} call, {@code null} for RPC
+     * @return the invocation to end, or {@code null} when nobody listens for the callee
+     */
+    public BindingInvocation called(Callee callee, Request request) {
+        TailTarget target = callee.tail();
+        if (target == null || !hub.listensTo(target.worker(), target.environment())) {
+            return null;
+        }
+        String method = callee.tags() == null ? null : callee.tags().method();
+        int first;
+        synchronized (lines) {
+            first = lines.size();
+        }
+        return new BindingInvocation(this, target, method, request, first, droppedLines.get());
     }
 
     /**
@@ -130,6 +160,28 @@ public final class RequestLog {
         synchronized (lines) {
             return List.copyOf(lines);
         }
+    }
+
+    // The lines one worker wrote from the index on.
+    List<Line> linesOf(String worker, int from) {
+        List<Line> of = new ArrayList<>();
+        synchronized (lines) {
+            for (int i = from; i < lines.size(); i++) {
+                Line line = lines.get(i);
+                if (worker.equals(line.worker())) {
+                    of.add(line);
+                }
+            }
+        }
+        return of;
+    }
+
+    TailHub hub() {
+        return hub;
+    }
+
+    String requestId() {
+        return requestId;
     }
 
     int droppedLines() {

@@ -3,6 +3,8 @@ package io.jworkers.runtime.tail;
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
 import io.jworkers.api.Env;
+import io.jworkers.api.Headers;
+import io.jworkers.api.Request;
 import io.jworkers.runtime.worker.LoadedWorker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +15,9 @@ import java.util.Set;
 /**
  * One invocation as {@code wrangler tail} shows it: outcome, worker, version, entrypoint, the
  * request (its secrets redacted), the response status, the worker's log lines and exceptions,
- * the time it took. Built as plain maps and lists, written as JSON by the admin API.
+ * the time it took. Built as plain maps and lists, written as JSON by the admin API. A request
+ * at the ingress makes one for the worker that received it; a binding call into a tailed worker
+ * one for that worker ({@link #ofBinding}).
  *
  * <pre>{@code
  * {"outcome":"ok","scriptName":"hello","environment":"production","version":1,"scriptVersion":{"id":"production/1"},"entrypoint":"HelloWorker",
@@ -40,14 +44,8 @@ final class TailEvent {
             long startNanos, String requestId) {
         List<String> secrets = secretValues(worker.env());
         RequestLog.Failure failure = log.failure();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("outcome", failure != null ? "exception" : status == 499 ? "canceled" : "ok");
-        event.put("scriptName", worker.name());
-        event.put("environment", worker.env().version().environment());
-        event.put("version", worker.number());
-        event.put("scriptVersion", Map.of("id", worker.env().version().id())); // wrangler's field: production/3
-        event.put("entrypoint", worker.entrypoint().getClass().getSimpleName());
-        event.put("requestId", requestId);
+        Map<String, Object> event = head(failure != null ? "exception" : status == 499 ? "canceled" : "ok",
+                TailTarget.of(worker, null), requestId);
         Map<String, Object> httpRequest = new LinkedHashMap<>();
         httpRequest.put("method", request.prologue().method().text());
         httpRequest.put("url", scrub(url, secrets));
@@ -67,18 +65,76 @@ final class TailEvent {
                     + RequestLog.MAX_LINES + " are kept)", "warn", System.currentTimeMillis()));
         }
         event.put("logs", logs);
-        List<Map<String, Object>> exceptions = new ArrayList<>();
-        if (failure != null) {
-            Map<String, Object> exception = new LinkedHashMap<>();
-            exception.put("name", failure.name());
-            exception.put("message", scrub(failure.message(), secrets));
-            exception.put("timestamp", failure.timestamp());
-            exceptions.add(exception);
-        }
-        event.put("exceptions", exceptions);
+        event.put("exceptions", failure == null ? List.of()
+                : List.of(exception(failure.name(), failure.message(), failure.timestamp(), secrets)));
         event.put("eventTimestamp", log.eventTimestamp());
         event.put("wallTime", (System.nanoTime() - startNanos) / 1_000_000);
         return event;
+    }
+
+    /**
+     * The event of one binding call into a tailed worker: for {@code fetch} the request it was
+     * given and the status it answered (no response when it threw), for RPC the method
+     * ({@code {"rpcMethod":"check"}}, the shape of Cloudflare's JS-RPC trace events); the lines
+     * the worker wrote while the call ran; what it threw.
+     */
+    static Map<String, Object> ofBinding(BindingInvocation call, Throwable error, int status, long wallMillis) {
+        TailTarget target = call.target();
+        RequestLog log = call.log();
+        List<String> secrets = secretValues(target.env());
+        Map<String, Object> event = head(error != null ? "exception" : "ok", target, log.requestId());
+        Map<String, Object> invocation = new LinkedHashMap<>();
+        Request request = call.request();
+        if (request != null) {
+            Map<String, Object> httpRequest = new LinkedHashMap<>();
+            httpRequest.put("method", request.method());
+            httpRequest.put("url", scrub(request.url().toString(), secrets));
+            httpRequest.put("headers", headers(request.headers(), secrets));
+            invocation.put("request", httpRequest);
+            if (error == null) {
+                invocation.put("response", Map.of("status", status));
+            }
+        } else {
+            invocation.put("rpcMethod", call.rpcMethod());
+        }
+        event.put("event", invocation);
+        List<Map<String, Object>> logs = new ArrayList<>();
+        for (RequestLog.Line line : log.linesOf(target.worker(), call.firstLine())) {
+            logs.add(logLine(scrub(line.message(), secrets), line.level(), line.timestamp()));
+        }
+        int dropped = log.droppedLines() - call.droppedBefore();
+        if (dropped > 0) {
+            logs.add(logLine(dropped + " more lines of this request were left out while this call ran (at most "
+                    + RequestLog.MAX_LINES + " are kept)", "warn", System.currentTimeMillis()));
+        }
+        event.put("logs", logs);
+        event.put("exceptions", error == null ? List.of()
+                : List.of(exception(error.getClass().getName(), String.valueOf(error.getMessage()),
+                        System.currentTimeMillis(), secrets)));
+        event.put("eventTimestamp", call.eventTimestamp());
+        event.put("wallTime", wallMillis);
+        return event;
+    }
+
+    // The fields every event starts with: how it ended, which worker, version and entrypoint, which request.
+    private static Map<String, Object> head(String outcome, TailTarget target, String requestId) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("outcome", outcome);
+        event.put("scriptName", target.worker());
+        event.put("environment", target.environment());
+        event.put("version", target.version());
+        event.put("scriptVersion", Map.of("id", target.versionId())); // wrangler's field: production/3
+        event.put("entrypoint", target.entrypoint());
+        event.put("requestId", requestId);
+        return event;
+    }
+
+    private static Map<String, Object> exception(String name, String message, long timestamp, List<String> secrets) {
+        Map<String, Object> exception = new LinkedHashMap<>();
+        exception.put("name", name);
+        exception.put("message", scrub(message, secrets));
+        exception.put("timestamp", timestamp);
+        return exception;
     }
 
     private static Map<String, Object> logLine(String message, String level, long timestamp) {
@@ -94,14 +150,26 @@ final class TailEvent {
         Map<String, String> headers = new java.util.TreeMap<>();
         for (Header header : request.headers()) {
             String name = header.name().toLowerCase(java.util.Locale.ROOT);
-            List<String> values = new ArrayList<>();
-            for (String value : header.allValues()) {
-                values.add(CREDENTIAL_HEADERS.contains(name) || secrets.contains(value.strip()) ? REDACTED
-                        : scrub(value, secrets));
-            }
-            headers.merge(name, String.join(", ", values), (a, b) -> a + ", " + b);
+            headers.merge(name, redacted(name, header.allValues(), secrets), (a, b) -> a + ", " + b);
         }
         return headers;
+    }
+
+    // A binding call's request headers: names are lower case already.
+    private static Map<String, String> headers(Headers given, List<String> secrets) {
+        Map<String, String> headers = new java.util.TreeMap<>();
+        for (String name : given.names()) {
+            headers.put(name, redacted(name, given.all(name), secrets));
+        }
+        return headers;
+    }
+
+    private static String redacted(String name, List<String> values, List<String> secrets) {
+        List<String> shown = new ArrayList<>(values.size());
+        for (String value : values) {
+            shown.add(CREDENTIAL_HEADERS.contains(name) || secrets.contains(value.strip()) ? REDACTED : scrub(value, secrets));
+        }
+        return String.join(", ", shown);
     }
 
     private static List<String> secretValues(Env env) {

@@ -11,8 +11,10 @@ import java.util.Map;
  * @param worker the worker's name
  * @param environment the environment ({@code production} by default)
  * @param status {@code ok} (outcome ok), {@code error} (any other outcome), or {@code null} for both
- * @param method an HTTP method (any case), or {@code null} for every method
- * @param search text that a log line, an exception or the URL must contain, or {@code null}
+ * @param method an HTTP method (any case): only requests and binding {@code fetch} calls with
+ *     that method, no RPC calls; or {@code null} for every event
+ * @param search text that a log line, an exception or the URL (of a request or a {@code fetch}
+ *     call) must contain, or {@code null}
  */
 public record TailFilter(String worker, String environment, String status, String method, String search) {
 
@@ -39,11 +41,13 @@ public record TailFilter(String worker, String environment, String status, Strin
         if (status != null && ok != status.equals("ok")) {
             return false;
         }
+        // An RPC call's event has no request: a method filter passes none of them, a search looks
+        // at its lines and exception.
         Map<String, Object> request = (Map<String, Object>) ((Map<String, Object>) event.get("event")).get("request");
-        if (method != null && !method.equals(request.get("method"))) {
+        if (method != null && (request == null || !method.equals(request.get("method")))) {
             return false;
         }
-        if (search == null || String.valueOf(request.get("url")).contains(search)) {
+        if (search == null || request != null && String.valueOf(request.get("url")).contains(search)) {
             return true;
         }
         for (Map<String, Object> line : (List<Map<String, Object>>) event.get("logs")) {

@@ -8,9 +8,11 @@ import java.util.Map;
 
 /**
  * The live tails of one host ({@code jworkers tail}): the ingress asks it, per request, whether
- * anyone listens for the request's worker ({@link #begin}); only then are the request's log
- * lines collected and, when the request ends, an event made and offered to each matching tail
- * ({@link #finish}). With no tail open, {@link #begin} is one volatile read.
+ * anyone listens on the host ({@link #begin}); only then are the request's log lines collected,
+ * each binding call into a worker a tail listens for makes an event of its own when it ends
+ * ({@link RequestLog#called}), and when the request ends an event is made for the worker that
+ * received it, if a tail listens for that one ({@link #finish}). Events go to each matching tail
+ * without waiting for any. With no tail open, {@link #begin} is one volatile read.
  */
 public final class TailHub implements AutoCloseable {
 
@@ -97,31 +99,51 @@ public final class TailHub implements AutoCloseable {
 
     /**
      * Called by the ingress when a request's pipeline is opened, before any worker runs: when a
-     * tail listens for the worker, the pipeline collects its log lines from now on.
+     * tail listens on this host, for the request's worker or for any worker it may reach through
+     * bindings, the pipeline collects its log lines from now on.
      *
      * @param pipeline the request's pipeline
      * @param worker the version the request goes to
      * @return the collector to hand to {@link #finish}, or {@code null} when nobody listens (the usual case)
      */
     public RequestLog begin(Pipeline pipeline, LoadedWorker worker) {
-        TailSession[] now = sessions;
-        if (now.length == 0) {
+        if (sessions.length == 0) {
             return null;
         }
-        String environment = worker.env().version().environment();
-        for (TailSession session : now) {
-            if (session.filter().listensTo(worker.name(), environment)) {
-                RequestLog log = new RequestLog();
-                pipeline.tailLog(log);
-                return log;
+        RequestLog log = new RequestLog(this, pipeline.requestId());
+        pipeline.tailLog(log);
+        return log;
+    }
+
+    /**
+     * Whether a tail listens for a worker now.
+     *
+     * @param worker the worker's name
+     * @param environment its environment
+     * @return {@code true} when one does
+     */
+    boolean listensTo(String worker, String environment) {
+        for (TailSession session : sessions) {
+            if (session.filter().listensTo(worker, environment)) {
+                return true;
             }
         }
-        return null;
+        return false;
+    }
+
+    // An event of a worker goes to each of its tails whose filter takes it.
+    void offer(String worker, String environment, Map<String, Object> event) {
+        for (TailSession session : sessions) {
+            if (session.filter().listensTo(worker, environment) && session.filter().accepts(event)) {
+                session.offer(event);
+            }
+        }
     }
 
     /**
      * Called by the ingress when the response of a request that {@link #begin} collected for
-     * was sent: its event goes to each tail whose filter takes it, without waiting for any.
+     * was sent: when a tail listens for the request's worker, its event goes to each such tail
+     * whose filter takes it, without waiting for any.
      *
      * @param log what {@link #begin} returned
      * @param worker the version that served it
@@ -132,16 +154,14 @@ public final class TailHub implements AutoCloseable {
      */
     public void finish(RequestLog log, LoadedWorker worker, ServerRequest request, int status, long startNanos,
             String requestId) {
+        String environment = worker.env().version().environment();
+        if (!listensTo(worker.name(), environment)) {
+            return; // the tails listen for workers it called, whose events went already
+        }
         String query = request.query().rawValue();
         String url = "http://" + request.headers().first(io.helidon.http.HeaderNames.HOST).orElse("-")
                 + request.prologue().uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query);
-        Map<String, Object> event = TailEvent.of(log, worker, request, url, status, startNanos, requestId);
-        String environment = worker.env().version().environment();
-        for (TailSession session : sessions) {
-            if (session.filter().listensTo(worker.name(), environment) && session.filter().accepts(event)) {
-                session.offer(event);
-            }
-        }
+        offer(worker.name(), environment, TailEvent.of(log, worker, request, url, status, startNanos, requestId));
     }
 
     /** Closes every tail: the host is shutting down; their clients see the stream end. */
