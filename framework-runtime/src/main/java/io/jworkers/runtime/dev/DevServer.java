@@ -158,7 +158,7 @@ public final class DevServer implements AutoCloseable {
             }
             host.checkEntrypoints(configs);
             // The live logs of the dashboard and of jworkers tail; with none open, one volatile read per request.
-            TailHub tails = new TailHub();
+            TailHub tails = new TailHub().redactSecretsOf(host::workers);
             IngressServer ingress = IngressServer.start(settings,
                     WorkerRouter.everythingTo(host.slot(configs.get(0).name()), tails), host.requests(), host.metrics(), spans);
             return new DevServer(List.copyOf(configs), secrets, Map.copyOf(builds), host, ingress, settings.host(), tails);

@@ -48,6 +48,7 @@ public final class ServeHost implements WorkerRouter, AutoCloseable {
     private ServeHost(StateStore store, WorkerHost host, BundleLimits limits) {
         this.store = store;
         this.host = host;
+        tails.redactSecretsOf(host::workers);
         this.limits = limits;
         DeployedWorkers deployed = new DeployedWorkers(store);
         this.routeAssignment = new RouteAssignment(deployed, host);

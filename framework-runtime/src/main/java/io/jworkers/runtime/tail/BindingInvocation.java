@@ -39,7 +39,8 @@ public final class BindingInvocation {
     public void ended(Throwable error, int status) {
         try {
             long wallMillis = (System.nanoTime() - startNanos) / 1_000_000;
-            Map<String, Object> event = TailEvent.ofBinding(this, error, status, wallMillis);
+            Map<String, Object> event = TailEvent.ofBinding(this, error, status, wallMillis,
+                    log.hub().secretValues(target.env()));
             log.hub().offer(target.worker(), target.environment(), event);
         } catch (RuntimeException e) {
             // An event that cannot be made is lost; the call it describes goes on.

@@ -41,8 +41,7 @@ final class TailEvent {
     }
 
     static Map<String, Object> of(RequestLog log, LoadedWorker worker, ServerRequest request, String url, int status,
-            long startNanos, String requestId) {
-        List<String> secrets = secretValues(worker.env());
+            long startNanos, String requestId, List<String> secrets) {
         RequestLog.Failure failure = log.failure();
         Map<String, Object> event = head(failure != null ? "exception" : status == 499 ? "canceled" : "ok",
                 TailTarget.of(worker, null), requestId);
@@ -78,10 +77,10 @@ final class TailEvent {
      * ({@code {"rpcMethod":"check"}}, the shape of Cloudflare's JS-RPC trace events); the lines
      * the worker wrote while the call ran; what it threw.
      */
-    static Map<String, Object> ofBinding(BindingInvocation call, Throwable error, int status, long wallMillis) {
+    static Map<String, Object> ofBinding(BindingInvocation call, Throwable error, int status, long wallMillis,
+            List<String> secrets) {
         TailTarget target = call.target();
         RequestLog log = call.log();
-        List<String> secrets = secretValues(target.env());
         Map<String, Object> event = head(error != null ? "exception" : "ok", target, log.requestId());
         Map<String, Object> invocation = new LinkedHashMap<>();
         Request request = call.request();
@@ -172,7 +171,7 @@ final class TailEvent {
         return String.join(", ", shown);
     }
 
-    private static List<String> secretValues(Env env) {
+    static List<String> secretValues(Env env) {
         List<String> values = new ArrayList<>();
         for (String name : env.secretNames()) {
             env.optionalSecret(name).filter(value -> !value.isEmpty()).ifPresent(values::add);

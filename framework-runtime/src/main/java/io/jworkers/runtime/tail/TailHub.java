@@ -1,9 +1,11 @@
 package io.jworkers.runtime.tail;
 
 import io.helidon.webserver.http.ServerRequest;
+import io.jworkers.api.Env;
 import io.jworkers.runtime.pipeline.Pipeline;
 import io.jworkers.runtime.worker.LoadedWorker;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +30,9 @@ public final class TailHub implements AutoCloseable {
     // Copied on write under this; read on every request.
     private volatile TailSession[] sessions = NONE;
     private boolean closed;
+    // The host's workers: their secret values are redacted in every event, not only the tailed
+    // worker's (a gateway's request carries the token its auth worker holds as a secret).
+    private volatile java.util.function.Supplier<? extends java.util.Collection<LoadedWorker>> workers = List::of;
 
     /** A hub with the default limits. */
     public TailHub() {
@@ -43,6 +48,26 @@ public final class TailHub implements AutoCloseable {
     public TailHub(int maxTails, int queueCapacity) {
         this.maxTails = maxTails;
         this.queueCapacity = queueCapacity;
+    }
+
+    /**
+     * Redacts the secret values of these workers in every event, besides the tailed worker's own.
+     *
+     * @param hostWorkers the host's loaded versions, asked once per event (only while a tail listens)
+     * @return this hub
+     */
+    public TailHub redactSecretsOf(java.util.function.Supplier<? extends java.util.Collection<LoadedWorker>> hostWorkers) {
+        this.workers = hostWorkers;
+        return this;
+    }
+
+    // The values no event may show: the event's worker's secrets first, then every other worker's.
+    List<String> secretValues(Env own) {
+        java.util.LinkedHashSet<String> values = new java.util.LinkedHashSet<>(TailEvent.secretValues(own));
+        for (LoadedWorker worker : workers.get()) {
+            values.addAll(TailEvent.secretValues(worker.env()));
+        }
+        return List.copyOf(values);
     }
 
     /**
@@ -161,7 +186,8 @@ public final class TailHub implements AutoCloseable {
         String query = request.query().rawValue();
         String url = "http://" + request.headers().first(io.helidon.http.HeaderNames.HOST).orElse("-")
                 + request.prologue().uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query);
-        offer(worker.name(), environment, TailEvent.of(log, worker, request, url, status, startNanos, requestId));
+        offer(worker.name(), environment, TailEvent.of(log, worker, request, url, status, startNanos, requestId,
+                secretValues(worker.env())));
     }
 
     /** Closes every tail: the host is shutting down; their clients see the stream end. */

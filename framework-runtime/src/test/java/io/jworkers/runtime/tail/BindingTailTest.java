@@ -161,6 +161,20 @@ class BindingTailTest {
     }
 
     @Test
+    void anotherWorkersSecretIsRedactedInTheEventOfTheWorkerThatReceivedIt() throws Exception {
+        deploy("rpc", false);
+        Sse gateway = tail("gateway", Map.of());
+        // The client sends the token auth holds as its secret; gateway has no secret of its own.
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(host.url() + "/q?t=" + SECRET))
+                .header("x-request-id", "req-1").header("x-custom-token", SECRET).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode request = gateway.await(1).get(0).at("/event/request");
+        assertEquals("REDACTED", request.at("/headers/x-custom-token").asText(), request.toString());
+        assertTrue(request.get("url").asText().endsWith("/q?t=REDACTED"), request.toString());
+        assertTrue(!request.toString().contains(SECRET), request.toString());
+    }
+
+    @Test
     void aWorkerNobodyTailsMakesNoEvent() throws Exception {
         deploy("rpc", true);
         Sse auth = tail("auth", Map.of());
