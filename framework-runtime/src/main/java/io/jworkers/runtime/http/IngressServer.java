@@ -447,6 +447,7 @@ public final class IngressServer implements AutoCloseable {
         InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
         Request request = HttpMessages.toRequest(method, unusual == null ? headers : HttpMessages.withHost(headers, host),
                 body, unusual == null ? rawPath : unusual.rawPath(), prologue.query().rawValue(), "http", host);
+        RequestLog tailLog = tails == null ? null : tails.begin(pipeline, worker);
         RequestObservation observed = metrics == null ? RequestObservation.NONE : metrics.observe(worker, start);
         Response result = call(pipeline, worker, request, connection, observed);
         BodyFailure failure = connection.bodyFailure();
@@ -455,6 +456,9 @@ public final class IngressServer implements AutoCloseable {
             if (result == null) {
                 responded(pipeline);
                 accessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
+                if (tailLog != null) {
+                    tails.finish(tailLog, worker, prologue, headers, CLIENT_GONE, start, requestId);
+                }
                 observed.clientDisconnected();
                 observed.finish(CLIENT_GONE);
                 return new Http10Outcome(pipeline, false);
@@ -470,6 +474,9 @@ public final class IngressServer implements AutoCloseable {
             responded(pipeline);
         }
         accessLog.log(method, path, status, start, requestId, pipeline);
+        if (tailLog != null) {
+            tails.finish(tailLog, worker, prologue, headers, status, start, requestId);
+        }
         observed.finish(status);
         return new Http10Outcome(pipeline, keepAlive);
     }

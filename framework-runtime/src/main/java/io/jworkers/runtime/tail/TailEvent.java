@@ -1,7 +1,6 @@
 package io.jworkers.runtime.tail;
 
 import io.helidon.http.Header;
-import io.helidon.webserver.http.ServerRequest;
 import io.jworkers.api.Env;
 import io.jworkers.api.Headers;
 import io.jworkers.api.Request;
@@ -40,15 +39,16 @@ final class TailEvent {
     private TailEvent() {
     }
 
-    static Map<String, Object> of(RequestLog log, LoadedWorker worker, ServerRequest request, String url, int status,
+    static Map<String, Object> of(RequestLog log, LoadedWorker worker, String method,
+            io.helidon.http.ServerRequestHeaders requestHeaders, String url, int status,
             long startNanos, String requestId, List<String> secrets) {
         RequestLog.Failure failure = log.failure();
         Map<String, Object> event = head(failure != null ? "exception" : status == 499 ? "canceled" : "ok",
                 TailTarget.of(worker, null), requestId);
         Map<String, Object> httpRequest = new LinkedHashMap<>();
-        httpRequest.put("method", request.prologue().method().text());
+        httpRequest.put("method", method);
         httpRequest.put("url", scrub(url, secrets));
-        httpRequest.put("headers", headers(request, secrets));
+        httpRequest.put("headers", headers(requestHeaders, secrets));
         Map<String, Object> invocation = new LinkedHashMap<>();
         invocation.put("request", httpRequest);
         invocation.put("response", Map.of("status", status));
@@ -144,10 +144,10 @@ final class TailEvent {
         return line;
     }
 
-    private static Map<String, String> headers(ServerRequest request, List<String> secrets) {
+    private static Map<String, String> headers(io.helidon.http.ServerRequestHeaders requestHeaders, List<String> secrets) {
         // Sorted by name: an event reads the same whatever order the client sent them in.
         Map<String, String> headers = new java.util.TreeMap<>();
-        for (Header header : request.headers()) {
+        for (Header header : requestHeaders) {
             String name = header.name().toLowerCase(java.util.Locale.ROOT);
             headers.merge(name, redacted(name, header.allValues(), secrets), (a, b) -> a + ", " + b);
         }

@@ -179,14 +179,32 @@ public final class TailHub implements AutoCloseable {
      */
     public void finish(RequestLog log, LoadedWorker worker, ServerRequest request, int status, long startNanos,
             String requestId) {
+        finish(log, worker, request.prologue(), request.headers(), status, startNanos, requestId);
+    }
+
+    /**
+     * As {@link #finish(RequestLog, LoadedWorker, ServerRequest, int, long, String)}, for a request
+     * read without Helidon's routing (the HTTP/1.0 path): its request line and headers.
+     *
+     * @param log what {@link #begin} returned
+     * @param worker the version that served it
+     * @param prologue the request line
+     * @param headers the request headers
+     * @param status the status sent (499 when the client went away)
+     * @param startNanos when the request arrived ({@link System#nanoTime()})
+     * @param requestId the request id
+     */
+    public void finish(RequestLog log, LoadedWorker worker, io.helidon.http.HttpPrologue prologue,
+            io.helidon.http.ServerRequestHeaders headers, int status, long startNanos, String requestId) {
         String environment = worker.env().version().environment();
         if (!listensTo(worker.name(), environment)) {
             return; // the tails listen for workers it called, whose events went already
         }
-        String query = request.query().rawValue();
-        String url = "http://" + request.headers().first(io.helidon.http.HeaderNames.HOST).orElse("-")
-                + request.prologue().uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query);
-        offer(worker.name(), environment, TailEvent.of(log, worker, request, url, status, startNanos, requestId,
+        String query = prologue.query().rawValue();
+        String url = "http://" + headers.first(io.helidon.http.HeaderNames.HOST).orElse("-")
+                + prologue.uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query);
+        offer(worker.name(), environment, TailEvent.of(log, worker, prologue.method().text(), headers, url, status,
+                startNanos, requestId,
                 secretValues(worker.env())));
     }
 

@@ -175,6 +175,22 @@ class BindingTailTest {
     }
 
     @Test
+    void anHttp10RequestIsAnEventOfItsWorkerAndOfTheWorkersItCalls() throws Exception {
+        deploy("rpc", false);
+        Sse gateway = tail("gateway", Map.of());
+        Sse auth = tail("auth", Map.of());
+        String response = io.jworkers.runtime.testing.RawHttp.exchange(URI.create(host.url()).getPort(),
+                "GET /old?x=1 HTTP/1.0\r\nHost: legacy.example\r\nx-request-id: req-10\r\n\r\n");
+        assertEquals("HTTP/1.1 200 OK", io.jworkers.runtime.testing.RawHttp.statusLine(response), response);
+        JsonNode event = gateway.await(1).get(0);
+        assertEquals("""
+                {"request":{"method":"GET","url":"http://legacy.example/old?x=1","headers":{"host":"legacy.example",\
+                "x-request-id":"req-10"}},"response":{"status":200}}""", event.get("event").toString());
+        assertEquals("req-10", event.get("requestId").asText());
+        assertEquals("{\"rpcMethod\":\"handle\"}", auth.await(1).get(0).get("event").toString());
+    }
+
+    @Test
     void aWorkerNobodyTailsMakesNoEvent() throws Exception {
         deploy("rpc", true);
         Sse auth = tail("auth", Map.of());
