@@ -87,6 +87,8 @@ final class ServeCommand {
                     + " without TLS: the admin token and secrets cross the network in clear text. Keep it on 127.0.0.1"
                     + " and reach it through an SSH tunnel or a TLS-terminating proxy.");
         }
+        // Helidon's first server of the JVM is built ahead while the state is read and the workers load.
+        io.jworkers.runtime.http.HelidonWarmup.inBackground();
         StateStore store = state.isPresent() ? openFolder(Path.of(state.get())) : openStore(line, storeUrl.get());
         ServeHost serve = ServeHost.open(store, BundleLimits.DEFAULT);
         AccessLogOption.Opened accessLog;

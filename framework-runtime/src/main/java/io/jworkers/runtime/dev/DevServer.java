@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.jworkers.runtime.dashboard.Dashboard;
 import io.jworkers.runtime.dashboard.LoopbackHost;
 import io.jworkers.runtime.host.WorkerHost;
+import io.jworkers.runtime.http.HelidonWarmup;
 import io.jworkers.runtime.http.IngressServer;
 import io.jworkers.runtime.http.IngressSettings;
 import io.jworkers.runtime.http.WorkerRouter;
@@ -130,6 +131,7 @@ public final class DevServer implements AutoCloseable {
         if (configFiles.isEmpty()) {
             throw new ConfigException("No worker config given: pass -c path/to/worker.jsonc");
         }
+        HelidonWarmup.inBackground(); // while the configs are parsed and the workers load
         // Every config is checked before the first build starts: a typo should not cost a build.
         Map<String, BuildConfig> builds = new LinkedHashMap<>();
         for (Path file : configFiles) {
