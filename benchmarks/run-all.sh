@@ -86,6 +86,10 @@ if want startup; then
   # server (with its own class-data-sharing archive) to its first 200. Run 1 writes the archives.
   mkdir -p "$root/target"   # the launcher's archive goes there; only the launcher's own build creates it
   rm -f "$root/target/jworkers.jsa" "$here/target/bare.jsa"
+  # On Java 25+ the launcher starts with the AOT cache once it is newer than the jar, and makes it
+  # in the background when it is not: made here first, so that no training run shares the machine
+  # with the measured starts.
+  if [ "${JWORKERS_AOT:-on}" != off ]; then "$root/scripts/aot-cache.sh"; fi
   # first200 PORT PATH CMD...: ms from starting CMD to the first 200 of PATH on PORT.
   first200() {
     local port=$1 path=$2 t pid
