@@ -8,7 +8,8 @@
 #
 # ./jworkers runs this in the background (niced) when the jar is newer than the cache; by hand:
 #   scripts/aot-cache.sh            # prints where the cache is, or why it made none
-# Environment: JWORKERS_JAVA_OPTS as for ./jworkers (the cache is made with the same options).
+# Environment: JWORKERS_JAVA_OPTS as for ./jworkers (the cache is made with the same options,
+# scripts/jvm-defaults.sh included).
 set -euo pipefail
 
 home=$(CDPATH='' cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,9 +44,12 @@ finish() {
 }
 trap finish EXIT
 
+# shellcheck source=jvm-defaults.sh
+. "$home/scripts/jvm-defaults.sh"
 set -f
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$work/jworkers.aot" -Xlog:aot*=off -Xlog:cds*=off ${JWORKERS_JAVA_OPTS:-} \
+"$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$work/jworkers.aot" -Xlog:aot*=off -Xlog:cds*=off \
+  ${jw_jvm_defaults[@]+"${jw_jvm_defaults[@]}"} ${JWORKERS_JAVA_OPTS:-} \
   -jar "$jar" dev --port 0 --admin-port 0 --access-log off -c "$home/example-gateway/worker.jsonc" \
   -c "$home/example-auth/worker.jsonc" -c "$home/example-application/worker.jsonc" > "$work/training.log" 2>&1 &
 set +f
