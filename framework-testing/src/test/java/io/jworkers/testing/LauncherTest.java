@@ -137,13 +137,28 @@ class LauncherTest {
         assertTrue(!Files.exists(checkout.resolve("target/.jworkers-built")), "a failed build is not stamped as built");
     }
 
+    @Test
+    void theHostRunsOnTheSerialCollectorUnlessJworkersJavaOptsNamesAnother() throws Exception {
+        String launcher = REPO.resolve("jworkers").toString();
+        Run defaults = run(dir, true, Map.of("JWORKERS_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), launcher, "--version");
+        assertEquals(0, defaults.code(), defaults.err());
+        List<String> flags = List.of(defaults.out().lines().findFirst().orElse("").split(" "));
+        assertTrue(flags.contains("-XX:+UseSerialGC") && flags.contains("-XX:NewSize=16777216")
+                && flags.contains("-XX:MaxNewSize=16777216"), defaults.out());
+        Run chosen = run(dir, true, Map.of("JWORKERS_JAVA_OPTS", "-XX:+UseG1GC -XX:+PrintCommandLineFlags"), launcher, "--version");
+        assertEquals(0, chosen.code(), chosen.err());
+        List<String> chosenFlags = List.of(chosen.out().lines().findFirst().orElse("").split(" "));
+        assertTrue(chosenFlags.contains("-XX:+UseG1GC") && !chosenFlags.contains("-XX:+UseSerialGC")
+                && !chosenFlags.contains("-XX:NewSize=16777216"), chosen.out());
+    }
+
     /** A checkout with the real launcher and scripts, and a fake ./mvnw running {@code script}. */
     private Path checkout(String script) throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: package framework-runtime first");
         Path checkout = Files.createDirectories(dir.resolve("checkout"));
         Files.copy(REPO.resolve("jworkers"), checkout.resolve("jworkers"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.createDirectories(checkout.resolve("scripts"));
-        for (String file : List.of("find-jdk.sh", "build-progress.sh")) {
+        for (String file : List.of("find-jdk.sh", "build-progress.sh", "jvm-defaults.sh", "aot-cache.sh")) {
             Files.copy(REPO.resolve("scripts").resolve(file), checkout.resolve("scripts").resolve(file));
         }
         Path mvnw = Files.writeString(checkout.resolve("mvnw"), "#!/bin/sh\n" + script);
@@ -157,6 +172,10 @@ class LauncherTest {
      * @param skipBuild set JWORKERS_SKIP_BUILD=1, as for a checkout whose jar is built already
      */
     private Run run(Path workingDir, boolean skipBuild, String... command) throws Exception {
+        return run(workingDir, skipBuild, Map.of(), command);
+    }
+
+    private Run run(Path workingDir, boolean skipBuild, Map<String, String> more, String... command) throws Exception {
         Path err = Files.createTempFile(dir, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectError(err.toFile());
         Map<String, String> environment = builder.environment();
@@ -168,6 +187,7 @@ class LauncherTest {
         if (skipBuild) {
             environment.put("JWORKERS_SKIP_BUILD", "1");
         }
+        environment.putAll(more);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
