@@ -61,7 +61,6 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   echo "Building the host and the examples..."
   (cd "$root" && ./mvnw -q -B -DskipTests package -pl framework-runtime,example-gateway,example-auth,example-application -am)
 fi
-jar=$root/framework-runtime/target/jworkers.jar
 
 work=$here/target/peers
 rm -rf "$work"
