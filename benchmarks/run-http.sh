@@ -27,6 +27,8 @@ here=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname -- "$here")
 # shellcheck source=../scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 
 rounds=${ROUNDS:-2}
 duration=${DURATION:-10s}
@@ -74,23 +76,6 @@ for client in jdk raw; do
   "vars": { "CLIENT": "$client", "AUTH_URL": "http://127.0.0.1:$port_d_auth", "APPLICATION_URL": "http://127.0.0.1:$port_d_app" } }
 JSON
 done
-
-pids=()
-cleanup() {
-  local pid
-  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
-  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
-  pids=()
-}
-trap cleanup EXIT
-
-# start LOG CMD...: starts a server in the background, remembers its pid.
-start() {
-  local log=$1
-  shift
-  "$@" > "$log" 2>&1 &
-  pids+=($!)
-}
 
 # ready PORT: waits until GET /notes with the token answers 200 with the expected body.
 ready() {
@@ -140,12 +125,6 @@ label() {
     r) echo "(d') three processes over loopback HTTP, raw keep-alive socket client" ;;
     q) echo "(c0) as (c), without the access log" ;;
   esac
-}
-
-# wrk's latency ("1.23ms", "850.00us", "1.02s") in microseconds.
-to_us() {
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
-    else if (v ~ /s$/) print n * 1000000; else print n }'
 }
 
 results=$work/results.tsv

@@ -28,6 +28,8 @@ here=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname -- "$here")
 # shellcheck source=../scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 
 rounds=${ROUNDS:-3}
 duration=${DURATION:-10s}
@@ -92,29 +94,12 @@ done = function(summary, latency, requests)
 end
 LUA
 
-pids=()
-cleanup() {
-  local pid
-  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
-  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
-  pids=()
-}
-trap cleanup EXIT
-
 # A port must be free before a server starts: workerd keeps running when its port is taken.
 free_port() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
     echo "Port $1 is taken by another process; set PORT to another base port" >&2
     exit 1
   fi
-}
-
-# start LOG CMD...: starts a server in the background, remembers its pid (the server process itself).
-start() {
-  local log=$1
-  shift
-  "$@" > "$log" 2>&1 &
-  pids+=($!)
 }
 
 now_ns() { date +%s%N; }
@@ -142,12 +127,6 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # User + system CPU of a process, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ticks_per_s=$(getconf CLK_TCK)
-
-# wrk's latency ("1.23ms", "850.00us", "1.02s") in microseconds.
-to_us() {
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
-    else if (v ~ /s$/) print n * 1000000; else print n }'
-}
 
 # rpc_ns PORT N: one request making N calls, timed by the client, minus the same request with n=0;
 # the median of 3 of each after one warm-up request of each. Prints ns per call.

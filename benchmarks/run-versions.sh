@@ -29,6 +29,8 @@ here=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname -- "$here")
 # shellcheck source=../scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 
 rounds=${ROUNDS:-3}
 duration=${DURATION:-10s}
@@ -76,15 +78,6 @@ for w in vfront vback; do
   done
 done
 
-host_pids=()
-cleanup() {
-  local pid
-  for pid in ${host_pids[@]+"${host_pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
-  for pid in ${host_pids[@]+"${host_pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
-  host_pids=()
-}
-trap cleanup EXIT
-
 # host NAME PUBLIC ADMIN: starts `java -jar jworkers.jar serve --state` as a production host, its
 # output to NAME.log; waits until /readyz answers 200.
 host() {
@@ -93,7 +86,7 @@ host() {
   "$java" ${HOST_OPTS:-} -jar "$jar" serve --state "$out/$name-state" --token-file "$out/token" \
     --ip 127.0.0.1 --port "$public" --admin-port "$admin" > "$out/$name.log" 2>&1 &
   pid=$!
-  host_pids+=("$pid")
+  pids+=("$pid")
   for _ in $(seq 1 600); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$admin/readyz")" = 200 ] && return 0
     kill -0 "$pid" 2>/dev/null || break
@@ -128,11 +121,6 @@ expect() {
   [ "$got" = "$2" ] || { echo "The host on port $1 answered '$got', not '$2' ${3:+(with $3)}" >&2; exit 1; }
 }
 
-# wrk's latency ("1.23ms", "850.00us", "1.02s") in microseconds.
-to_us() {
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
-    else if (v ~ /s$/) print n * 1000000; else print n }'
-}
 # wrk_row FILE ROUND VARIANT: one row of results.tsv from wrk's output.
 wrk_row() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$1")" \

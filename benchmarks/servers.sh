@@ -1,0 +1,29 @@
+# shellcheck shell=bash
+# Shared by the benchmark scripts (sourced): the servers a script starts, stopped when it exits,
+# and wrk's latency in microseconds.
+
+pids=()
+
+# Stops every server started with `start`; runs on exit.
+cleanup() {
+  local pid
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+trap cleanup EXIT
+
+# start LOG CMD...: starts a server in the background, its output to LOG, and remembers its pid
+# (the command's own process: a command that execs, as ./jworkers does, keeps it).
+start() {
+  local log=$1
+  shift
+  "$@" > "$log" 2>&1 &
+  pids+=($!)
+}
+
+# wrk's latency ("1.23ms", "850.00us", "1.02s") in microseconds.
+to_us() {
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
+    else if (v ~ /s$/) print n * 1000000; else print n }'
+}
