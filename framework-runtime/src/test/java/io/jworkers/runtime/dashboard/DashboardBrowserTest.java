@@ -65,14 +65,7 @@ class DashboardBrowserTest {
         Path auth = WorkerDirs.config(work, "auth", """
                 { "name": "auth", "classpath": [%s], "secrets": { "required": ["SECRET_TOKEN"] } }
                 """.formatted(json(ExampleWorkers.classes("auth"))));
-        Path gateway = WorkerDirs.config(work, "gateway", """
-                { "name": "gateway", "classpath": [%s], "routes": ["/*"],
-                  "services": [
-                    { "binding": "AUTH", "service": "auth" },
-                    { "binding": "APPLICATION", "service": "application" },
-                    { "binding": "APPLICATION_ADMIN", "service": "application", "entrypoint": "Admin", "props": { "caller": "gateway" } }
-                  ] }
-                """.formatted(json(ExampleWorkers.classes("gateway"))));
+        Path gateway = ExampleWorkers.gatewayConfig(work);
         ok(serve.cli("", "deploy", "-c", application1.toString(), "--message", "first greeting"));
         ok(serve.cli("", "deploy", "-c", application2.toString(), "--message", "second greeting"));
         ok(serve.cli(SECRET_TOKEN + "\n", "secret", "put", "auth", "SECRET_TOKEN", "--create"));

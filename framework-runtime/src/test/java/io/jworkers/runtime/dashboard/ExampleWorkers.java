@@ -39,14 +39,7 @@ final class ExampleWorkers {
      * @return the configs, primary first
      */
     static List<Path> devConfigs(Path work, String secretToken) {
-        Path gateway = WorkerDirs.config(work, "gateway", """
-                { "name": "gateway", "classpath": [%s], "routes": ["/*"],
-                  "services": [
-                    { "binding": "AUTH", "service": "auth" },
-                    { "binding": "APPLICATION", "service": "application" },
-                    { "binding": "APPLICATION_ADMIN", "service": "application", "entrypoint": "Admin", "props": { "caller": "gateway" } }
-                  ] }
-                """.formatted(WorkerDirs.json(classes("gateway"))));
+        Path gateway = gatewayConfig(work);
         Path auth = WorkerDirs.config(work, "auth", """
                 { "name": "auth", "classpath": [%s], "secrets": { "required": ["SECRET_TOKEN"] } }
                 """.formatted(WorkerDirs.json(classes("auth"))));
@@ -55,6 +48,24 @@ final class ExampleWorkers {
                 { "name": "application", "classpath": [%s], "vars": { "GREETING": "Hello from dev", "MAX_NOTE_LENGTH": 280 } }
                 """.formatted(WorkerDirs.json(classes("application"))));
         return List.of(gateway, auth, application);
+    }
+
+    /**
+     * The gateway's config as example-gateway/worker.jsonc has it: the public route and its three
+     * bindings (AUTH, APPLICATION, and APPLICATION_ADMIN to the application's Admin entrypoint).
+     *
+     * @param work the folder to write it in
+     * @return the config
+     */
+    static Path gatewayConfig(Path work) {
+        return WorkerDirs.config(work, "gateway", """
+                { "name": "gateway", "classpath": [%s], "routes": ["/*"],
+                  "services": [
+                    { "binding": "AUTH", "service": "auth" },
+                    { "binding": "APPLICATION", "service": "application" },
+                    { "binding": "APPLICATION_ADMIN", "service": "application", "entrypoint": "Admin", "props": { "caller": "gateway" } }
+                  ] }
+                """.formatted(WorkerDirs.json(classes("gateway"))));
     }
 
     /** The classes of {@code example-NAME}. */
