@@ -317,7 +317,7 @@ public final class IngressServer implements AutoCloseable {
                 responded(pipeline);
                 accessLog.log(method, path, CLIENT_GONE, start, requestId, pipeline);
                 if (tailLog != null) {
-                    tails.finish(tailLog, worker, request, CLIENT_GONE, start, requestId);
+                    tails.finish(tailLog, worker, request.prologue(), request.headers(), CLIENT_GONE, start, requestId);
                 }
                 observed.clientDisconnected();
                 observed.finish(CLIENT_GONE);
@@ -335,7 +335,7 @@ public final class IngressServer implements AutoCloseable {
         }
         accessLog.log(method, path, status, start, requestId, pipeline);
         if (tailLog != null) {
-            tails.finish(tailLog, worker, request, status, start, requestId);
+            tails.finish(tailLog, worker, request.prologue(), request.headers(), status, start, requestId);
         }
         observed.finish(status);
         return pipeline;

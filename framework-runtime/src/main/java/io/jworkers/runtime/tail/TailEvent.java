@@ -1,6 +1,7 @@
 package io.jworkers.runtime.tail;
 
 import io.helidon.http.Header;
+import io.helidon.http.ServerRequestHeaders;
 import io.jworkers.api.Env;
 import io.jworkers.api.Headers;
 import io.jworkers.api.Request;
@@ -40,7 +41,7 @@ final class TailEvent {
     }
 
     static Map<String, Object> of(RequestLog log, LoadedWorker worker, String method,
-            io.helidon.http.ServerRequestHeaders requestHeaders, String url, int status,
+            ServerRequestHeaders requestHeaders, String url, int status,
             long startNanos, String requestId, List<String> secrets) {
         RequestLog.Failure failure = log.failure();
         Map<String, Object> event = head(failure != null ? "exception" : status == 499 ? "canceled" : "ok",
@@ -144,7 +145,7 @@ final class TailEvent {
         return line;
     }
 
-    private static Map<String, String> headers(io.helidon.http.ServerRequestHeaders requestHeaders, List<String> secrets) {
+    private static Map<String, String> headers(ServerRequestHeaders requestHeaders, List<String> secrets) {
         // Sorted by name: an event reads the same whatever order the client sent them in.
         Map<String, String> headers = new java.util.TreeMap<>();
         for (Header header : requestHeaders) {

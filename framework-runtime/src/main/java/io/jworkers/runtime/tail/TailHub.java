@@ -1,12 +1,17 @@
 package io.jworkers.runtime.tail;
 
-import io.helidon.webserver.http.ServerRequest;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.ServerRequestHeaders;
 import io.jworkers.api.Env;
 import io.jworkers.runtime.pipeline.Pipeline;
 import io.jworkers.runtime.worker.LoadedWorker;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The live tails of one host ({@code jworkers tail}): the ingress asks it, per request, whether
@@ -32,7 +37,7 @@ public final class TailHub implements AutoCloseable {
     private boolean closed;
     // The host's workers: their secret values are redacted in every event, not only the tailed
     // worker's (a gateway's request carries the token its auth worker holds as a secret).
-    private volatile java.util.function.Supplier<? extends java.util.Collection<LoadedWorker>> workers = List::of;
+    private volatile Supplier<? extends Collection<LoadedWorker>> workers = List::of;
 
     /** A hub with the default limits. */
     public TailHub() {
@@ -56,14 +61,14 @@ public final class TailHub implements AutoCloseable {
      * @param hostWorkers the host's loaded versions, asked once per event (only while a tail listens)
      * @return this hub
      */
-    public TailHub redactSecretsOf(java.util.function.Supplier<? extends java.util.Collection<LoadedWorker>> hostWorkers) {
+    public TailHub redactSecretsOf(Supplier<? extends Collection<LoadedWorker>> hostWorkers) {
         this.workers = hostWorkers;
         return this;
     }
 
     // The values no event may show: the event's worker's secrets first, then every other worker's.
     List<String> secretValues(Env own) {
-        java.util.LinkedHashSet<String> values = new java.util.LinkedHashSet<>(TailEvent.secretValues(own));
+        Set<String> values = new LinkedHashSet<>(TailEvent.secretValues(own));
         for (LoadedWorker worker : workers.get()) {
             values.addAll(TailEvent.secretValues(worker.env()));
         }
@@ -167,24 +172,8 @@ public final class TailHub implements AutoCloseable {
 
     /**
      * Called by the ingress when the response of a request that {@link #begin} collected for
-     * was sent: when a tail listens for the request's worker, its event goes to each such tail
-     * whose filter takes it, without waiting for any.
-     *
-     * @param log what {@link #begin} returned
-     * @param worker the version that served it
-     * @param request the request
-     * @param status the status sent (499 when the client went away)
-     * @param startNanos when the request arrived ({@link System#nanoTime()})
-     * @param requestId the request id
-     */
-    public void finish(RequestLog log, LoadedWorker worker, ServerRequest request, int status, long startNanos,
-            String requestId) {
-        finish(log, worker, request.prologue(), request.headers(), status, startNanos, requestId);
-    }
-
-    /**
-     * As {@link #finish(RequestLog, LoadedWorker, ServerRequest, int, long, String)}, for a request
-     * read without Helidon's routing (the HTTP/1.0 path): its request line and headers.
+     * was sent (HTTP/1.1 through Helidon's routing, or the HTTP/1.0 path): its event goes to each
+     * tail whose filter takes it, without waiting for any.
      *
      * @param log what {@link #begin} returned
      * @param worker the version that served it
@@ -194,8 +183,8 @@ public final class TailHub implements AutoCloseable {
      * @param startNanos when the request arrived ({@link System#nanoTime()})
      * @param requestId the request id
      */
-    public void finish(RequestLog log, LoadedWorker worker, io.helidon.http.HttpPrologue prologue,
-            io.helidon.http.ServerRequestHeaders headers, int status, long startNanos, String requestId) {
+    public void finish(RequestLog log, LoadedWorker worker, HttpPrologue prologue, ServerRequestHeaders headers,
+            int status, long startNanos, String requestId) {
         String environment = worker.env().version().environment();
         if (!listensTo(worker.name(), environment)) {
             return; // the tails listen for workers it called, whose events went already
