@@ -22,11 +22,11 @@ final class AccessLogOption {
     /** The file {@code --access-log file} appends to unless {@code --access-log-file} names another. */
     static final String DEFAULT_FILE = "jworkers-access.log";
 
-    static final List<CommandLine.Option> OPTIONS = List.of(
-            new CommandLine.Option("--access-log", null, "off|console|file", "where the line per request goes:"
-                    + " standard error (console, the default), nowhere, or a file"),
-            new CommandLine.Option("--access-log-file", null, "PATH", "the file of --access-log file, appended to;"
-                    + " default " + DEFAULT_FILE + " in the working directory (implies --access-log file)"));
+    static final CommandLine.Option MODE = new CommandLine.Option("--access-log", null, "off|console|file",
+            "where the line per request goes: standard error (console, the default), nowhere, or a file");
+    static final CommandLine.Option FILE = new CommandLine.Option("--access-log-file", null, "PATH",
+            "the file of --access-log file, appended to; default " + DEFAULT_FILE
+                    + " in the working directory (implies --access-log file)");
 
     private AccessLogOption() {
     }

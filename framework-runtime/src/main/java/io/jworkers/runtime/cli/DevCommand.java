@@ -44,7 +44,7 @@ final class DevCommand {
             new CommandLine.Option("--admin-port", null, "PORT", "port of the admin listener on 127.0.0.1 (the dashboard at /,"
                     + " GET /metrics, the live tail), default "
                     + DevAdminServer.DEFAULT_PORT + "; 0 picks a free one"),
-            OtlpOption.OPTION, AccessLogOption.OPTIONS.get(0), AccessLogOption.OPTIONS.get(1));
+            OtlpOption.OPTION, AccessLogOption.MODE, AccessLogOption.FILE);
 
     private final PrintStream out;
     private final PrintStream err;

@@ -47,7 +47,7 @@ final class ServeCommand {
             new CommandLine.Option("--idle-timeout", null, "TIME", DevCommand.IDLE_TIMEOUT_HELP),
             new CommandLine.Option("--max-connections", null, "N", DevCommand.MAX_CONNECTIONS_HELP
                     + " (the admin API: an eighth, at most " + ConnectionLimits.ADMIN_CAP + ")"),
-            OtlpOption.OPTION, AccessLogOption.OPTIONS.get(0), AccessLogOption.OPTIONS.get(1));
+            OtlpOption.OPTION, AccessLogOption.MODE, AccessLogOption.FILE);
 
     private final PrintStream out;
     private final PrintStream err;
