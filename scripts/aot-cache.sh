@@ -17,9 +17,8 @@ home=$(CDPATH='' cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 . "$home/scripts/find-jdk.sh"
 jar=$home/framework-runtime/target/jworkers.jar
 out=$home/target/jworkers.aot
-major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)
-if [ "${major:-0}" -lt 25 ]; then
-  echo "aot-cache: $JAVA_HOME is Java ${major:-?}; the ahead-of-time cache needs Java 25+ (jworkers keeps its CDS archive)"
+if [ "${jw_jdk_major:-0}" -lt 25 ]; then
+  echo "aot-cache: $JAVA_HOME is Java ${jw_jdk_major:-?}; the ahead-of-time cache needs Java 25+ (jworkers keeps its CDS archive)"
   exit 0
 fi
 for w in gateway auth application; do

@@ -14,7 +14,8 @@
 #      >= 21 (on a tie, the first one found). Only JDKs count (bin/javac), not JREs.
 #      The version comes from the JDK's `release` file (JAVA_VERSION="25.0.1"), else from
 #      `java -version`.
-#   3. Export JAVA_HOME and put $JAVA_HOME/bin first on PATH. Prints nothing on success.
+#   3. Export JAVA_HOME and put $JAVA_HOME/bin first on PATH, and set jw_jdk_major (not
+#      exported) to its major version, e.g. 25. Prints nothing on success.
 #   If there is none, it says on stderr what it searched and how to get a JDK 21+, and
 #   returns 1 (exits 1 when executed instead of sourced).
 #
@@ -28,23 +29,31 @@
 
 _jw_min=${JWORKERS_JDK_MIN:-21}
 
-# Prints the major version of the JDK at $1 (e.g. 25, or 8 for "1.8.0_292"); nothing if unknown.
+# Sets _jw_v to the major version of the JDK at $1 (e.g. 25, or 8 for "1.8.0_292"); empty if
+# unknown. Shell built-ins only for the release file: a launcher starts with this, and each
+# command substitution is a fork (about 5 ms apiece on a small machine).
 _jw_major() {
   _jw_v=
   if [ -r "$1/release" ]; then
-    _jw_v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release" 2>/dev/null) || _jw_v=
+    while IFS= read -r _jw_line || [ -n "$_jw_line" ]; do
+      case $_jw_line in
+        JAVA_VERSION=*)
+          _jw_v=${_jw_line#JAVA_VERSION=}
+          _jw_v=${_jw_v#\"}
+          _jw_v=${_jw_v%%\"*}
+          break ;;
+      esac
+    done < "$1/release"
   fi
   if [ -z "$_jw_v" ] && [ -x "$1/bin/java" ]; then
     # e.g.: openjdk version "17.0.15" 2025-04-15 | java version "1.8.0_292" | openjdk version "25-ea"
     _jw_v=$("$1/bin/java" -version 2>&1 </dev/null) || _jw_v=
-    _jw_v=$(printf '%s\n' "$_jw_v" | sed -n 's/^.* version "\([^"]*\)".*/\1/p' 2>/dev/null) || _jw_v=
+    _jw_v=$(printf '%s\n' "$_jw_v" | sed -n 's/^.* version "\([^"]*\)".*/\1/p' 2>/dev/null | sed -n '1p') || _jw_v=
   fi
-  _jw_v=$(printf '%s\n' "$_jw_v" | sed -n '1p')
   case $_jw_v in
     1.*) _jw_v=${_jw_v#1.} ;;
   esac
   _jw_v=${_jw_v%%[!0-9]*}
-  [ -n "$_jw_v" ] && printf '%s\n' "$_jw_v"
 }
 
 # Is $1 a JDK (not a JRE)?
@@ -55,7 +64,8 @@ _jw_is_jdk() {
 # Considers the JDK at $1 as a candidate.
 _jw_consider() {
   _jw_is_jdk "$1" || return 0
-  _jw_m=$(_jw_major "$1") || _jw_m=
+  _jw_major "$1"
+  _jw_m=$_jw_v
   [ -n "$_jw_m" ] || return 0
   [ "$_jw_m" -ge "$_jw_min" ] || return 0
   if [ -z "$_jw_best" ] || [ "$_jw_m" -gt "$_jw_best_major" ]; then
@@ -65,7 +75,8 @@ _jw_consider() {
   return 0
 }
 
-# Prints the real path of $1, following symlinks (no readlink -f on older macOS).
+# Sets _jw_p to the real path of $1, following symlinks (no readlink -f on older macOS); returns 1
+# when its folder does not exist.
 _jw_realpath() {
   _jw_p=$1
   _jw_n=0
@@ -73,12 +84,16 @@ _jw_realpath() {
     _jw_l=$(readlink "$_jw_p") || break
     case $_jw_l in
       /*) _jw_p=$_jw_l ;;
-      *) _jw_p=$(dirname "$_jw_p")/$_jw_l ;;
+      *) _jw_p=${_jw_p%/*}/$_jw_l ;;
     esac
     _jw_n=$((_jw_n + 1))
   done
-  _jw_d=$(CDPATH='' cd -P -- "$(dirname -- "$_jw_p")" 2>/dev/null && pwd) || return 1
-  printf '%s/%s\n' "$_jw_d" "$(basename "$_jw_p")"
+  case $_jw_p in
+    */*) _jw_d=${_jw_p%/*} ;;
+    *) _jw_d=. ;;
+  esac
+  _jw_d=$(CDPATH='' cd -P -- "${_jw_d:-/}" 2>/dev/null && pwd) || return 1
+  _jw_p=$_jw_d/${_jw_p##*/}
 }
 
 _jw_main() {
@@ -87,7 +102,8 @@ _jw_main() {
 
   # 1. A JAVA_HOME that is already good enough wins.
   if [ -n "${JAVA_HOME-}" ] && _jw_is_jdk "$JAVA_HOME"; then
-    _jw_m=$(_jw_major "$JAVA_HOME") || _jw_m=
+    _jw_major "$JAVA_HOME"
+    _jw_m=$_jw_v
     if [ -n "$_jw_m" ] && [ "$_jw_m" -ge "$_jw_min" ]; then
       _jw_best=$JAVA_HOME
       _jw_best_major=$_jw_m
@@ -119,9 +135,10 @@ _jw_main() {
     # 3. The JDK of the `java` on PATH (/usr/bin/java -> /usr/lib/jvm/X/bin/java).
     _jw_java=$(command -v java 2>/dev/null) || _jw_java=
     if [ -n "$_jw_java" ]; then
-      _jw_java=$(_jw_realpath "$_jw_java") || _jw_java=
+      if _jw_realpath "$_jw_java"; then _jw_java=$_jw_p; else _jw_java=; fi
       if [ -n "$_jw_java" ]; then
-        _jw_consider "$(dirname "$(dirname "$_jw_java")")"
+        _jw_jh=${_jw_java%/*}
+        _jw_consider "${_jw_jh%/*}"
       fi
     fi
   fi
@@ -129,6 +146,7 @@ _jw_main() {
   if [ -n "$_jw_best" ]; then
     JAVA_HOME=$_jw_best
     export JAVA_HOME
+    jw_jdk_major=$_jw_best_major
     case "${PATH-}" in
       "$JAVA_HOME/bin:"*) ;;
       *) PATH="$JAVA_HOME/bin${PATH:+:$PATH}" ;;
@@ -140,7 +158,8 @@ _jw_main() {
   {
     echo "jworkers needs a JDK $_jw_min or newer (Java $_jw_min+ with javac), and none was found."
     if [ -n "${JAVA_HOME-}" ]; then
-      _jw_m=$(_jw_major "$JAVA_HOME") || _jw_m=
+      _jw_major "$JAVA_HOME"
+      _jw_m=$_jw_v
       if _jw_is_jdk "$JAVA_HOME"; then
         echo "  JAVA_HOME=$JAVA_HOME is a JDK ${_jw_m:-of unknown version}: too old."
       else
@@ -159,8 +178,10 @@ _jw_main() {
     if [ -n "$_jw_ifs_set" ]; then IFS=$_jw_old_ifs; else unset IFS; fi
     echo "  Searched: $*"
     if [ -n "$_jw_java" ]; then
-      _jw_jh=$(dirname "$(dirname "$_jw_java")")
-      _jw_m=$(_jw_major "$_jw_jh") || _jw_m=
+      _jw_jh=${_jw_java%/*}
+      _jw_jh=${_jw_jh%/*}
+      _jw_major "$_jw_jh"
+      _jw_m=$_jw_v
       echo "  and the java on PATH ($_jw_java): version ${_jw_m:-unknown}$(_jw_is_jdk "$_jw_jh" || echo ', no javac')."
     else
       echo "  and the java on PATH: there is none."
@@ -186,7 +207,7 @@ if _jw_main; then _jw_rc=0; else _jw_rc=1; fi
 [ -z "$_jw_noglob" ] || set -f
 
 unset -f _jw_major _jw_is_jdk _jw_consider _jw_realpath _jw_main
-unset _jw_min _jw_v _jw_m _jw_p _jw_n _jw_l _jw_d _jw_best _jw_best_major _jw_search \
+unset _jw_min _jw_v _jw_line _jw_m _jw_p _jw_n _jw_l _jw_d _jw_best _jw_best_major _jw_search \
   _jw_old_ifs _jw_ifs_set _jw_pat _jw_dir _jw_java _jw_jh _jw_noglob
 if [ "$_jw_rc" != 0 ]; then
   unset _jw_rc
