@@ -186,7 +186,21 @@ final class HttpMessages {
             431, "Request Header Fields Too Large", 451, "Unavailable For Legal Reasons",
             508, "Loop Detected", 511, "Network Authentication Required");
 
+    // Every status a response may have, made once: Status.create looks the code up in Helidon's
+    // table and the phrase map boxes it, about 1.5 % of a request's CPU under load.
+    private static final Status[] STATUSES = new Status[600];
+
+    static {
+        for (int code = 100; code < STATUSES.length; code++) {
+            STATUSES[code] = newStatus(code);
+        }
+    }
+
     static Status statusOf(int code) {
+        return code >= 100 && code < STATUSES.length ? STATUSES[code] : newStatus(code);
+    }
+
+    private static Status newStatus(int code) {
         String phrase = MISSING_PHRASES.get(code);
         return phrase != null ? Status.create(code, phrase) : Status.create(code);
     }

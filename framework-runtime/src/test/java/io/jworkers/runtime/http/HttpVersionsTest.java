@@ -63,6 +63,24 @@ class HttpVersionsTest {
     }
 
     @Test
+    void everyStatusLineHasItsStandardReasonPhraseOverHttp11AndHttp10() {
+        String[][] cases = {{"200", "OK"}, {"201", "Created"}, {"404", "Not Found"}, {"429", "Too Many Requests"},
+            {"431", "Request Header Fields Too Large"}, {"451", "Unavailable For Legal Reasons"},
+            {"508", "Loop Detected"}, {"511", "Network Authentication Required"}};
+        for (String[] c : cases) {
+            for (String version : List.of("HTTP/1.1", "HTTP/1.0")) {
+                String response = exchange(echo.port(), "GET /status/" + c[0] + " " + version
+                        + "\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+                assertEquals("HTTP/1.1 " + c[0] + " " + c[1], statusLine(response), version);
+                assertEquals("status", body(response));
+            }
+        }
+        // A status without a standard phrase: its number again as the phrase, as Helidon writes it.
+        assertEquals("HTTP/1.1 299 299", statusLine(exchange(echo.port(),
+                "GET /status/299 HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n")));
+    }
+
+    @Test
     void anHttp10RequestGetsItsResponseAndThenTheClose() {
         String response = exchange(echo.port(), "GET /a?x=1 HTTP/1.0\r\nHost: example.test\r\nX-One: 1\r\n\r\n");
         assertEquals("HTTP/1.1 200 OK", statusLine(response));
