@@ -2,9 +2,13 @@
 """Markdown tables for run-http.sh: one per round, then per round the ratios that the HTTP targets
 of docs/PERFORMANCE.md (Targets) set: c/a >= 0.85, c/b >= 0.95, c/d >= 3, p99 d/c >= 3.
 
-Usage: http-table.py RESULTS.tsv CONNECTIONS THREADS DURATION
-RESULTS.tsv rows: round, variant (a|b|c|d), req/s, p50 us, p99 us, non-2xx, socket errors.
+Usage: http-table.py RESULTS.tsv CONNECTIONS THREADS DURATION SLICES
+RESULTS.tsv rows, one per wrk run (a slice of a variant's measured time): round (or "single"),
+variant (a|b|c|q|d|r), requests, seconds, p50 us, p99 us, non-2xx, socket errors. A variant's
+slices in one round make one entry: req/s = their requests over their seconds, p50 = the median
+of their p50s, p99 = the highest of their p99s.
 """
+import statistics
 import sys
 from collections import defaultdict
 
@@ -23,17 +27,25 @@ def ms(us):
 
 
 def main():
-    path, connections, threads, duration = sys.argv[1:5]
+    path, connections, threads, duration, turns = sys.argv[1:6]
+    slices = defaultdict(list)
+    for line in open(path):
+        r, v, requests, seconds, p50, p99, non2xx, errors = line.rstrip("\n").split("\t")
+        slices[(r, v)].append(dict(requests=int(requests), seconds=float(seconds), p50=float(p50), p99=float(p99),
+                                   non2xx=int(non2xx), errors=errors))
     rounds = defaultdict(dict)
     single = {}
-    for line in open(path):
-        r, v, rps, p50, p99, non2xx, errors = line.rstrip("\n").split("\t")
-        entry = dict(rps=float(rps), p50=float(p50), p99=float(p99), non2xx=int(non2xx), errors=errors)
+    for (r, v), runs in slices.items():
+        errors = [x["errors"] for x in runs if x["errors"] != "none"]
+        entry = dict(rps=sum(x["requests"] for x in runs) / sum(x["seconds"] for x in runs),
+                     p50=statistics.median(x["p50"] for x in runs), p99=max(x["p99"] for x in runs),
+                     non2xx=sum(x["non2xx"] for x in runs), errors="; ".join(errors) or "none")
         if r == "single":
             single[v] = entry
         else:
             rounds[int(r)][v] = entry
-    print(f"### HTTP, four ways (wrk -t{threads} -c{connections} -d{duration} --latency, GET /notes)\n")
+    print(f"### HTTP, four ways (wrk -t{threads} -c{connections} --latency, GET /notes; {duration} per variant "
+          f"in {turns} turns, the variants in rotation)\n")
     ratios = []
     for r in sorted(rounds):
         row = rounds[r]

@@ -19,6 +19,13 @@
 #   VARIANTS="a c"                             # some variants only (a b c d r q)
 #   SKIP_BUILD=1 ...                           # use the jars as built
 #
+# A round starts every variant's servers at once, warms each, then measures them in turns: the
+# measured time of each is cut into SLICES (default 5) slices, and the variants take their
+# slices in rotation (a b c, b c a, c a b, ...), so that a burst of load from elsewhere on a shared
+# machine falls on all of them alike instead of on whichever ran then. A variant's req/s is its
+# requests over its slices' time, p50 the median of its slices' p50, p99 the highest of their p99.
+#   SLICES=1                                   # one run per variant, one after the other
+#
 # Prints a Markdown table per round and the ratios c/a, c/b, c/d of each round (ratios are only
 # meaningful within one round: the machine is shared). Files: benchmarks/target/http/.
 set -euo pipefail
@@ -36,6 +43,7 @@ warmup=${WARMUP:-5s}
 connections=${CONNECTIONS:-50}
 threads=${THREADS:-2}
 single=${SINGLE:-5s}   # the last round also runs wrk -t1 -c1 this long per variant; 0: not
+slices=${SLICES:-5}
 base_port=${PORT:-18910}
 token=let-me-in   # example-auth/.dev.vars
 url_path=/notes
@@ -68,12 +76,16 @@ cat > "$work/inline/worker.jsonc" <<JSON
 { "name": "inline", "classpath": ["classes"], "routes": ["/*"], "secrets": { "required": ["SECRET_TOKEN"] } }
 JSON
 echo "SECRET_TOKEN=$token" > "$work/inline/.dev.vars"
-port_a=$base_port port_b=$((base_port + 1)) port_c=$((base_port + 2))
-port_d=$((base_port + 3)) port_d_auth=$((base_port + 4)) port_d_app=$((base_port + 5))
+# Every variant has ports of its own: a round runs them all at once.
+port_a=$base_port port_b=$((base_port + 1)) port_c=$((base_port + 2)) port_q=$((base_port + 3))
+port_d=$((base_port + 4)) port_d_auth=$((base_port + 5)) port_d_app=$((base_port + 6))
+port_r=$((base_port + 7)) port_r_auth=$((base_port + 8)) port_r_app=$((base_port + 9))
+# The admin listeners of the dev hosts: free ports chosen by each (the dashboard is not used here).
 for client in jdk raw; do
+  if [ $client = jdk ]; then auth=$port_d_auth app=$port_d_app; else auth=$port_r_auth app=$port_r_app; fi
   cat > "$work/httpgateway/worker-$client.jsonc" <<JSON
 { "name": "gateway", "classpath": ["classes"], "routes": ["/*"],
-  "vars": { "CLIENT": "$client", "AUTH_URL": "http://127.0.0.1:$port_d_auth", "APPLICATION_URL": "http://127.0.0.1:$port_d_app" } }
+  "vars": { "CLIENT": "$client", "AUTH_URL": "http://127.0.0.1:$auth", "APPLICATION_URL": "http://127.0.0.1:$app" } }
 JSON
 done
 
@@ -92,7 +104,7 @@ ready() {
 # Every jworkers process runs as a user runs it: the fat jar's dev command, access log on (stderr
 # goes to a file). The same JVM options for all: the defaults.
 # shellcheck disable=SC2206
-dev=("$java" ${JVM_OPTS:-} -jar "$jar" dev)
+dev=("$java" ${JVM_OPTS:-} -jar "$jar" dev --admin-port 0)
 
 # up VARIANT: starts the server(s) of a variant; prints the public port.
 up() {
@@ -104,15 +116,17 @@ up() {
     c) start "$work/c.log" "${dev[@]}" --port "$port_c" -c "$root/example-gateway/worker.jsonc" \
          -c "$root/example-auth/worker.jsonc" -c "$root/example-application/worker.jsonc"
        echo "$port_c" ;;
-    q) start "$work/c0.log" "${dev[@]}" --port "$port_c" --access-log off -c "$root/example-gateway/worker.jsonc" \
+    q) start "$work/c0.log" "${dev[@]}" --port "$port_q" --access-log off -c "$root/example-gateway/worker.jsonc" \
          -c "$root/example-auth/worker.jsonc" -c "$root/example-application/worker.jsonc"
-       echo "$port_c" ;;
-    d|r) local client=jdk
-       [ "$1" = r ] && client=raw
-       start "$work/$1-auth.log" "${dev[@]}" --port "$port_d_auth" -c "$root/example-auth/worker.jsonc"
-       start "$work/$1-app.log" "${dev[@]}" --port "$port_d_app" -c "$root/example-application/worker.jsonc"
-       start "$work/$1-gateway.log" "${dev[@]}" --port "$port_d" -c "$work/httpgateway/worker-$client.jsonc"
+       echo "$port_q" ;;
+    d) start "$work/d-auth.log" "${dev[@]}" --port "$port_d_auth" -c "$root/example-auth/worker.jsonc"
+       start "$work/d-app.log" "${dev[@]}" --port "$port_d_app" -c "$root/example-application/worker.jsonc"
+       start "$work/d-gateway.log" "${dev[@]}" --port "$port_d" -c "$work/httpgateway/worker-jdk.jsonc"
        echo "$port_d" ;;
+    r) start "$work/r-auth.log" "${dev[@]}" --port "$port_r_auth" -c "$root/example-auth/worker.jsonc"
+       start "$work/r-app.log" "${dev[@]}" --port "$port_r_app" -c "$root/example-application/worker.jsonc"
+       start "$work/r-gateway.log" "${dev[@]}" --port "$port_r" -c "$work/httpgateway/worker-raw.jsonc"
+       echo "$port_r" ;;
   esac
 }
 
@@ -127,49 +141,68 @@ label() {
   esac
 }
 
+# slice_row ROUND VARIANT FILE: a results row of one wrk run (requests, seconds, p50, p99 in µs, non-2xx, socket errors).
+slice_row() {
+  local out=$3
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" \
+    "$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$out")" "$(sed -n 's/^ *[0-9]* requests in \([0-9.]*\)s,.*/\1/p' "$out")" \
+    "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$out")")" "$(to_us "$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$out")")" \
+    "$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$out" | grep . || echo 0)" \
+    "$(sed -n 's/^ *Socket errors: *\(.*\)$/\1/p' "$out" | grep . || echo none)"
+}
+
+# The measured time of a variant, cut into slices of whole seconds.
+duration_s=${duration%s}
+slice_s=$(( duration_s / slices ))
+[ "$slice_s" -ge 1 ] || { echo "DURATION ($duration) must be at least SLICES ($slices) seconds" >&2; exit 1; }
+read -r -a variants <<< "${VARIANTS:-a b c d r q}"
 results=$work/results.tsv
 : > "$results"
 for round in $(seq 1 "$rounds"); do
-  for v in ${VARIANTS:-a b c d r q}; do
-    echo "Round $round/$rounds: $(label $v)..."
+  declare -A port_of=() host_of=()
+  for v in "${variants[@]}"; do
+    echo "Round $round/$rounds: starting $(label "$v")..."
     # up runs in this shell (not a subshell) so that its pids are remembered.
     up "$v" > "$work/port"
-    port=$(cat "$work/port")
-    ready "$port"
-    # The other processes of (d) must be up too: the gateway answering 200 proves it.
-    wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:$port$url_path" > /dev/null
-    out=$work/round$round-$v-wrk.txt
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "x-custom-token: $token" \
-      "http://127.0.0.1:$port$url_path" > "$out"
-    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out")
-    p50=$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$out")
-    p99=$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$out")
-    non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$out")
-    errors=$(sed -n 's/^ *Socket errors: *\(.*\)$/\1/p' "$out")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$v" "$rps" "$(to_us "$p50")" "$(to_us "$p99")" \
-      "${non2xx:-0}" "${errors:-none}" >> "$results"
-    if [ "$round" = "$rounds" ] && [ "$single" != 0 ]; then
-      # One connection, one request at a time: the latency of the work itself, without queueing.
-      single_out=$work/single-$v-wrk.txt
-      wrk -t1 -c1 -d"$single" --latency -H "x-custom-token: $token" "http://127.0.0.1:$port$url_path" > "$single_out"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' single "$v" "$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$single_out")" \
-        "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$single_out")")" "$(to_us "$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$single_out")")" \
-        "$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$single_out" | grep . || echo 0)" \
-        "$(sed -n 's/^ *Socket errors: *\(.*\)$/\1/p' "$single_out" | grep . || echo none)" >> "$results"
-    fi
-    if [ "$v" = c ] && [ "${JFR:-}" = 1 ] && [ "$round" = "$rounds" ]; then
-      host=${pids[0]}
-      echo "Profiling (c) with JFR for $duration..."
-      "$JAVA_HOME/bin/jcmd" "$host" JFR.start name=bench settings=profile filename="$work/c.jfr" > /dev/null
-      wrk -t"$threads" -c"$connections" -d"$duration" -H "x-custom-token: $token" \
-        "http://127.0.0.1:$port$url_path" > "$work/c-jfr-wrk.txt"
-      "$JAVA_HOME/bin/jcmd" "$host" JFR.stop name=bench > /dev/null
-    fi
-    cleanup
+    port_of[$v]=$(cat "$work/port")
+    host_of[$v]=${pids[${#pids[@]}-1]}
   done
+  for v in "${variants[@]}"; do
+    ready "${port_of[$v]}"
+    # The other processes of (d) must be up too: the gateway answering 200 proves it.
+    wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$v]}$url_path" > /dev/null
+  done
+  echo "Round $round/$rounds: measuring ${variants[*]} in $slices turns of ${slice_s} s each (load average $(cut -d' ' -f1-3 /proc/loadavg))..."
+  n=${#variants[@]}
+  for slice in $(seq 1 "$slices"); do
+    for i in $(seq 0 $((n - 1))); do
+      v=${variants[$(( (i + slice - 1) % n ))]}
+      out=$work/round$round-$v-slice$slice-wrk.txt
+      wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -H "x-custom-token: $token" \
+        "http://127.0.0.1:${port_of[$v]}$url_path" > "$out"
+      slice_row "$round" "$v" "$out" >> "$results"
+    done
+  done
+  if [ "$round" = "$rounds" ] && [ "$single" != 0 ]; then
+    for v in "${variants[@]}"; do
+      # One connection, one request at a time: the latency of the work itself, without queueing.
+      out=$work/single-$v-wrk.txt
+      wrk -t1 -c1 -d"$single" --latency -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$v]}$url_path" > "$out"
+      slice_row single "$v" "$out" >> "$results"
+    done
+  fi
+  if [[ " ${variants[*]} " == *" c "* ]] && [ "${JFR:-}" = 1 ] && [ "$round" = "$rounds" ]; then
+    host=${host_of[c]}
+    echo "Profiling (c) with JFR for $duration..."
+    "$JAVA_HOME/bin/jcmd" "$host" JFR.start name=bench settings=profile filename="$work/c.jfr" > /dev/null
+    wrk -t"$threads" -c"$connections" -d"$duration" -H "x-custom-token: $token" \
+      "http://127.0.0.1:$port_c$url_path" > "$work/c-jfr-wrk.txt"
+    "$JAVA_HOME/bin/jcmd" "$host" JFR.stop name=bench > /dev/null
+  fi
+  cleanup
 done
 
-python3 "$here/http-table.py" "$results" "$connections" "$threads" "$duration"
+python3 "$here/http-table.py" "$results" "$connections" "$threads" "$duration" "$slices"
 if [ -f "$work/c.jfr" ]; then
   echo
   python3 "$here/jfr-top.py" "$JAVA_HOME/bin/jfr" "$work/c.jfr"
