@@ -7,35 +7,69 @@ import java.util.concurrent.locks.LockSupport;
  * {@code System.nanoTime()} costs tens of nanoseconds on virtual machines, more than the call it
  * would guard. A daemon thread advances it every millisecond, so a deadline is seen at most about
  * a millisecond late.
+ *
+ * <p>The ticker sleeps after a second of ticking and the next read wakes it: an idle host would
+ * otherwise wake a thread a thousand times a second forever (2 % of a CPU on a small machine). A
+ * read while it sleeps takes the time from {@code System.nanoTime()} itself, so no reader ever
+ * sees a clock older than one tick; under steady calls the cost is one such read a second.
  */
 final class CoarseClock {
 
     private static final long TICK_NANOS = 1_000_000;
+    // Ticks between sleeps: a second.
+    private static final int TICKS_AWAKE = 1_000;
     private static volatile long now = System.nanoTime();
+    private static volatile boolean sleeping;
+    private static final Thread TICKER = new Thread(CoarseClock::tick, "jworkers-clock");
 
     static {
-        Thread ticker = new Thread(() -> {
-            while (true) {
-                now = System.nanoTime();
-                LockSupport.parkNanos(TICK_NANOS);
-            }
-        }, "jworkers-clock");
-        ticker.setDaemon(true);
+        TICKER.setDaemon(true);
         // This class is first used inside a worker's call, where the context class loader is the
         // worker's: a thread inherits it, and this one lives forever, so it would pin that loader.
-        ticker.setContextClassLoader(CoarseClock.class.getClassLoader());
-        ticker.start();
+        TICKER.setContextClassLoader(CoarseClock.class.getClassLoader());
+        TICKER.start();
     }
 
     private CoarseClock() {
     }
 
     /**
-     * The time, as {@code System.nanoTime()} was at the last tick.
+     * The time, as {@code System.nanoTime()} was at the last tick (or now, if the ticker slept).
      *
      * @return nanoseconds on the {@code System.nanoTime()} scale
      */
     static long nanoTime() {
-        return now;
+        return sleeping ? wake() : now;
+    }
+
+    /**
+     * Whether the ticker is asleep, for tests.
+     *
+     * @return true between a sleep and the next read
+     */
+    static boolean asleep() {
+        return sleeping;
+    }
+
+    private static long wake() {
+        long time = System.nanoTime();
+        now = time;
+        sleeping = false;
+        LockSupport.unpark(TICKER);
+        return time;
+    }
+
+    private static void tick() {
+        while (true) {
+            for (int i = 0; i < TICKS_AWAKE; i++) {
+                now = System.nanoTime();
+                LockSupport.parkNanos(TICK_NANOS);
+            }
+            sleeping = true;
+            // A read between these lines finds sleeping set, takes the time itself and clears it.
+            while (sleeping) {
+                LockSupport.park();
+            }
+        }
     }
 }

@@ -1,0 +1,43 @@
+package io.jworkers.runtime.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deadline clock sleeps when nobody reads it (an idle host wakes no thread a thousand times a
+ * second) and is never stale for a reader: a read while it sleeps is the real time and wakes it.
+ */
+class CoarseClockTest {
+
+    @Test
+    void anUnreadClockFallsAsleepAndTheNextReadIsTheRealTimeAndWakesIt() throws InterruptedException {
+        CoarseClock.nanoTime();
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!CoarseClock.asleep() && System.nanoTime() < waitUntil) {
+            Thread.sleep(50);
+        }
+        assertTrue(CoarseClock.asleep(), "asleep about a second after the last read");
+        assertEquals(Thread.State.WAITING, ticker().getState(), "parked without a timeout");
+        // Long enough that a clock that kept its last tick would be visibly stale.
+        Thread.sleep(300);
+
+        long before = System.nanoTime();
+        long read = CoarseClock.nanoTime();
+        long after = System.nanoTime();
+
+        assertTrue(read >= before - TimeUnit.MILLISECONDS.toNanos(5) && read <= after,
+                "the real time, not the tick before the sleep: " + (before - read) / 1_000_000 + " ms behind");
+        assertFalse(CoarseClock.asleep());
+        Thread.sleep(20);
+        assertTrue(CoarseClock.nanoTime() - read >= TimeUnit.MILLISECONDS.toNanos(10), "ticking again");
+    }
+
+    private static Thread ticker() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("jworkers-clock"))
+                .findFirst().orElseThrow();
+    }
+}
