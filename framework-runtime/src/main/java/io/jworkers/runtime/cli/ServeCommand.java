@@ -138,6 +138,9 @@ final class ServeCommand {
             // admin listener answers the probes until the drain is over.
             serve.beginDrain();
             ingress.close();
+            // After the drain (its requests' events still reach the tails), before the admin
+            // listener stops: open tails end as a shutdown, not as a broken connection.
+            serve.tails().close();
             admin.close();
             follower.close();
             serve.close();

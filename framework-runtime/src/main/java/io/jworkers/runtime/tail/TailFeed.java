@@ -46,6 +46,9 @@ public final class TailFeed implements LiveTail {
                     }
                 }
             }
+            // The host closed it, or the panel did: either way it no longer counts, and a closing
+            // host waits for no feed of a panel that might never close it.
+            hub.close(session);
         });
         return () -> {
             hub.close(session);

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +30,8 @@ public final class TailHub implements AutoCloseable {
     public static final int DEFAULT_QUEUE = 256;
 
     private static final TailSession[] NONE = new TailSession[0];
+    // How long close() waits for the open streams to write their end.
+    private static final long END_WAIT_MILLIS = 2000;
 
     private final int maxTails;
     private final int queueCapacity;
@@ -113,6 +116,7 @@ public final class TailHub implements AutoCloseable {
                 System.arraycopy(now, i + 1, fewer, i, now.length - i - 1);
                 sessions = fewer;
                 RequestLog.tailClosed();
+                notifyAll();
                 return;
             }
         }
@@ -197,12 +201,30 @@ public final class TailHub implements AutoCloseable {
                 secretValues(worker.env())));
     }
 
-    /** Closes every tail: the host is shutting down; their clients see the stream end. */
+    /**
+     * Closes every tail: the host is shutting down; their clients see the stream end. Waits (up to
+     * {@value #END_WAIT_MILLIS} ms) until each stream has ended ({@link #close(TailSession)}), so
+     * that a listener stopped next does not cut a stream before its end is written: the client
+     * would report a broken connection instead of the host's shutdown.
+     */
     @Override
     public synchronized void close() {
         closed = true;
         for (TailSession session : sessions) {
             session.close();
+        }
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(END_WAIT_MILLIS);
+        boolean interrupted = false;
+        for (long left = END_WAIT_MILLIS; sessions.length > 0 && left > 0;
+                left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -114,11 +114,12 @@ public final class ServeHarness implements AutoCloseable {
         return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Stops the listeners, then the workers. */
+    /** Stops the listeners, then the workers, in the order {@code jworkers serve} does. */
     @Override
     public void close() {
-        admin.close();
         ingress.close();
+        serve.tails().close();
+        admin.close();
         serve.close();
     }
 }
