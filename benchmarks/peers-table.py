@@ -2,10 +2,14 @@
 """The table of run-peers.sh: per round and system, then per round the ratios of issue 16's goals
 (jworkers against workerd, and jworkers' own tail).
 
-Usage: peers-table.py RESULTS.tsv CONNECTIONS THREADS DURATION RPC_CALLS RPC_CALLS_WORKERD
-RESULTS.tsv rows: round, system, req/s, p50 us, p99 us, p99.9 us, one-connection p50 us,
-CPU us per request, RSS ready KiB, RSS after KiB, start-up ms, RPC ns/call (or -), non-2xx, load.
+Usage: peers-table.py RESULTS.tsv SLICES.tsv TICKS_PER_S CONNECTIONS THREADS DURATION TURNS RPC_CALLS RPC_CALLS_WORKERD
+RESULTS.tsv rows: round, system, one-connection p50 us, RSS ready KiB, RSS after KiB, start-up ms,
+RPC ns/call (or -), non-2xx, load average at its start.
+SLICES.tsv rows, one per measured slice: round, system, requests, seconds, p50 us, p99 us, p99.9 us,
+server CPU ticks. A system's slices in one round make its req/s (their requests over their seconds),
+p50 (the median of theirs), p99 and p99.9 (the highest of theirs) and CPU per request.
 """
+import statistics
 import sys
 from collections import defaultdict
 
@@ -17,16 +21,27 @@ def ms(us):
 
 
 def main():
-    path, connections, threads, duration, calls, calls_workerd = sys.argv[1:7]
+    path, slices_path, hz, connections, threads, duration, turns, calls, calls_workerd = sys.argv[1:10]
+    slices = defaultdict(list)
+    for line in open(slices_path):
+        f = line.rstrip("\n").split("\t")
+        slices[(int(f[0]), f[1])].append(dict(requests=int(f[2]), seconds=float(f[3]), p50=float(f[4]),
+                                               p99=float(f[5]), p999=float(f[6]), ticks=int(f[7])))
     rounds = defaultdict(dict)
     for line in open(path):
         f = line.rstrip("\n").split("\t")
-        rounds[int(f[0])][f[1]] = dict(rps=float(f[2]), p50=float(f[3]), p99=float(f[4]), p999=float(f[5]),
-                                       single=float(f[6]), cpu=float(f[7]), rss_ready=int(f[8]) / 1024,
-                                       rss_after=int(f[9]) / 1024, start=int(f[10]),
-                                       rpc=None if f[11] == "-" else float(f[11]), non2xx=int(f[12]), load=f[13])
+        runs = slices[(int(f[0]), f[1])]
+        requests = sum(x["requests"] for x in runs)
+        rounds[int(f[0])][f[1]] = dict(rps=requests / sum(x["seconds"] for x in runs),
+                                       p50=statistics.median(x["p50"] for x in runs), p99=max(x["p99"] for x in runs),
+                                       p999=max(x["p999"] for x in runs),
+                                       cpu=sum(x["ticks"] for x in runs) * 1e6 / int(hz) / requests,
+                                       single=float(f[2]), rss_ready=int(f[3]) / 1024, rss_after=int(f[4]) / 1024,
+                                       start=int(f[5]), rpc=None if f[6] == "-" else float(f[6]), non2xx=int(f[7]),
+                                       load=f[8])
     print(f"### jworkers against workerd (GET /notes through gateway → auth → application; "
-          f"wrk -t{threads} -c{connections} -d{duration} --latency; RPC: n={calls}, workerd n={calls_workerd})\n")
+          f"wrk -t{threads} -c{connections} --latency, {duration} per system in {turns} turns, the systems in rotation; "
+          f"RPC: n={calls}, workerd n={calls_workerd})\n")
     print("| round | system | req/s | p50 | p99 | p99.9 | 1-conn p50 | CPU/req | RSS ready | RSS after | start → 200 | RPC ns/call | non-2xx | load |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in sorted(rounds):

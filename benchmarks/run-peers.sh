@@ -5,15 +5,18 @@
 #                  application through service bindings, the token as a text binding)
 #   jworkers dev   the examples (example-gateway, -auth, -application) under `jworkers dev`
 #   jworkers serve the same three deployed to a `jworkers serve` state folder, the host restarted
-# Each round and system: start-up to the first 200, RSS when ready, wrk -t2 -c50 --latency
-# (req/s, p50/p99/p99.9), server CPU per request, one-connection latency (wrk -t1 -c1), RSS after
-# the load; then RPC ns/call (one request making N calls to a calc worker, client-timed with n=0
+# Each round starts the systems one after the other (start-up to the first 200 and RSS when ready,
+# the others idle), warms each, then measures wrk -t2 -c50 --latency (req/s, p50/p99/p99.9, server
+# CPU per request) in SLICES turns per system (default 5), the systems in rotation, so that load
+# from elsewhere on a shared machine falls on all of them alike; then one-connection latency
+# (wrk -t1 -c1) and RSS after the load of each; then RPC ns/call (one request making N calls to a calc worker, client-timed with n=0
 # and n=N, since workerd stops the clock inside a request; dev and workerd only: serve runs the
 # same call path as dev). See docs/PERFORMANCE.md ("Against workerd") for how the sides were made
 # equivalent.
 #
 #   benchmarks/run-peers.sh                  # 3 rounds; 5 s warm-up, 10 s measured
 #   ROUNDS=1 DURATION=5s WARMUP=2s benchmarks/run-peers.sh
+#   SLICES=1                                 # each system's measured time in one run, one system after the other
 #   SYSTEMS="workerd dev"                    # some systems only (workerd dev serve)
 #   RPC_CALLS=1000000 RPC_CALLS_WORKERD=100000   # N per system (default 10^6 for both; at most 10^6, the
 #                                            # largest limits.subrequests of a jworkers worker)
@@ -35,6 +38,7 @@ rounds=${ROUNDS:-3}
 duration=${DURATION:-10s}
 warmup=${WARMUP:-5s}
 single=${SINGLE:-5s}
+slices=${SLICES:-5}
 connections=${CONNECTIONS:-50}
 threads=${THREADS:-2}
 rpc_calls=${RPC_CALLS:-1000000}
@@ -67,7 +71,10 @@ fi
 work=$here/target/peers
 rm -rf "$work"
 mkdir -p "$work"
-port_chain=$base_port port_rpc=$((base_port + 1)) port_admin=$((base_port + 2)) port_dev_admin=$((base_port + 3))
+# Every system has its own public port: a round runs them side by side.
+port_rpc=$((base_port + 1)) port_admin=$((base_port + 2)) port_dev_admin=$((base_port + 3))
+declare -A port_of=([workerd]=$base_port [dev]=$((base_port + 4)) [serve]=$((base_port + 5)))
+port_chain=${port_of[workerd]}
 
 # The workerd side: its config with the ports and the token filled in.
 mkdir -p "$work/workerd"
@@ -152,8 +159,9 @@ rpc_ns() {
 # below, on Java 25+), with JVM_OPTS as JWORKERS_JAVA_OPTS. The launcher execs java: the pid is the JVM's.
 jworkers=(env JWORKERS_SKIP_BUILD=1 JWORKERS_JAVA_OPTS="${JVM_OPTS:-}" "$root/jworkers")
 
-# up SYSTEM: starts the chain of a system; sets server_pid.
+# up SYSTEM: starts the chain of a system on its port; sets server_pid.
 up() {
+  local port_chain=${port_of[$1]}
   free_port "$port_chain"
   case $1 in
     workerd)
@@ -189,57 +197,88 @@ if [[ " ${SYSTEMS:-workerd dev serve} " == *" serve "* ]]; then
       --token-file "$work/admin-token" ${extra[@]+"${extra[@]}"} > "$work/deploy-$w.log" 2>&1 \
       || { echo "Deploying $w failed: $(cat "$work/deploy-$w.log")" >&2; exit 1; }
   done
-  first_200 "$port_chain" "$(now_ns)" "$server_pid" > /dev/null
+  first_200 "${port_of[serve]}" "$(now_ns)" "$server_pid" > /dev/null
   cleanup
 fi
 
+duration_s=${duration%s}
+slice_s=$(( duration_s / slices ))
+[ "$slice_s" -ge 1 ] || { echo "DURATION ($duration) must be at least SLICES ($slices) seconds" >&2; exit 1; }
+read -r -a systems <<< "${SYSTEMS:-workerd dev serve}"
 results=$work/results.tsv
 : > "$results"
+# One row per measured slice: round, system, requests, seconds, p50 µs, p99 µs, p99.9 µs, server CPU ticks.
+slice_rows=$work/slices.tsv
+: > "$slice_rows"
 for round in $(seq 1 "$rounds"); do
-  for s in ${SYSTEMS:-workerd dev serve}; do
-    echo "Round $round/$rounds: $s (load average $(cut -d' ' -f1-3 /proc/loadavg))..."
+  declare -A pid_of=() startup_of=() rss_ready_of=() load_of=()
+  for s in "${systems[@]}"; do
+    echo "Round $round/$rounds: starting $s (load average $(cut -d' ' -f1-3 /proc/loadavg))..."
+    load_of[$s]=$(cut -d' ' -f1 /proc/loadavg)
     sync
     started=$(now_ns)
     up "$s"
-    startup_ms=$(first_200 "$port_chain" "$started" "$server_pid")
-    rss_ready=$(rss_kb "$server_pid")
-    wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:$port_chain$url_path" > /dev/null
-    cpu_before=$(cpu_ticks "$server_pid")
-    out=$work/round$round-$s-wrk.txt
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$work/p999.lua" -H "x-custom-token: $token" \
-      "http://127.0.0.1:$port_chain$url_path" > "$out"
-    cpu_after=$(cpu_ticks "$server_pid")
-    requests=$(sed -n 's/^REQUESTS \([0-9]*\)$/\1/p' "$out")
-    cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$ticks_per_s" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+    pid_of[$s]=$server_pid
+    startup_of[$s]=$(first_200 "${port_of[$s]}" "$started" "$server_pid")
+    rss_ready_of[$s]=$(rss_kb "$server_pid")
+  done
+  for s in "${systems[@]}"; do
+    wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$s]}$url_path" > /dev/null
+  done
+  echo "Round $round/$rounds: measuring ${systems[*]} in $slices turns of $slice_s s each..."
+  n=${#systems[@]}
+  for slice in $(seq 1 "$slices"); do
+    for i in $(seq 0 $((n - 1))); do
+      s=${systems[$(( (i + slice - 1) % n ))]}
+      out=$work/round$round-$s-slice$slice-wrk.txt
+      cpu_before=$(cpu_ticks "${pid_of[$s]}")
+      wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$work/p999.lua" -H "x-custom-token: $token" \
+        "http://127.0.0.1:${port_of[$s]}$url_path" > "$out"
+      cpu_after=$(cpu_ticks "${pid_of[$s]}")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$s" "$(sed -n 's/^REQUESTS \([0-9]*\)$/\1/p' "$out")" \
+        "$(sed -n 's/^ *[0-9]* requests in \([0-9.]*\)s,.*/\1/p' "$out")" \
+        "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$out")")" "$(to_us "$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$out")")" \
+        "$(sed -n 's/^P999_US \([0-9]*\)$/\1/p' "$out")" $((cpu_after - cpu_before)) >> "$slice_rows"
+    done
+  done
+  declare -A single_p50_of=() rss_after_of=() non2xx_of=()
+  for s in "${systems[@]}"; do
     single_out=$work/round$round-$s-single.txt
-    wrk -t1 -c1 -d"$single" --latency -H "x-custom-token: $token" "http://127.0.0.1:$port_chain$url_path" > "$single_out"
-    rss_after=$(rss_kb "$server_pid")
-    non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$out")
-    rpc=-
-    case $s in
-      workerd) rpc=$(rpc_ns "$port_rpc" "$rpc_calls_workerd") ;;
-      dev)
-        cleanup
-        free_port "$port_chain"
-        start "$work/dev-rpc.log" "${jworkers[@]}" dev --port "$port_chain" --admin-port "$port_dev_admin" \
-          -c "$work/rpcloop/worker.jsonc" -c "$work/calc/worker.jsonc"
-        for _ in $(seq 1 3000); do
-          [ "$(curl -s "http://127.0.0.1:$port_chain/rpc?n=1" || true)" = 1 ] && break
-          kill -0 "${pids[${#pids[@]}-1]}" 2>/dev/null || { echo "The RPC host stopped; logs in $work/dev-rpc.log" >&2; exit 1; }
-          sleep 0.01
-        done
-        rpc=$(rpc_ns "$port_chain" "$rpc_calls") ;;
-    esac
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$s" \
-      "$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out")" \
-      "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$out")")" "$(to_us "$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$out")")" \
-      "$(sed -n 's/^P999_US \([0-9]*\)$/\1/p' "$out")" \
-      "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$single_out")")" "$cpu_us" "$rss_ready" "$rss_after" "$startup_ms" \
-      "$rpc" "${non2xx:-0}" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
+    wrk -t1 -c1 -d"$single" --latency -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$s]}$url_path" > "$single_out"
+    single_p50_of[$s]=$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$single_out")")
+    rss_after_of[$s]=$(rss_kb "${pid_of[$s]}")
+    non2xx_of[$s]=$(cat "$work/round$round-$s"-slice*-wrk.txt | sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' \
+      | awk '{ n += $1 } END { print n + 0 }')
+  done
+  rpc_workerd=-
+  if [ -n "${pid_of[workerd]:-}" ]; then
+    rpc_workerd=$(rpc_ns "$port_rpc" "$rpc_calls_workerd")
+  fi
+  cleanup
+  rpc_dev=-
+  if [ -n "${pid_of[dev]:-}" ]; then
+    free_port "${port_of[dev]}"
+    start "$work/dev-rpc.log" "${jworkers[@]}" dev --port "${port_of[dev]}" --admin-port "$port_dev_admin" \
+      -c "$work/rpcloop/worker.jsonc" -c "$work/calc/worker.jsonc"
+    for _ in $(seq 1 3000); do
+      [ "$(curl -s "http://127.0.0.1:${port_of[dev]}/rpc?n=1" || true)" = 1 ] && break
+      kill -0 "${pids[${#pids[@]}-1]}" 2>/dev/null || { echo "The RPC host stopped; logs in $work/dev-rpc.log" >&2; exit 1; }
+      sleep 0.01
+    done
+    rpc_dev=$(rpc_ns "${port_of[dev]}" "$rpc_calls")
     cleanup
+  fi
+  for s in "${systems[@]}"; do
+    rpc=-
+    [ "$s" = workerd ] && rpc=$rpc_workerd
+    [ "$s" = dev ] && rpc=$rpc_dev
+    # round, system, one-connection p50 µs, RSS ready KiB, RSS after KiB, start-up ms, RPC ns/call, non-2xx, load at its start.
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$s" "${single_p50_of[$s]}" "${rss_ready_of[$s]}" \
+      "${rss_after_of[$s]}" "${startup_of[$s]}" "$rpc" "${non2xx_of[$s]}" "${load_of[$s]}" >> "$results"
   done
 done
 
-python3 "$here/peers-table.py" "$results" "$connections" "$threads" "$duration" "$rpc_calls" "$rpc_calls_workerd"
+python3 "$here/peers-table.py" "$results" "$slice_rows" "$ticks_per_s" "$connections" "$threads" "$duration" "$slices" \
+  "$rpc_calls" "$rpc_calls_workerd"
 echo
 echo "wrk's output and the servers' logs are in $work"
