@@ -4,12 +4,14 @@ of docs/PERFORMANCE.md (Targets) set: c/a >= 0.85, c/b >= 0.95, c/d >= 3, p99 d/
 
 Usage: http-table.py RESULTS.tsv CONNECTIONS THREADS DURATION SLICES
 RESULTS.tsv rows, one per wrk run (a slice of a variant's measured time): round (or "single"),
-variant (a|b|c|q|d|r), requests, seconds, p50 us, p99 us, non-2xx, socket errors. A variant's
-slices in one round make one entry: req/s = their requests over their seconds, p50 = the median
-of their p50s, p99 = the highest of their p99s.
+variant (a|b|c|q|d|r), the run's output file (wrk --latency -s quantiles.lua). A variant's slices in
+one round make one entry: req/s = their requests over their seconds, p50 and p99 those of their
+latencies merged into one distribution (latency.py).
 """
-import statistics
+import re
 import sys
+
+import latency
 from collections import defaultdict
 
 LABELS = {
@@ -30,16 +32,16 @@ def main():
     path, connections, threads, duration, turns = sys.argv[1:6]
     slices = defaultdict(list)
     for line in open(path):
-        r, v, requests, seconds, p50, p99, non2xx, errors = line.rstrip("\n").split("\t")
-        slices[(r, v)].append(dict(requests=int(requests), seconds=float(seconds), p50=float(p50), p99=float(p99),
-                                   non2xx=int(non2xx), errors=errors))
+        r, v, output = line.rstrip("\n").split("\t")
+        slices[(r, v)].append(latency.read(output))
     rounds = defaultdict(dict)
     single = {}
     for (r, v), runs in slices.items():
-        errors = [x["errors"] for x in runs if x["errors"] != "none"]
+        non2xx = sum(int(m) for x in runs for m in re.findall(r"Non-2xx or 3xx responses: *(\d+)", x["text"]))
+        errors = [m.strip() for x in runs for m in re.findall(r"Socket errors: *(.*)", x["text"])]
         entry = dict(rps=sum(x["requests"] for x in runs) / sum(x["seconds"] for x in runs),
-                     p50=statistics.median(x["p50"] for x in runs), p99=max(x["p99"] for x in runs),
-                     non2xx=sum(x["non2xx"] for x in runs), errors="; ".join(errors) or "none")
+                     p50=latency.percentile(runs, 50), p99=latency.percentile(runs, 99),
+                     non2xx=non2xx, errors="; ".join(errors) or "none")
         if r == "single":
             single[v] = entry
         else:

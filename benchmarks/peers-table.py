@@ -5,12 +5,14 @@
 Usage: peers-table.py RESULTS.tsv SLICES.tsv TICKS_PER_S CONNECTIONS THREADS DURATION TURNS RPC_CALLS RPC_CALLS_WORKERD
 RESULTS.tsv rows: round, system, one-connection p50 us, RSS ready KiB, RSS after KiB, start-up ms,
 RPC ns/call (or -), non-2xx, load average at its start.
-SLICES.tsv rows, one per measured slice: round, system, requests, seconds, p50 us, p99 us, p99.9 us,
-server CPU ticks. A system's slices in one round make its req/s (their requests over their seconds),
-p50 (the median of theirs), p99 and p99.9 (the highest of theirs) and CPU per request.
+SLICES.tsv rows, one per measured slice: round, system, wrk's output file (wrk --latency -s
+quantiles.lua), server CPU ticks. A system's slices in one round make its req/s (their requests over
+their seconds), its p50, p99 and p99.9 (of their latencies merged into one distribution, latency.py)
+and its CPU per request.
 """
-import statistics
 import sys
+
+import latency
 from collections import defaultdict
 
 LABELS = {"workerd": "workerd", "dev": "jworkers dev", "serve": "jworkers serve"}
@@ -25,16 +27,17 @@ def main():
     slices = defaultdict(list)
     for line in open(slices_path):
         f = line.rstrip("\n").split("\t")
-        slices[(int(f[0]), f[1])].append(dict(requests=int(f[2]), seconds=float(f[3]), p50=float(f[4]),
-                                               p99=float(f[5]), p999=float(f[6]), ticks=int(f[7])))
+        run = latency.read(f[2])
+        run["ticks"] = int(f[3])
+        slices[(int(f[0]), f[1])].append(run)
     rounds = defaultdict(dict)
     for line in open(path):
         f = line.rstrip("\n").split("\t")
         runs = slices[(int(f[0]), f[1])]
         requests = sum(x["requests"] for x in runs)
         rounds[int(f[0])][f[1]] = dict(rps=requests / sum(x["seconds"] for x in runs),
-                                       p50=statistics.median(x["p50"] for x in runs), p99=max(x["p99"] for x in runs),
-                                       p999=max(x["p999"] for x in runs),
+                                       p50=latency.percentile(runs, 50), p99=latency.percentile(runs, 99),
+                                       p999=latency.percentile(runs, 99.9),
                                        cpu=sum(x["ticks"] for x in runs) * 1e6 / int(hz) / requests,
                                        single=float(f[2]), rss_ready=int(f[3]) / 1024, rss_after=int(f[4]) / 1024,
                                        start=int(f[5]), rpc=None if f[6] == "-" else float(f[6]), non2xx=int(f[7]),

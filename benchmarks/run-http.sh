@@ -23,7 +23,8 @@
 # measured time of each is cut into SLICES (default 5) slices, and the variants take their
 # slices in rotation (a b c, b c a, c a b, ...), so that a burst of load from elsewhere on a shared
 # machine falls on all of them alike instead of on whichever ran then. A variant's req/s is its
-# requests over its slices' time, p50 the median of its slices' p50, p99 the highest of their p99.
+# requests over its slices' time, its p50 and p99 those of its slices' latencies merged into one
+# distribution (quantiles.lua, latency.py).
 #   SLICES=1                                   # one run per variant, one after the other
 #
 # Prints a Markdown table per round and the ratios c/a, c/b, c/d of each round (ratios are only
@@ -141,15 +142,9 @@ label() {
   esac
 }
 
-# slice_row ROUND VARIANT FILE: a results row of one wrk run (requests, seconds, p50, p99 in µs, non-2xx, socket errors).
-slice_row() {
-  local out=$3
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" \
-    "$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$out")" "$(sed -n 's/^ *[0-9]* requests in \([0-9.]*\)s,.*/\1/p' "$out")" \
-    "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$out")")" "$(to_us "$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$out")")" \
-    "$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$out" | grep . || echo 0)" \
-    "$(sed -n 's/^ *Socket errors: *\(.*\)$/\1/p' "$out" | grep . || echo none)"
-}
+# wrk's runs keep their whole latency distribution (quantiles.lua), so that a variant's slices
+# merge into one (latency.py); results.tsv names each run's output: round (or "single"), variant, file.
+quantiles=$here/quantiles.lua
 
 # The measured time of a variant, cut into slices of whole seconds.
 duration_s=${duration%s}
@@ -178,17 +173,18 @@ for round in $(seq 1 "$rounds"); do
     for i in $(seq 0 $((n - 1))); do
       v=${variants[$(( (i + slice - 1) % n ))]}
       out=$work/round$round-$v-slice$slice-wrk.txt
-      wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -H "x-custom-token: $token" \
+      wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$quantiles" -H "x-custom-token: $token" \
         "http://127.0.0.1:${port_of[$v]}$url_path" > "$out"
-      slice_row "$round" "$v" "$out" >> "$results"
+      printf '%s\t%s\t%s\n' "$round" "$v" "$out" >> "$results"
     done
   done
   if [ "$round" = "$rounds" ] && [ "$single" != 0 ]; then
     for v in "${variants[@]}"; do
       # One connection, one request at a time: the latency of the work itself, without queueing.
       out=$work/single-$v-wrk.txt
-      wrk -t1 -c1 -d"$single" --latency -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$v]}$url_path" > "$out"
-      slice_row single "$v" "$out" >> "$results"
+      wrk -t1 -c1 -d"$single" --latency -s "$quantiles" -H "x-custom-token: $token" \
+        "http://127.0.0.1:${port_of[$v]}$url_path" > "$out"
+      printf '%s\t%s\t%s\n' single "$v" "$out" >> "$results"
     done
   fi
   if [[ " ${variants[*]} " == *" c "* ]] && [ "${JFR:-}" = 1 ] && [ "$round" = "$rounds" ]; then

@@ -94,12 +94,6 @@ cat > "$work/rpcloop/worker.jsonc" <<JSON
 JSON
 echo '{ "name": "calc", "classpath": ["classes"] }' > "$work/calc/worker.jsonc"
 
-cat > "$work/p999.lua" <<'LUA'
-done = function(summary, latency, requests)
-  io.write(string.format("P999_US %d\n", latency:percentile(99.9)))
-  io.write(string.format("REQUESTS %d\n", summary.requests))
-end
-LUA
 
 # A port must be free before a server starts: workerd keeps running when its port is taken.
 free_port() {
@@ -207,7 +201,7 @@ slice_s=$(( duration_s / slices ))
 read -r -a systems <<< "${SYSTEMS:-workerd dev serve}"
 results=$work/results.tsv
 : > "$results"
-# One row per measured slice: round, system, requests, seconds, p50 µs, p99 µs, p99.9 µs, server CPU ticks.
+# One row per measured slice: round, system, wrk's output (its latency distribution: quantiles.lua), server CPU ticks.
 slice_rows=$work/slices.tsv
 : > "$slice_rows"
 for round in $(seq 1 "$rounds"); do
@@ -232,13 +226,10 @@ for round in $(seq 1 "$rounds"); do
       s=${systems[$(( (i + slice - 1) % n ))]}
       out=$work/round$round-$s-slice$slice-wrk.txt
       cpu_before=$(cpu_ticks "${pid_of[$s]}")
-      wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$work/p999.lua" -H "x-custom-token: $token" \
+      wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$here/quantiles.lua" -H "x-custom-token: $token" \
         "http://127.0.0.1:${port_of[$s]}$url_path" > "$out"
       cpu_after=$(cpu_ticks "${pid_of[$s]}")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$s" "$(sed -n 's/^REQUESTS \([0-9]*\)$/\1/p' "$out")" \
-        "$(sed -n 's/^ *[0-9]* requests in \([0-9.]*\)s,.*/\1/p' "$out")" \
-        "$(to_us "$(sed -n 's/^ *50% *\(.*\)$/\1/p' "$out")")" "$(to_us "$(sed -n 's/^ *99% *\(.*\)$/\1/p' "$out")")" \
-        "$(sed -n 's/^P999_US \([0-9]*\)$/\1/p' "$out")" $((cpu_after - cpu_before)) >> "$slice_rows"
+      printf '%s\t%s\t%s\t%s\n' "$round" "$s" "$out" $((cpu_after - cpu_before)) >> "$slice_rows"
     done
   done
   declare -A single_p50_of=() rss_after_of=() non2xx_of=()

@@ -1,0 +1,47 @@
+"""The latency distribution of several wrk runs (slices) merged into one, for http-table.py and
+peers-table.py. Each run's output holds its request count and quantiles (quantiles.lua); the
+merged distribution weighs each run by its requests: the fraction of all requests at or below x
+is the sum over runs of (requests × the run's fraction at or below x) over all requests.
+"""
+import re
+
+_REQUESTS = re.compile(r"^\s*(\d+) requests in ([\d.]+)(m?s),", re.M)
+_QUANTILE = re.compile(r"^Q ([\d.]+) (\d+)$", re.M)
+
+
+def read(path):
+    """One wrk output: {requests, seconds, quantiles: [(percent, µs), ...] ascending}."""
+    text = open(path, encoding="utf-8", errors="replace").read()
+    m = _REQUESTS.search(text)
+    if m is None:
+        raise ValueError(f"{path}: no 'N requests in T' line")
+    seconds = float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
+    quantiles = [(float(p), int(v)) for p, v in _QUANTILE.findall(text)]
+    if not quantiles:
+        raise ValueError(f"{path}: no quantiles (was it run with -s quantiles.lua?)")
+    return dict(requests=int(m.group(1)), seconds=seconds, quantiles=quantiles, text=text)
+
+
+def _fraction_at_or_below(quantiles, x):
+    below = 0.0
+    for percent, value in quantiles:
+        if value <= x:
+            below = percent
+        else:
+            break
+    return below / 100
+
+
+def percentile(runs, percent):
+    """The merged distribution's value (µs) at `percent` of all requests of `runs`."""
+    total = sum(r["requests"] for r in runs)
+    candidates = sorted({v for r in runs for _, v in r["quantiles"]})
+    lo, hi = 0, len(candidates) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        share = sum(r["requests"] * _fraction_at_or_below(r["quantiles"], candidates[mid]) for r in runs) / total
+        if share >= percent / 100 - 1e-9:
+            hi = mid
+        else:
+            lo = mid + 1
+    return candidates[lo]
