@@ -147,9 +147,15 @@ label() {
 quantiles=$here/quantiles.lua
 
 # The measured time of a variant, cut into slices of whole seconds.
-duration_s=${duration%s}
-slice_s=$(( duration_s / slices ))
-[ "$slice_s" -ge 1 ] || { echo "DURATION ($duration) must be at least SLICES ($slices) seconds" >&2; exit 1; }
+slice_s=$(slice_seconds "$duration" "$slices")
+
+# measure_slice SLICE VARIANT: one slice of a variant's measured time, of the current round.
+measure_slice() {
+  local out=$work/round$round-$2-slice$1-wrk.txt
+  wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$quantiles" -H "x-custom-token: $token" \
+    "http://127.0.0.1:${port_of[$2]}$url_path" > "$out"
+  printf '%s\t%s\t%s\n' "$round" "$2" "$out" >> "$results"
+}
 read -r -a variants <<< "${VARIANTS:-a b c d r q}"
 results=$work/results.tsv
 : > "$results"
@@ -168,16 +174,7 @@ for round in $(seq 1 "$rounds"); do
     wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$v]}$url_path" > /dev/null
   done
   echo "Round $round/$rounds: measuring ${variants[*]} in $slices turns of ${slice_s} s each (load average $(cut -d' ' -f1-3 /proc/loadavg))..."
-  n=${#variants[@]}
-  for slice in $(seq 1 "$slices"); do
-    for i in $(seq 0 $((n - 1))); do
-      v=${variants[$(( (i + slice - 1) % n ))]}
-      out=$work/round$round-$v-slice$slice-wrk.txt
-      wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$quantiles" -H "x-custom-token: $token" \
-        "http://127.0.0.1:${port_of[$v]}$url_path" > "$out"
-      printf '%s\t%s\t%s\n' "$round" "$v" "$out" >> "$results"
-    done
-  done
+  in_turns "$slices" measure_slice "${variants[@]}"
   if [ "$round" = "$rounds" ] && [ "$single" != 0 ]; then
     for v in "${variants[@]}"; do
       # One connection, one request at a time: the latency of the work itself, without queueing.

@@ -195,9 +195,18 @@ if [[ " ${SYSTEMS:-workerd dev serve} " == *" serve "* ]]; then
   cleanup
 fi
 
-duration_s=${duration%s}
-slice_s=$(( duration_s / slices ))
-[ "$slice_s" -ge 1 ] || { echo "DURATION ($duration) must be at least SLICES ($slices) seconds" >&2; exit 1; }
+slice_s=$(slice_seconds "$duration" "$slices")
+
+# measure_slice SLICE SYSTEM: one slice of a system's measured time, of the current round, with
+# the server's CPU ticks during it.
+measure_slice() {
+  local out=$work/round$round-$2-slice$1-wrk.txt cpu_before cpu_after
+  cpu_before=$(cpu_ticks "${pid_of[$2]}")
+  wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$here/quantiles.lua" -H "x-custom-token: $token" \
+    "http://127.0.0.1:${port_of[$2]}$url_path" > "$out"
+  cpu_after=$(cpu_ticks "${pid_of[$2]}")
+  printf '%s\t%s\t%s\t%s\n' "$round" "$2" "$out" $((cpu_after - cpu_before)) >> "$slice_rows"
+}
 read -r -a systems <<< "${SYSTEMS:-workerd dev serve}"
 results=$work/results.tsv
 : > "$results"
@@ -220,18 +229,7 @@ for round in $(seq 1 "$rounds"); do
     wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$s]}$url_path" > /dev/null
   done
   echo "Round $round/$rounds: measuring ${systems[*]} in $slices turns of $slice_s s each..."
-  n=${#systems[@]}
-  for slice in $(seq 1 "$slices"); do
-    for i in $(seq 0 $((n - 1))); do
-      s=${systems[$(( (i + slice - 1) % n ))]}
-      out=$work/round$round-$s-slice$slice-wrk.txt
-      cpu_before=$(cpu_ticks "${pid_of[$s]}")
-      wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$here/quantiles.lua" -H "x-custom-token: $token" \
-        "http://127.0.0.1:${port_of[$s]}$url_path" > "$out"
-      cpu_after=$(cpu_ticks "${pid_of[$s]}")
-      printf '%s\t%s\t%s\t%s\n' "$round" "$s" "$out" $((cpu_after - cpu_before)) >> "$slice_rows"
-    done
-  done
+  in_turns "$slices" measure_slice "${systems[@]}"
   declare -A single_p50_of=() rss_after_of=() non2xx_of=()
   for s in "${systems[@]}"; do
     single_out=$work/round$round-$s-single.txt

@@ -27,3 +27,27 @@ to_us() {
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
     else if (v ~ /s$/) print n * 1000000; else print n }'
 }
+
+# slice_seconds DURATION SLICES: the seconds of one slice when DURATION ("10s") is cut into SLICES.
+slice_seconds() {
+  local seconds=$(( ${1%s} / $2 ))
+  if [ "$seconds" -lt 1 ]; then
+    echo "DURATION ($1) must be at least SLICES ($2) seconds" >&2
+    return 1
+  fi
+  echo "$seconds"
+}
+
+# in_turns SLICES CALLBACK NAME...: calls CALLBACK SLICE NAME for every slice of every name, the
+# names in rotation (a b c, then b c a, then c a b, ...), so that load from elsewhere on a shared
+# machine falls on every name alike and none always runs first.
+in_turns() {
+  local slices=$1 callback=$2 slice i
+  shift 2
+  local names=("$@")
+  for slice in $(seq 1 "$slices"); do
+    for i in $(seq 0 $((${#names[@]} - 1))); do
+      "$callback" "$slice" "${names[$(( (i + slice - 1) % ${#names[@]} ))]}"
+    done
+  done
+}
