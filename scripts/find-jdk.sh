@@ -84,7 +84,10 @@ _jw_realpath() {
     _jw_l=$(readlink "$_jw_p") || break
     case $_jw_l in
       /*) _jw_p=$_jw_l ;;
-      *) _jw_p=${_jw_p%/*}/$_jw_l ;;
+      *) case $_jw_p in
+           */*) _jw_p=${_jw_p%/*}/$_jw_l ;;
+           *) _jw_p=./$_jw_l ;;
+         esac ;;
     esac
     _jw_n=$((_jw_n + 1))
   done
