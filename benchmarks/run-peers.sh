@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # jworkers against its peer, Cloudflare's open-source runtime workerd (npm "workerd"), side by
-# side on this machine, systems alternating round by round:
+# side on this machine:
 #   workerd        the reference's three workers in JavaScript (peers/workerd: gateway -> auth ->
 #                  application through service bindings, the token as a text binding)
 #   jworkers dev   the examples (example-gateway, -auth, -application) under `jworkers dev`
@@ -9,9 +9,9 @@
 # the others idle), warms each, then measures wrk -t2 -c50 --latency (req/s, p50/p99/p99.9, server
 # CPU per request) in SLICES turns per system (default 5), the systems in rotation, so that load
 # from elsewhere on a shared machine falls on all of them alike; then one-connection latency
-# (wrk -t1 -c1) and RSS after the load of each; then RPC ns/call (one request making N calls to a calc worker, client-timed with n=0
-# and n=N, since workerd stops the clock inside a request; dev and workerd only: serve runs the
-# same call path as dev). See docs/PERFORMANCE.md ("Against workerd") for how the sides were made
+# (wrk -t1 -c1) and RSS after the load of each; then RPC ns/call (one request making N calls to a
+# calc worker, client-timed with n=0 and n=N, since workerd stops the clock inside a request; dev
+# and workerd only: serve runs the same call path as dev). See docs/PERFORMANCE.md ("Against workerd") for how the sides were made
 # equivalent.
 #
 #   benchmarks/run-peers.sh                  # 3 rounds; 5 s warm-up, 10 s measured
