@@ -11,8 +11,8 @@
 # from elsewhere on a shared machine falls on all of them alike; then one-connection latency
 # (wrk -t1 -c1) and RSS after the load of each; then RPC ns/call (one request making N calls to a
 # calc worker, client-timed with n=0 and n=N, since workerd stops the clock inside a request; dev
-# and workerd only: serve runs the same call path as dev). See docs/PERFORMANCE.md ("Against workerd") for how the sides were made
-# equivalent.
+# and workerd only: serve runs the same call path as dev). See docs/PERFORMANCE.md ("Against
+# workerd") for how the sides were made equivalent.
 #
 #   benchmarks/run-peers.sh                  # 3 rounds; 5 s warm-up, 10 s measured
 #   ROUNDS=1 DURATION=5s WARMUP=2s benchmarks/run-peers.sh
