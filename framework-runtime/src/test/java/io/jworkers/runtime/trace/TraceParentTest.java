@@ -39,5 +39,11 @@ class TraceParentTest {
         assertEquals(0x0af7651916cd43ddL, TraceParent.traceIdOf("0af7651916cd43dd8448eb211c80319c")[0]);
         assertNull(TraceParent.traceIdOf("my-request-id"));
         assertNull(TraceParent.traceIdOf("0".repeat(32)));
+        assertEquals(0x8448eb211c80319cL, TraceParent.traceIdOf("0af7651916cd43dd8448eb211c80319c")[1]);
+        assertEquals(1L, TraceParent.traceIdOf("0".repeat(31) + "1")[1]);
+        assertEquals(0L, TraceParent.traceIdOf("0".repeat(31) + "1")[0]);
+        assertNull(TraceParent.traceIdOf("0af7651916cd43dd8448eb211c80319g"), "a non-hex digit at the end");
+        assertNull(TraceParent.traceIdOf("0AF7651916CD43DD8448EB211C80319C"), "upper case is not a W3C trace id");
+        assertNull(TraceParent.traceIdOf("0af7651916cd43dd8448eb211c80319"), "31 digits");
     }
 }
