@@ -7,28 +7,37 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.http.DirectHandlers;
-import io.jworkers.runtime.bundle.NoSpaceLeftException;
-import io.jworkers.runtime.dashboard.Dashboard;
-import io.jworkers.runtime.dashboard.ServeDashboardSource;
-import io.jworkers.runtime.bundle.UploadTooLargeException;
-import java.io.UncheckedIOException;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.jworkers.runtime.bundle.NoSpaceLeftException;
+import io.jworkers.runtime.bundle.UploadTooLargeException;
+import io.jworkers.runtime.dashboard.Dashboard;
+import io.jworkers.runtime.dashboard.ServeDashboardSource;
+import io.jworkers.runtime.deploy.DamagedStateException;
+import io.jworkers.runtime.deploy.Deployment;
+import io.jworkers.runtime.deploy.DeploymentException;
+import io.jworkers.runtime.deploy.StoreUnreachableException;
+import io.jworkers.runtime.deploy.TrafficSplit;
+import io.jworkers.runtime.deploy.VersionInfo;
 import io.jworkers.runtime.host.WorkerHost;
+import io.jworkers.runtime.http.ConnectionLimits;
+import io.jworkers.runtime.http.GuardedListener;
+import io.jworkers.runtime.http.IngressSettings;
+import io.jworkers.runtime.metrics.MetricsRoute;
+import io.jworkers.runtime.tail.TailFilter;
+import io.jworkers.runtime.tail.TailStream;
+import io.jworkers.runtime.tail.TooManyTailsException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.jworkers.runtime.deploy.DamagedStateException;
-import io.jworkers.runtime.deploy.StoreUnreachableException;
-import io.jworkers.runtime.deploy.Deployment;
-import io.jworkers.runtime.deploy.DeploymentException;
-import io.jworkers.runtime.deploy.TrafficSplit;
-import io.jworkers.runtime.deploy.VersionInfo;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +46,6 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.time.Duration;
-import io.jworkers.runtime.http.ConnectionLimits;
-import io.jworkers.runtime.http.GuardedListener;
-import io.jworkers.runtime.http.IngressSettings;
-import io.jworkers.runtime.tail.TailFilter;
-import io.jworkers.runtime.tail.TailStream;
-import io.jworkers.runtime.tail.TooManyTailsException;
-import io.jworkers.runtime.metrics.MetricsRoute;
 
 /**
  * The admin API of {@code jworkers serve}, on its own listener, every request authenticated
@@ -77,6 +78,8 @@ public final class AdminServer implements AutoCloseable {
 
     // A secret's value may be 64 KiB of UTF-8; the body is read whole, so it is bounded a little above.
     private static final int MAX_SECRET_REQUEST_BYTES = 4 * 64 * 1024;
+    // How much of a refused secret's body is read (and dropped) so that the client gets the refusal.
+    private static final long MAX_SECRET_DRAIN_BYTES = 16L * 1024 * 1024;
 
     private static final System.Logger LOG = System.getLogger("jworkers.admin");
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -386,17 +389,34 @@ public final class AdminServer implements AutoCloseable {
 
     private String secretValue(ServerRequest request) throws IOException {
         byte[] bytes;
-        // Not closed: closing Helidon's entity stream would read the rest of a body refused as too large.
+        // Not closed: closing Helidon's entity stream would read all the rest of a body refused as too large.
+        InputStream body = listener.body(request);
         try {
-            bytes = listener.body(request).readNBytes(MAX_SECRET_REQUEST_BYTES + 1);
+            bytes = body.readNBytes(MAX_SECRET_REQUEST_BYTES + 1);
         } catch (IOException e) {
             throw bodyFailed(request, e);
         }
         if (bytes.length > MAX_SECRET_REQUEST_BYTES) {
+            drainUpTo(body, MAX_SECRET_DRAIN_BYTES);
             throw new DeployRejectedException(413, "The secret is more than " + MAX_SECRET_REQUEST_BYTES + " bytes; a secret"
                     + " may have at most 65536 bytes (64 KiB). Keep larger data in a file or a store the worker reads.");
         }
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    // Reads on, up to a bound, before a refusal is sent: a server that answers and closes while the
+    // client still sends makes the client's kernel drop the answer (the connection is reset), and
+    // the user would see a broken connection instead of the reason. Past the bound it answers anyway.
+    private static void drainUpTo(InputStream body, long maxBytes) {
+        byte[] buffer = new byte[16 * 1024];
+        long read = 0;
+        try {
+            for (int n = 0; n >= 0 && read < maxBytes; n = body.read(buffer)) {
+                read += n;
+            }
+        } catch (IOException e) {
+            // The client went away or stalled: the refusal is sent (or not) all the same.
+        }
     }
 
     private Object check(ServerRequest request) throws IOException {
