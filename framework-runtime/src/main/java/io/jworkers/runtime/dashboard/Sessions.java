@@ -27,7 +27,11 @@ final class Sessions {
     // Bounds the memory a flood of logins can take; the oldest sessions go first.
     private static final int MAX_SESSIONS = 1000;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // Made on the first session, not when a host starts: the security providers' set-up is about
+    // 20 ms of a start's critical path, for a dashboard that may never be opened.
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
+    }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -121,7 +125,7 @@ final class Sessions {
 
     private static String random() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        Random.SOURCE.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }
