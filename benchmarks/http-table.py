@@ -2,7 +2,7 @@
 """Markdown tables for run-http.sh: one per round, then per round the ratios that the HTTP targets
 of docs/PERFORMANCE.md (Targets) set: c/a >= 0.85, c/b >= 0.95, c/d >= 3, p99 d/c >= 3.
 
-Usage: http-table.py RESULTS.tsv CONNECTIONS THREADS DURATION SLICES
+Usage: http-table.py RESULTS.tsv CONNECTIONS THREADS DURATION SLICES [LOADS.tsv]
 RESULTS.tsv rows, one per wrk run (a slice of a variant's measured time): round (or "single"),
 variant (a|b|c|q|d|r), the run's output file (wrk --latency -s quantiles.lua). A variant's slices in
 one round make one entry: req/s = their requests over their seconds, p50 and p99 those of their
@@ -30,6 +30,8 @@ def ms(us):
 
 def main():
     path, connections, threads, duration, turns = sys.argv[1:6]
+    # The load average (1, 5, 15 min) when each round's measuring began.
+    loads = dict(line.rstrip("\n").split("\t") for line in open(sys.argv[6])) if len(sys.argv) > 6 else {}
     slices = defaultdict(list)
     for line in open(path):
         r, v, output = line.rstrip("\n").split("\t")
@@ -51,7 +53,7 @@ def main():
     ratios = []
     for r in sorted(rounds):
         row = rounds[r]
-        print(f"Round {r}:\n")
+        print(f"Round {r}" + (f" (load average {loads[str(r)]} when it began measuring)" if str(r) in loads else "") + ":\n")
         print("| variant | req/s | p50 | p99 | non-2xx | socket errors |")
         print("|---|---:|---:|---:|---:|---|")
         for v in "abcqdr":

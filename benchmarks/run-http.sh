@@ -159,6 +159,7 @@ measure_slice() {
 read -r -a variants <<< "${VARIANTS:-a b c d r q}"
 results=$work/results.tsv
 : > "$results"
+: > "$work/loads.tsv"
 for round in $(seq 1 "$rounds"); do
   declare -A port_of=() host_of=()
   for v in "${variants[@]}"; do
@@ -173,7 +174,9 @@ for round in $(seq 1 "$rounds"); do
     # The other processes of (d) must be up too: the gateway answering 200 proves it.
     wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$v]}$url_path" > /dev/null
   done
-  echo "Round $round/$rounds: measuring ${variants[*]} in $slices turns of ${slice_s} s each (load average $(cut -d' ' -f1-3 /proc/loadavg))..."
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  printf '%s\t%s\n' "$round" "$load" >> "$work/loads.tsv"
+  echo "Round $round/$rounds: measuring ${variants[*]} in $slices turns of ${slice_s} s each (load average $load)..."
   in_turns "$slices" measure_slice "${variants[@]}"
   if [ "$round" = "$rounds" ] && [ "$single" != 0 ]; then
     for v in "${variants[@]}"; do
@@ -195,7 +198,7 @@ for round in $(seq 1 "$rounds"); do
   cleanup
 done
 
-python3 "$here/http-table.py" "$results" "$connections" "$threads" "$duration" "$slices"
+python3 "$here/http-table.py" "$results" "$connections" "$threads" "$duration" "$slices" "$work/loads.tsv"
 if [ -f "$work/c.jfr" ]; then
   echo
   python3 "$here/jfr-top.py" "$JAVA_HOME/bin/jfr" "$work/c.jfr"
