@@ -1,25 +1,23 @@
 """The latency distribution of several wrk runs (slices) merged into one, for http-table.py and
-peers-table.py. Each run's output holds its request count and quantiles (quantiles.lua); the
+peers-table.py. Each run's output holds its request count, duration and quantiles (quantiles.lua); the
 merged distribution weighs each run by its requests: the fraction of all requests at or below x
 is the sum over runs of (requests × the run's fraction at or below x) over all requests.
 """
 import re
 
-_REQUESTS = re.compile(r"^\s*(\d+) requests in ([\d.]+)(m?s),", re.M)
+_REQUESTS = re.compile(r"^REQUESTS (\d+)$", re.M)
+_DURATION = re.compile(r"^DURATION_US (\d+)$", re.M)
 _QUANTILE = re.compile(r"^Q ([\d.]+) (\d+)$", re.M)
 
 
 def read(path):
     """One wrk output: {requests, seconds, quantiles: [(percent, µs), ...] ascending}."""
     text = open(path, encoding="utf-8", errors="replace").read()
-    m = _REQUESTS.search(text)
-    if m is None:
-        raise ValueError(f"{path}: no 'N requests in T' line")
-    seconds = float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
+    requests, duration = _REQUESTS.search(text), _DURATION.search(text)
     quantiles = [(float(p), int(v)) for p, v in _QUANTILE.findall(text)]
-    if not quantiles:
-        raise ValueError(f"{path}: no quantiles (was it run with -s quantiles.lua?)")
-    return dict(requests=int(m.group(1)), seconds=seconds, quantiles=quantiles, text=text)
+    if requests is None or duration is None or not quantiles:
+        raise ValueError(f"{path}: no REQUESTS, DURATION_US or quantiles (was it run with -s quantiles.lua?)")
+    return dict(requests=int(requests.group(1)), seconds=int(duration.group(1)) / 1e6, quantiles=quantiles, text=text)
 
 
 def _fraction_at_or_below(quantiles, x):

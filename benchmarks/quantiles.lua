@@ -4,6 +4,7 @@
 -- median or the worst of their percentiles.
 done = function(summary, latency, requests)
   io.write(string.format("REQUESTS %d\n", summary.requests))
+  io.write(string.format("DURATION_US %d\n", summary.duration))
   for i = 1, 990 do
     io.write(string.format("Q %.2f %d\n", i / 10, latency:percentile(i / 10)))
   end

@@ -30,6 +30,10 @@ to_us() {
 
 # slice_seconds DURATION SLICES: the seconds of one slice when DURATION ("10s") is cut into SLICES.
 slice_seconds() {
+  if ! [[ $1 =~ ^[1-9][0-9]*s$ ]]; then
+    echo "DURATION must be whole seconds, like 10s (not $1)" >&2
+    return 1
+  fi
   local seconds=$(( ${1%s} / $2 ))
   if [ "$seconds" -lt 1 ]; then
     echo "DURATION ($1) must be at least SLICES ($2) seconds" >&2

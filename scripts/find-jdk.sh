@@ -34,7 +34,8 @@ _jw_min=${JWORKERS_JDK_MIN:-21}
 # command substitution is a fork (about 5 ms apiece on a small machine).
 _jw_major() {
   _jw_v=
-  if [ -r "$1/release" ]; then
+  _jw_line=
+  if [ -f "$1/release" ] && [ -r "$1/release" ]; then
     while IFS= read -r _jw_line || [ -n "$_jw_line" ]; do
       case $_jw_line in
         JAVA_VERSION=*)

@@ -29,7 +29,7 @@ final class Sessions {
 
     // Made on the first session, not when a host starts: the security providers' set-up is about
     // 20 ms of a start's critical path, for a dashboard that may never be opened.
-    private static final class Random {
+    private static final class Entropy {
         static final SecureRandom SOURCE = new SecureRandom();
     }
 
@@ -125,7 +125,7 @@ final class Sessions {
 
     private static String random() {
         byte[] bytes = new byte[32];
-        Random.SOURCE.nextBytes(bytes);
+        Entropy.SOURCE.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

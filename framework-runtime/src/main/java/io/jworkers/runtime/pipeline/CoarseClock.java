@@ -1,5 +1,6 @@
 package io.jworkers.runtime.pipeline;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,7 +20,7 @@ final class CoarseClock {
     // Ticks between sleeps: a second.
     private static final int TICKS_AWAKE = 1_000;
     private static volatile long now = System.nanoTime();
-    private static volatile boolean sleeping;
+    private static final AtomicBoolean SLEEPING = new AtomicBoolean();
     private static final Thread TICKER = new Thread(CoarseClock::tick, "jworkers-clock");
 
     static {
@@ -39,7 +40,7 @@ final class CoarseClock {
      * @return nanoseconds on the {@code System.nanoTime()} scale
      */
     static long nanoTime() {
-        return sleeping ? wake() : now;
+        return SLEEPING.get() ? wake() : now;
     }
 
     /**
@@ -48,14 +49,20 @@ final class CoarseClock {
      * @return true between a sleep and the next read
      */
     static boolean asleep() {
-        return sleeping;
+        return SLEEPING.get();
     }
 
+    // The time is written before the flag is cleared, so a reader that then finds it clear reads a
+    // fresh time, not the tick from before the sleep; of several readers, the one that clears it
+    // wakes the ticker.
     private static long wake() {
         long time = System.nanoTime();
-        now = time;
-        sleeping = false;
-        LockSupport.unpark(TICKER);
+        if (SLEEPING.get()) {
+            now = time;
+            if (SLEEPING.compareAndSet(true, false)) {
+                LockSupport.unpark(TICKER);
+            }
+        }
         return time;
     }
 
@@ -65,9 +72,9 @@ final class CoarseClock {
                 now = System.nanoTime();
                 LockSupport.parkNanos(TICK_NANOS);
             }
-            sleeping = true;
-            // A read between these lines finds sleeping set, takes the time itself and clears it.
-            while (sleeping) {
+            SLEEPING.set(true);
+            // A read between these lines finds the flag set, takes the time itself and clears it.
+            while (SLEEPING.get()) {
                 LockSupport.park();
             }
         }

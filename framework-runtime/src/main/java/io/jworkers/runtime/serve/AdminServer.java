@@ -397,7 +397,11 @@ public final class AdminServer implements AutoCloseable {
             throw bodyFailed(request, e);
         }
         if (bytes.length > MAX_SECRET_REQUEST_BYTES) {
-            drainUpTo(body, MAX_SECRET_DRAIN_BYTES);
+            try {
+                drainUpTo(body, MAX_SECRET_DRAIN_BYTES);
+            } catch (IOException e) {
+                throw bodyFailed(request, e); // the client stalled or went away: no answer to send
+            }
             throw new DeployRejectedException(413, "The secret is more than " + MAX_SECRET_REQUEST_BYTES + " bytes; a secret"
                     + " may have at most 65536 bytes (64 KiB). Keep larger data in a file or a store the worker reads.");
         }
@@ -407,15 +411,11 @@ public final class AdminServer implements AutoCloseable {
     // Reads on, up to a bound, before a refusal is sent: a server that answers and closes while the
     // client still sends makes the client's kernel drop the answer (the connection is reset), and
     // the user would see a broken connection instead of the reason. Past the bound it answers anyway.
-    private static void drainUpTo(InputStream body, long maxBytes) {
+    private static void drainUpTo(InputStream body, long maxBytes) throws IOException {
         byte[] buffer = new byte[16 * 1024];
         long read = 0;
-        try {
-            for (int n = 0; n >= 0 && read < maxBytes; n = body.read(buffer)) {
-                read += n;
-            }
-        } catch (IOException e) {
-            // The client went away or stalled: the refusal is sent (or not) all the same.
+        for (int n = 0; n >= 0 && read < maxBytes; n = body.read(buffer)) {
+            read += n;
         }
     }
 

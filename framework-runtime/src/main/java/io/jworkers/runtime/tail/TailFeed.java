@@ -35,20 +35,23 @@ public final class TailFeed implements LiveTail {
             throw new IllegalStateException(e.getMessage(), e);
         }
         Thread pump = Thread.ofVirtual().name("jworkers-dashboard-tail-" + worker).start(() -> {
-            while (!session.closed() && !Thread.currentThread().isInterrupted()) {
-                Map<String, Object> event = session.next(TailStream.HEARTBEAT_MILLIS);
-                if (event != null) {
-                    try {
-                        events.accept(JSON.writeValueAsString(event));
-                    } catch (JsonProcessingException e) {
-                        // A map of strings, numbers and lists always serialises.
-                        throw new IllegalStateException(e);
+            try {
+                while (!session.closed() && !Thread.currentThread().isInterrupted()) {
+                    Map<String, Object> event = session.next(TailStream.HEARTBEAT_MILLIS);
+                    if (event != null) {
+                        try {
+                            events.accept(JSON.writeValueAsString(event));
+                        } catch (JsonProcessingException e) {
+                            // A map of strings, numbers and lists always serialises.
+                            throw new IllegalStateException(e);
+                        }
                     }
                 }
+            } finally {
+                // The host closed it, the panel did, or the panel's sink failed: either way it no
+                // longer counts, and a closing host waits for no feed of a panel that might never close it.
+                hub.close(session);
             }
-            // The host closed it, or the panel did: either way it no longer counts, and a closing
-            // host waits for no feed of a panel that might never close it.
-            hub.close(session);
         });
         return () -> {
             hub.close(session);

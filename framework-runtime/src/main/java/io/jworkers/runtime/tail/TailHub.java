@@ -209,6 +209,9 @@ public final class TailHub implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return; // the first close waited already; a host's parts each close it on their way out
+        }
         closed = true;
         for (TailSession session : sessions) {
             session.close();

@@ -17,7 +17,8 @@ class CoarseClockTest {
     void anUnreadClockFallsAsleepAndTheNextReadIsTheRealTimeAndWakesIt() throws InterruptedException {
         CoarseClock.nanoTime();
         long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!CoarseClock.asleep() && System.nanoTime() < waitUntil) {
+        // The flag is set just before the ticker parks: wait for both.
+        while (!(CoarseClock.asleep() && ticker().getState() == Thread.State.WAITING) && System.nanoTime() < waitUntil) {
             Thread.sleep(50);
         }
         assertTrue(CoarseClock.asleep(), "asleep about a second after the last read");
