@@ -52,6 +52,11 @@ profile() {
     kill -0 "$pid" 2>/dev/null || { echo "dev stopped; its log: $work/dev-$1.log" >&2; exit 1; }
     sleep 0.005
   done
+  if [ "$body" != '{"notes":[]}' ]; then
+    kill "$pid" 2>/dev/null || true
+    echo "dev gave no first 200 in time; its log: $work/dev-$1.log" >&2
+    exit 1
+  fi
   ms=$(( ($(date +%s%N) - started) / 1000000 ))
   echo "  $1: first 200 after $ms ms, CPU $(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat") ms"
   kill "$pid"
