@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.logging.Level;
 
 /**
  * {@code --access-log off|console|file} and {@code --access-log-file PATH} of serve and dev: where
@@ -73,8 +72,7 @@ final class AccessLogOption {
         LogSetup.OneLineFormatter formatter = new LogSetup.OneLineFormatter();
         AsyncConsoleHandler writer = new AsyncConsoleHandler(stream, StandardCharsets.UTF_8, formatter,
                 AsyncConsoleHandler.DEFAULT_CAPACITY);
-        AccessLog log = AccessLog.to(path.toString(), message -> writer.publishLine(
-                formatter.line(System.currentTimeMillis(), Level.INFO, AccessLog.LOGGER_NAME, message, null)));
+        AccessLog log = AccessLog.to(path.toString(), new AccessLines(writer));
         return new Opened(log, writer, stream);
     }
 

@@ -3,6 +3,7 @@ package io.jworkers.runtime.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,11 +44,13 @@ final class AsyncConsoleHandler extends Handler {
 
     private final OutputStream out;
     private final Charset charset;
+    // Whether ASCII text is its own bytes in the charset (UTF-8, ISO-8859-1, US-ASCII): the fast path.
+    private final boolean asciiCompatible;
     // The batch being written, encoded; used only under the writing lock.
     private final byte[] batch = new byte[BATCH_BYTES];
     private int batched;
     private final int capacity;
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CharSequence> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     // Set by the writer before it parks with nothing to do; the first producer to clear it wakes it.
@@ -60,6 +63,8 @@ final class AsyncConsoleHandler extends Handler {
     AsyncConsoleHandler(OutputStream stream, Charset charset, Formatter formatter, int capacity) {
         this.out = stream;
         this.charset = charset;
+        this.asciiCompatible = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+                || charset.equals(StandardCharsets.US_ASCII);
         this.capacity = capacity;
         setFormatter(formatter);
         setLevel(Level.ALL);
@@ -87,9 +92,9 @@ final class AsyncConsoleHandler extends Handler {
     /**
      * Writes a line already formatted, as {@link #publish} does with a record's.
      *
-     * @param line the line, with its line separator
+     * @param line the line, with its line separator; a builder is the handler's from now on
      */
-    void publishLine(String line) {
+    void publishLine(CharSequence line) {
         if (closed) {
             writing.lock();
             try {
@@ -172,7 +177,7 @@ final class AsyncConsoleHandler extends Handler {
             boolean wrote = false;
             int taken = 0;
             try {
-                for (String line = queue.poll(); line != null; line = queue.poll()) {
+                for (CharSequence line = queue.poll(); line != null; line = queue.poll()) {
                     // The count is given back in steps, not per line: the logging threads update it too.
                     if (++taken == 256) {
                         queued.addAndGet(-taken);
@@ -197,9 +202,27 @@ final class AsyncConsoleHandler extends Handler {
         }
     }
 
-    // Adds a line to the batch (for a compact string, one array copy); a full batch is written out.
-    private void write(String line) throws IOException {
-        byte[] bytes = line.getBytes(charset);
+    // Adds a line to the batch (for a compact string, one array copy; for an ASCII builder, its
+    // characters as bytes, with no string in between); a full batch is written out.
+    private void write(CharSequence line) throws IOException {
+        int length = line.length();
+        if (asciiCompatible && !(line instanceof String) && length <= batch.length) {
+            if (batched + length > batch.length) {
+                writeOut();
+            }
+            int at = batched;
+            for (int i = 0; i < length; i++) {
+                char c = line.charAt(i);
+                if (c >= 0x80) {
+                    write(line.toString());
+                    return;
+                }
+                batch[at + i] = (byte) c;
+            }
+            batched = at + length;
+            return;
+        }
+        byte[] bytes = line.toString().getBytes(charset);
         if (batched + bytes.length > batch.length) {
             writeOut();
             if (bytes.length > batch.length) {

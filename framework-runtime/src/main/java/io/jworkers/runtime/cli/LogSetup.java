@@ -45,8 +45,7 @@ final class LogSetup {
         // configuration above is all there is in this process (reset() dropped any other), so JUL
         // would only add its record, clock read and handler lookups to every request. Its level
         // still decides whether the line is written.
-        AccessLog.writeTo(message -> handler.publishLine(
-                formatter.line(System.currentTimeMillis(), Level.INFO, AccessLog.LOGGER_NAME, message, null)));
+        AccessLog.writeTo(new AccessLines(handler));
         // LogManager closes its handlers at shutdown, which writes out what is queued; this hook
         // covers the lines logged before that by other shutdown hooks that run alongside.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jworkers-log-flush").unstarted(handler::flush));

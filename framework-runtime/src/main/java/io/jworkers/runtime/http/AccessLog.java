@@ -21,7 +21,7 @@ public final class AccessLog {
     public static final String LOGGER_NAME = "jworkers.ingress";
 
     private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
-    private static volatile Consumer<CharSequence> consoleWriter;
+    private static volatile Lines consoleWriter;
 
     /** Lines logged to the {@value #LOGGER_NAME} logger, or to the process's console writer ({@link #writeTo}). */
     public static final AccessLog CONSOLE = new AccessLog("console", null);
@@ -30,33 +30,75 @@ public final class AccessLog {
     public static final AccessLog OFF = new AccessLog("off", null);
 
     private final String name;
-    private final Consumer<CharSequence> lines;
+    private final Lines lines;
 
-    private AccessLog(String name, Consumer<CharSequence> lines) {
+    private AccessLog(String name, Lines lines) {
         this.name = name;
         this.lines = lines;
     }
 
     /**
-     * Lines handed to a writer, whatever the logger's level.
+     * Lines handed to a writer that starts each line itself, whatever the logger's level.
      *
      * @param name what the destination is called in messages, e.g. the file's path
-     * @param lines takes each line's message ({@code GET /notes 200 …}); called on the request's
-     *     thread, so it must not wait for I/O
+     * @param lines the writer
      * @return the access log
      */
-    public static AccessLog to(String name, Consumer<CharSequence> lines) {
+    public static AccessLog to(String name, Lines lines) {
         return new AccessLog(name, java.util.Objects.requireNonNull(lines, "lines"));
     }
 
     /**
-     * Sends the {@link #CONSOLE} lines to a writer instead of logging records, for a process whose
-     * logging setup writes them to the same place anyway (the CLI's); the logger's level still applies.
+     * Sends the {@link #CONSOLE} lines to a writer that starts each line itself (time, level,
+     * logger), so that a line is built once, in place; the logger's level still applies.
      *
-     * @param lines takes each line's message ({@code GET /notes 200 …}), or {@code null} to log records again
+     * @param lines the writer, or {@code null} to log records again
      */
-    public static void writeTo(Consumer<CharSequence> lines) {
+    public static void writeTo(Lines lines) {
         consoleWriter = lines;
+    }
+
+    /**
+     * A writer of whole access lines. The line is built in one {@link StringBuilder}: the writer
+     * appends its start, the access log the message, and the writer takes the builder as it is
+     * (no copy into a string of its own). Both run on the request's thread, so neither may wait for I/O.
+     */
+    public interface Lines {
+
+        /**
+         * Appends what precedes the message on a line, e.g. {@code 2026-11-30T11:59:19.156Z INFO  ingress }.
+         *
+         * @param line the empty line
+         */
+        void start(StringBuilder line);
+
+        /**
+         * Takes a finished line: the start, then the message ({@code GET /notes 200 …}), without a
+         * line separator. The builder is the writer's from now on.
+         *
+         * @param line the line
+         */
+        void write(StringBuilder line);
+
+        /**
+         * A writer that takes only the message.
+         *
+         * @param messages takes each line's message
+         * @return the writer
+         */
+        static Lines of(Consumer<CharSequence> messages) {
+            java.util.Objects.requireNonNull(messages, "messages");
+            return new Lines() {
+                @Override
+                public void start(StringBuilder line) {
+                }
+
+                @Override
+                public void write(StringBuilder line) {
+                    messages.accept(line);
+                }
+            };
+        }
     }
 
     @Override
@@ -74,8 +116,13 @@ public final class AccessLog {
             return;
         }
         long nanos = System.nanoTime() - startNanos;
-        StringBuilder line = new StringBuilder(96 + path.length() + requestId.length())
-                .append(method).append(' ').append(path).append(' ').append(status).append(' ');
+        Lines writer = lines != null ? lines : consoleWriter;
+        // Sized for a typical line: its start (about 40 characters), the message and four workers.
+        StringBuilder line = new StringBuilder(160 + path.length() + requestId.length());
+        if (writer != null) {
+            writer.start(line);
+        }
+        line.append(method).append(' ').append(path).append(' ').append(status).append(' ');
         appendMillis(line, nanos);
         line.append("ms id=").append(requestId).append(" workers=");
         if (pipeline == null) {
@@ -83,9 +130,8 @@ public final class AccessLog {
         } else {
             pipeline.describeWorkers(line);
         }
-        Consumer<CharSequence> writer = lines != null ? lines : consoleWriter;
         if (writer != null) {
-            writer.accept(line);
+            writer.write(line);
         } else {
             LOG.log(Level.INFO, line.toString());
         }

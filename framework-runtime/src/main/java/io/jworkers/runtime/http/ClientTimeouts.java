@@ -42,6 +42,7 @@ final class ClientTimeouts implements AutoCloseable {
     private final long readNanos;
     private final long idleNanos;
     private final Map<SocketAddress, Connection> connections = new ConcurrentHashMap<>();
+    private final ThreadLocal<Connection> lastLookedUp = new ThreadLocal<>();
     private final ScheduledFuture<?> sweeper;
 
     /**
@@ -85,13 +86,38 @@ final class ClientTimeouts implements AutoCloseable {
      * @return the connection, or a detached one if it is not watched (never null)
      */
     Connection requestStarted(SocketAddress remote) {
-        Connection connection = remote == null ? null : connections.get(remote);
+        Connection connection = watched(remote);
         if (connection == null) {
             return new Connection(null, remote, System.nanoTime());
         }
-        connection.bodyBytes = 0;
-        connection.bodyFailure = null;
+        // Volatile writes only when there is something to reset: most requests have no body.
+        if (connection.bodyBytes != 0) {
+            connection.bodyBytes = 0;
+        }
+        if (connection.bodyFailure != null) {
+            connection.bodyFailure = null;
+        }
         connection.requests.incrementAndGet();
+        return connection;
+    }
+
+    /**
+     * The watched connection of a client, or {@code null}. Helidon serves each connection on a
+     * virtual thread of its own, so the thread remembers the connection it last looked up and the
+     * requests after the first skip the map; the address check keeps any other threading correct.
+     */
+    private Connection watched(SocketAddress remote) {
+        if (remote == null) {
+            return null;
+        }
+        Connection last = lastLookedUp.get();
+        if (last != null && (last.remote == remote || last.remote.equals(remote))) {
+            return last;
+        }
+        Connection connection = connections.get(remote);
+        if (connection != null) {
+            lastLookedUp.set(connection);
+        }
         return connection;
     }
 
@@ -102,7 +128,9 @@ final class ClientTimeouts implements AutoCloseable {
      */
     void requestEnded(Connection connection) {
         connection.since = System.nanoTime();
-        connection.served = true;
+        if (!connection.served) {
+            connection.served = true;
+        }
         connection.requests.decrementAndGet();
     }
 
@@ -128,7 +156,7 @@ final class ClientTimeouts implements AutoCloseable {
      * @return the connection, or a detached one if it is not watched (never null)
      */
     Connection connectionOf(SocketAddress remote) {
-        Connection connection = remote == null ? null : connections.get(remote);
+        Connection connection = watched(remote);
         return connection != null ? connection : new Connection(null, remote, System.nanoTime());
     }
 

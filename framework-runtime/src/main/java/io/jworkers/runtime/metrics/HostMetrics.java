@@ -1,7 +1,6 @@
 package io.jworkers.runtime.metrics;
 
 import io.jworkers.runtime.worker.LoadedWorker;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -26,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -229,9 +229,9 @@ public final class HostMetrics implements AutoCloseable {
         MeterRegistry registry = prometheus();
         Tags tags = Tags.of("caller", calls.caller(), "environment", calls.environment(), "binding", calls.binding(),
                 "callee", calls.callee());
-        FunctionCounter.builder(BINDING_CALLS, calls.fetch(), java.util.concurrent.atomic.LongAdder::sum)
+        FunctionCounter.builder(BINDING_CALLS, calls.fetch(), LongAdder::sum)
                 .description("Calls through service bindings").tags(tags).tag("kind", "fetch").register(registry);
-        FunctionCounter.builder(BINDING_CALLS, calls.rpc(), java.util.concurrent.atomic.LongAdder::sum)
+        FunctionCounter.builder(BINDING_CALLS, calls.rpc(), LongAdder::sum)
                 .description("Calls through service bindings").tags(tags).tag("kind", "rpc").register(registry);
     }
 
@@ -273,9 +273,12 @@ public final class HostMetrics implements AutoCloseable {
         private final RequestStats.Key key;
         private final RequestStats.Cells cells;
         private final Timer duration;
-        // Per outcome and status class (outcome * 5 + class), made on first use.
-        private final AtomicReferenceArray<Counter> requests =
+        // Per outcome and status class (outcome * 5 + class), made on first use. Counted in a LongAdder
+        // that the exported counter reads at scrape time: Micrometer's own counter adds to a DoubleAdder,
+        // several times the cost on every request.
+        private final AtomicReferenceArray<LongAdder> requests =
                 new AtomicReferenceArray<>(RequestOutcome.values().length * STATUS_CLASSES.length);
+        private final List<Meter> exported = new ArrayList<>();
 
         VersionMeters(RequestStats.Key key) {
             this.key = key;
@@ -285,7 +288,7 @@ public final class HostMetrics implements AutoCloseable {
 
         void finished(RequestOutcome outcome, int status, long nanos) {
             int statusClass = Math.min(Math.max(status / 100, 1), 5) - 1;
-            Counter counter = requests.get(outcome.ordinal() * STATUS_CLASSES.length + statusClass);
+            LongAdder counter = requests.get(outcome.ordinal() * STATUS_CLASSES.length + statusClass);
             if (counter == null) {
                 counter = counter(outcome, statusClass);
             }
@@ -294,26 +297,24 @@ public final class HostMetrics implements AutoCloseable {
             stats.record(cells, nanos, outcome != RequestOutcome.OK || status >= 500);
         }
 
-        private synchronized Counter counter(RequestOutcome outcome, int statusClass) {
+        private synchronized LongAdder counter(RequestOutcome outcome, int statusClass) {
             int index = outcome.ordinal() * STATUS_CLASSES.length + statusClass;
-            Counter counter = requests.get(index);
+            LongAdder counter = requests.get(index);
             if (counter == null) {
-                counter = Counter.builder(REQUESTS).description("Requests that reached a worker")
+                counter = new LongAdder();
+                exported.add(FunctionCounter.builder(REQUESTS, counter, LongAdder::sum)
+                        .description("Requests that reached a worker")
                         .tags("worker", key.worker(), "environment", key.environment(), "version", key.version(),
                                 "outcome", outcome.label(), "status", STATUS_CLASSES[statusClass])
-                        .register(prometheus());
+                        .register(prometheus()));
                 requests.set(index, counter);
             }
             return counter;
         }
 
         synchronized void remove() {
-            for (int i = 0; i < requests.length(); i++) {
-                Counter counter = requests.get(i);
-                if (counter != null) {
-                    prometheus().remove(counter);
-                }
-            }
+            exported.forEach(prometheus()::remove);
+            exported.clear();
         }
     }
 }

@@ -66,13 +66,17 @@ public final class Pipeline {
     private final String requestId;
     private final int subrequestLimit;
     private final long deadlineNanos;
-    private final Instant deadline;
+    // The deadline on the wall clock, made on first use: most requests never ask for it, and a wall
+    // clock reading on every request costs more than the rest of opening a pipeline.
+    private volatile Instant deadline;
     private final Duration timeout;
     private static final VarHandle SUBREQUESTS;
+    private static final VarHandle DEADLINE;
 
     static {
         try {
             SUBREQUESTS = MethodHandles.lookup().findVarHandle(Pipeline.class, "subrequests", int.class);
+            DEADLINE = MethodHandles.lookup().findVarHandle(Pipeline.class, "deadline", Instant.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -136,7 +140,6 @@ public final class Pipeline {
         this.subrequestLimit = subrequestLimit;
         this.timeout = timeout;
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
-        this.deadline = Instant.now().plus(timeout);
     }
 
     /**
@@ -241,7 +244,7 @@ public final class Pipeline {
      * @return the epoch nanoseconds
      */
     public long epochNanos(long nanoTime) {
-        Instant opened = deadline.minus(timeout);
+        Instant opened = deadline().minus(timeout);
         long openedNanos = deadlineNanos - timeout.toNanos();
         return opened.getEpochSecond() * 1_000_000_000L + opened.getNano() + (nanoTime - openedNanos);
     }
@@ -252,7 +255,13 @@ public final class Pipeline {
      * @return the deadline
      */
     public Instant deadline() {
-        return deadline;
+        Instant known = deadline;
+        if (known == null) {
+            // The first reading wins, so that every caller sees the same instant.
+            Instant made = Instant.now().plusNanos(deadlineNanos - System.nanoTime());
+            known = DEADLINE.compareAndExchange(this, null, made) instanceof Instant other ? other : made;
+        }
+        return known;
     }
 
     /**

@@ -160,4 +160,31 @@ class AsyncConsoleHandlerTest {
                 "[w] failed", failure.getThrown()));
         assertTrue(formatter.format(record).contains(" INFO  ingress GET /notes"), formatter.format(record));
     }
+
+    @Test
+    void anAccessLineBuiltInPlaceIsTheFormattersLineByteForByteAsciiOrNot() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LogSetup.OneLineFormatter formatter = new LogSetup.OneLineFormatter();
+        AsyncConsoleHandler handler = new AsyncConsoleHandler(bytes, StandardCharsets.UTF_8, formatter, 100);
+        AccessLines lines = new AccessLines(handler);
+        long before = System.currentTimeMillis();
+        String[] messages = {"GET /notes 200 1.3ms id=id-1 workers=gateway:1.2ms>auth:0.1ms",
+            "GET /caf\u00e9/\u732b 404 0.2ms id=id-2 workers=-"};
+        for (String message : messages) {
+            StringBuilder line = new StringBuilder();
+            lines.start(line);
+            lines.write(line.append(message));
+        }
+        handler.close();
+        List<String> written = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, written.size(), written.toString());
+        for (int i = 0; i < 2; i++) {
+            String line = written.get(i);
+            // The start is what the formatter writes for a record of the access logger at that moment.
+            long millis = Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli();
+            assertTrue(millis >= before && millis <= System.currentTimeMillis(), line);
+            assertEquals(formatter.line(millis, Level.INFO, io.jworkers.runtime.http.AccessLog.LOGGER_NAME, messages[i], null),
+                    line + System.lineSeparator());
+        }
+    }
 }

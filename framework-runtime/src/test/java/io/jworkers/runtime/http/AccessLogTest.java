@@ -55,9 +55,9 @@ class AccessLogTest {
     void aWriterOfItsOwnGetsTheLinesAndOffBuildsNone() {
         List<String> lines = new java.util.ArrayList<>();
         List<String> console = new java.util.ArrayList<>();
-        AccessLog.writeTo(line -> console.add(line.toString()));
+        AccessLog.writeTo(AccessLog.Lines.of(line -> console.add(line.toString())));
         try {
-            AccessLog.to("lines", line -> lines.add(line.toString())).log("POST", "/c", 201, System.nanoTime(), "id-3", null);
+            AccessLog.to("lines", AccessLog.Lines.of(line -> lines.add(line.toString()))).log("POST", "/c", 201, System.nanoTime(), "id-3", null);
             AccessLog.OFF.log("GET", "/d", 200, System.nanoTime(), "id-4", null);
         } finally {
             AccessLog.writeTo(null);
@@ -72,7 +72,7 @@ class AccessLogTest {
     @Test
     void aWriterGetsTheLineInsteadOfTheLogger() {
         List<String> lines = new java.util.ArrayList<>();
-        AccessLog.writeTo(line -> lines.add(line.toString()));
+        AccessLog.writeTo(AccessLog.Lines.of(line -> lines.add(line.toString())));
         try {
             Pipeline pipeline = new Pipeline("id-1", 1000, Duration.ofSeconds(5));
             pipeline.visit("front");
