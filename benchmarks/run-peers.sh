@@ -172,8 +172,9 @@ up() {
 }
 
 if [ "${JWORKERS_AOT:-on}" != off ]; then
-  echo "Making the AOT cache the launcher uses (scripts/aot-cache.sh)..."
-  "$root/scripts/aot-cache.sh"
+  echo "Making the AOT caches the launcher uses (scripts/aot-cache.sh dev, then serve)..."
+  "$root/scripts/aot-cache.sh" dev
+  [[ " ${SYSTEMS:-workerd dev serve} " != *" serve "* ]] || "$root/scripts/aot-cache.sh" serve
 fi
 
 # The serve host's state: the three examples deployed once (auth with its secret); every round restarts it.

@@ -152,6 +152,46 @@ class LauncherTest {
                 && !chosenFlags.contains("-XX:NewSize=16777216"), chosen.out());
     }
 
+    @Test
+    void serveStartsOnTheAotCacheTrainedOnServeAndEveryOtherCommandOnDevs() throws Exception {
+        Path checkout = checkout("exit 1\n");
+        Path target = Files.createDirectories(checkout.resolve("framework-runtime/target"));
+        Files.createSymbolicLink(target.resolve("jworkers.jar"), JAR);
+        Path launcher = checkout.resolve("jworkers");
+        Run version = run(dir, true, launcher.toString(), "--version");
+        Matcher line = VERSION_LINE.matcher(version.out());
+        assertTrue(line.matches(), version.out() + version.err());
+        org.junit.jupiter.api.Assumptions.assumeTrue(Integer.parseInt(line.group(2)) >= 25,
+                "the AOT cache needs Java 25+; the launcher found Java " + line.group(2));
+        // Caches newer than the jar (a JVM given a cache it cannot use runs without it, as here).
+        Path devCache = Files.writeString(Files.createDirectories(checkout.resolve("target")).resolve("jworkers.aot"), "dev");
+        Path serveCache = Files.writeString(checkout.resolve("target/jworkers-serve.aot"), "serve");
+        Map<String, String> flags = Map.of("JWORKERS_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        for (String command : List.of("serve", "dev", "deploy", "tail")) {
+            Run help = run(dir, true, flags, launcher.toString(), command, "--help");
+            assertEquals(0, help.code(), help.err());
+            Path expected = command.equals("serve") ? serveCache : devCache;
+            assertTrue(help.out().lines().findFirst().orElse("").contains("-XX:AOTCache=" + expected + " "),
+                    command + ": " + help.out());
+        }
+        // serve's cache older than the jar: serve runs on the CDS archive and has its own cache made
+        // in the background (which, in this checkout without built examples, says what it needs).
+        Files.setLastModifiedTime(serveCache, java.nio.file.attribute.FileTime.fromMillis(0));
+        Run stale = run(dir, true, flags, launcher.toString(), "serve", "--help");
+        assertEquals(0, stale.code(), stale.err());
+        String first = stale.out().lines().findFirst().orElse("");
+        assertTrue(!first.contains("-XX:AOTCache") && first.contains("-XX:SharedArchiveFile=" + checkout.resolve("target/jworkers.jsa")),
+                stale.out());
+        Path log = checkout.resolve("target/jworkers-aot-serve.log");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(Files.exists(log) && Files.readString(log).contains("build the examples first")) && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertEquals("aot-cache: build the examples first (./mvnw -DskipTests package)\n", Files.readString(log));
+        assertTrue(Files.getLastModifiedTime(serveCache).toMillis() == 0 && Files.readString(devCache).equals("dev"),
+                "the caches are left as they were");
+    }
+
     /** A checkout with the real launcher and scripts, and a fake ./mvnw running {@code script}. */
     private Path checkout(String script) throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: package framework-runtime first");
