@@ -1,23 +1,17 @@
 package io.jworkers.runtime.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns Jackson's parse and bind failures into config messages.
+ * The config messages of values of the wrong kind, unknown fields and parse failures.
  *
- * <p>Jackson's own messages talk about Java types ({@code Cannot deserialize value of type
- * java.util.ArrayList}) and append a source dump; people editing a config need the field they
- * got wrong and what it should look like instead.
+ * <p>People editing a config need the field they got wrong and what it should look like instead,
+ * not the Java types it binds into ({@code Cannot deserialize value of type java.util.ArrayList})
+ * nor a dump of the source.
  */
 final class BindingErrors {
 
@@ -55,81 +49,56 @@ final class BindingErrors {
     private BindingErrors() {
     }
 
+    /**
+     * A parse failure of Jackson's: a syntax error, a repeated key, bytes that are not JSON.
+     * getOriginalMessage() leaves out Jackson's "[Source: ...]" dump.
+     */
     static ConfigException translate(ConfigSource source, JsonProcessingException e) {
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            return unknownField(source.where(FieldPath.of(unknown), true, e.getLocation()), unknown);
-        }
-        if (e instanceof JsonMappingException mapping && !FieldPath.of(mapping).isRoot()) {
-            FieldPath path = FieldPath.of(mapping);
-            String where = source.where(path, false, e.getLocation());
-            if (e instanceof MismatchedInputException mismatch) {
-                return new ConfigException(where + ": field \"" + path + "\": expected "
-                        + expected(path, mismatch.getTargetType()), e);
-            }
-            // e.g. a number too large for its type; Jackson's own words are clear enough here.
-            return new ConfigException(where + ": field \"" + path + "\": " + e.getOriginalMessage(), e);
-        }
-        // Syntax errors; getOriginalMessage() leaves out Jackson's "[Source: ...]" dump.
         return new ConfigException(source.where(e.getLocation()) + ": " + e.getOriginalMessage(), e);
     }
 
-    private static ConfigException unknownField(String where, UnrecognizedPropertyException e) {
-        FieldPath path = FieldPath.of(e);
-        String name = e.getPropertyName();
-        if (e.getReferringClass() == RawConfig.Env.class && "name".equals(name)) {
+    /**
+     * A field the object at its parent path does not have.
+     *
+     * @param where the field name's {@code file:line:col}
+     * @param path the field
+     * @param type the record the object binds into
+     */
+    static ConfigException unknownField(String where, FieldPath path, Class<?> type) {
+        String name = path.lastField();
+        if (type == RawConfig.Env.class && "name".equals(name)) {
             return new ConfigException(where + ": field \"" + path + "\": a worker's name is the same in every"
-                    + " environment, because other workers' service bindings refer to it; remove this line", e);
+                    + " environment, because other workers' service bindings refer to it; remove this line");
         }
-        List<String> known = knownFields(e.getReferringClass(), e.getKnownPropertyIds());
+        List<String> known = fieldNames(type);
         String in = path.parent().isRoot() ? "" : " in \"" + path.parent() + "\"";
         return new ConfigException(where + ": unknown field \"" + name + "\"" + in + Spelling.hint(name, known)
-                + "; known fields: " + String.join(", ", known), e);
+                + "; known fields: " + String.join(", ", known));
     }
 
-    /** Field names in declaration order, which is the order the docs and examples use. */
-    private static List<String> knownFields(Class<?> type, Collection<Object> fallback) {
+    /** A record's field names as written in config files, in declaration order (the order the docs use). */
+    static List<String> fieldNames(Class<?> record) {
         List<String> names = new ArrayList<>();
-        if (type != null && type.isRecord()) {
-            for (RecordComponent component : type.getRecordComponents()) {
-                JsonProperty renamed = annotation(type, component.getName());
-                names.add(renamed != null && !renamed.value().isEmpty() ? renamed.value() : component.getName());
-            }
-            return names;
-        }
-        if (fallback != null) {
-            fallback.forEach(id -> names.add(String.valueOf(id)));
+        for (RecordComponent component : record.getRecordComponents()) {
+            names.add(RawConfig.RENAMED.getOrDefault(component.getName(), component.getName()));
         }
         return names;
     }
 
-    private static JsonProperty annotation(Class<?> record, String component) {
-        try {
-            // @JsonProperty cannot target record components, so Java puts it on the field.
-            return record.getDeclaredField(component).getAnnotation(JsonProperty.class);
-        } catch (NoSuchFieldException e) {
-            return null;
-        }
-    }
-
-    private static String expected(FieldPath path, Class<?> targetType) {
+    /** What the value at {@code path} must be, for "expected ...". */
+    static String expected(FieldPath path, Class<?> targetType) {
         String known = EXPECTED.get(path.shape());
         if (known != null) {
             return known;
         }
-        if (targetType == null) {
-            return "a different kind of value";
-        }
         if (targetType == String.class) {
             return "a string";
         }
-        if (targetType == Long.class || targetType == Integer.class || targetType == long.class || targetType == int.class) {
+        if (targetType == Long.class) {
             return "a whole number";
         }
-        if (Collection.class.isAssignableFrom(targetType)) {
+        if (targetType == List.class) {
             return "a list";
-        }
-        if (JsonNode.class.isAssignableFrom(targetType)) {
-            return "a JSON value";
         }
         return "an object";
     }

@@ -95,21 +95,23 @@ final class ConfigSource {
     }
 
     /**
-     * Parses and binds the whole file into {@code type}, translating every Jackson failure.
+     * Parses the whole file and binds it into {@code type} ({@link TreeBinder}).
      *
      * @param emptyHint what a minimal valid file contains, appended to the "empty file" message
      */
-    <T> T bind(Class<T> type, String emptyHint) {
+    <T extends Record> T bind(Class<T> type, String emptyHint) {
+        JsonNode tree;
         try {
-            return format == Format.JSONC ? bindJson(type, emptyHint) : bindToml(type, emptyHint);
+            tree = format == Format.JSONC ? readJson(emptyHint) : readToml(emptyHint);
         } catch (JsonProcessingException e) {
             throw BindingErrors.translate(this, e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read (" + e + ")", e);
         }
+        return TreeBinder.bind(this, tree, type);
     }
 
-    private <T> T bindJson(Class<T> type, String emptyHint) throws IOException {
+    private JsonNode readJson(String emptyHint) throws IOException {
         try (JsonParser parser = Mappers.JSON.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -119,21 +121,21 @@ final class ConfigSource {
                 throw new ConfigException(where(parser.currentTokenLocation())
                         + ": the top level must be an object, { ... }; " + emptyHint);
             }
-            T value = Mappers.JSON.readValue(parser, type);
+            JsonNode tree = Mappers.JSON.readTree(parser);
             if (parser.nextToken() != null) {
                 throw new ConfigException(where(parser.currentTokenLocation())
                         + ": unexpected content after the closing } of the top-level object");
             }
-            return value;
+            return tree;
         }
     }
 
-    private <T> T bindToml(Class<T> type, String emptyHint) throws IOException {
+    private JsonNode readToml(String emptyHint) throws IOException {
         JsonNode tree = Mappers.toml().readTree(text);
         if (tree == null || tree.isEmpty()) {
             throw empty(emptyHint);
         }
-        return Mappers.toml().readValue(Mappers.toml().treeAsTokens(tree), type);
+        return tree;
     }
 
     private ConfigException empty(String emptyHint) {

@@ -1,7 +1,6 @@
 package io.jworkers.runtime.config;
 
 import com.fasterxml.jackson.core.JsonPointer;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,19 +20,6 @@ final class FieldPath {
 
     private FieldPath(List<Object> segments) {
         this.segments = segments;
-    }
-
-    /** The path Jackson was at when binding failed, with DTO class names left out. */
-    static FieldPath of(JsonMappingException e) {
-        List<Object> segments = new ArrayList<>();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                segments.add(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                segments.add(ref.getIndex());
-            }
-        }
-        return new FieldPath(List.copyOf(segments));
     }
 
     FieldPath field(String name) {

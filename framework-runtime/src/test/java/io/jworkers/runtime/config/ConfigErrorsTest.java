@@ -270,6 +270,20 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void a_limit_too_large_for_any_whole_number_is_named_with_its_field() {
+        assertJsoncError("{\"name\": \"a\", \"limits\": {\"subrequests\": 99999999999999999999}}",
+                ":1:41: field \"limits.subrequests\": Numeric value (99999999999999999999) out of range of long"
+                        + " (-9223372036854775808 - 9223372036854775807)");
+    }
+
+    @Test
+    void the_first_problem_in_the_files_order_is_the_one_reported() {
+        assertJsoncError("{\"name\": \"a\", \"routes\": [7], \"rotues\": []}", ":1:26: field \"routes[0]\": expected a string");
+        assertJsoncError("{\"name\": \"a\", \"rotues\": [], \"routes\": [7]}",
+                ":1:15: unknown field \"rotues\" (did you mean \"routes\"?); known fields: " + TOP_LEVEL_FIELDS);
+    }
+
+    @Test
     void a_fractional_limit_is_not_truncated() {
         assertJsoncError("{\"name\": \"a\", \"limits\": {\"subrequests\": 1.5}}",
                 ":1:41: field \"limits.subrequests\": expected a whole number");
