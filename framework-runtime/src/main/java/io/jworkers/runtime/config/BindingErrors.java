@@ -54,7 +54,17 @@ final class BindingErrors {
      * getOriginalMessage() leaves out Jackson's "[Source: ...]" dump.
      */
     static ConfigException translate(ConfigSource source, JsonProcessingException e) {
-        return new ConfigException(source.where(e.getLocation()) + ": " + e.getOriginalMessage(), e);
+        return translate(source, e, FieldPath.ROOT);
+    }
+
+    /**
+     * A parse failure inside a list or object, named as the field it was reading.
+     *
+     * @param in the list or object the parser was in ({@link FieldPath#containerOf})
+     */
+    static ConfigException translate(ConfigSource source, JsonProcessingException e, FieldPath in) {
+        return new ConfigException(source.where(e.getLocation()) + ": " + (in.isRoot() ? "" : "field \"" + in + "\": ")
+                + e.getOriginalMessage(), e);
     }
 
     /**

@@ -121,7 +121,12 @@ final class ConfigSource {
                 throw new ConfigException(where(parser.currentTokenLocation())
                         + ": the top level must be an object, { ... }; " + emptyHint);
             }
-            JsonNode tree = Mappers.JSON.readTree(parser);
+            JsonNode tree;
+            try {
+                tree = Mappers.JSON.readTree(parser);
+            } catch (JsonProcessingException e) {
+                throw BindingErrors.translate(this, e, FieldPath.containerOf(parser.getParsingContext()));
+            }
             if (parser.nextToken() != null) {
                 throw new ConfigException(where(parser.currentTokenLocation())
                         + ": unexpected content after the closing } of the top-level object");

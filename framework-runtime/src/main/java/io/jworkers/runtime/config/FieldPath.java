@@ -1,6 +1,7 @@
 package io.jworkers.runtime.config;
 
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +21,22 @@ final class FieldPath {
 
     private FieldPath(List<Object> segments) {
         this.segments = segments;
+    }
+
+    /**
+     * The list or object a parser is in: where a syntax error sits, in the terms of the file
+     * (the root for an error between top-level fields).
+     */
+    static FieldPath containerOf(JsonStreamContext context) {
+        List<Object> segments = new ArrayList<>();
+        for (JsonStreamContext c = context.getParent(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                segments.addFirst(c.getCurrentIndex());
+            } else if (c.getCurrentName() != null) {
+                segments.addFirst(c.getCurrentName());
+            }
+        }
+        return new FieldPath(List.copyOf(segments));
     }
 
     FieldPath field(String name) {

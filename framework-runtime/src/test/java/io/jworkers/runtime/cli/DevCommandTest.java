@@ -84,7 +84,7 @@ class DevCommandTest {
     void jsonSyntaxErrorNamesFileLineAndColumn() {
         Path bad = WorkerDirs.config(dir, "bad", "{\n  \"name\": \"bad\",\n  \"routes\": [\"/*\" \"/x\"]\n}\n");
         Result result = failing(hello, bad);
-        assertEquals("jworkers dev: " + bad + ":3:19: field \"routes[1]\": Unexpected character ('\"' (code 34)): "
+        assertEquals("jworkers dev: " + bad + ":3:19: field \"routes\": Unexpected character ('\"' (code 34)): "
                 + "was expecting comma to separate Array entries\n", result.err());
     }
 

@@ -277,6 +277,14 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void a_syntax_error_inside_a_list_or_object_names_the_field_it_is_in() {
+        assertJsoncError("{\"name\": \"a\", \"limits\": {\"subrequests\": 1 \"timeout_ms\": 2}}",
+                ":1:43: field \"limits\": Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries");
+        assertJsoncError("{\"name\": \"a\", \"services\": [{\"binding\": \"A\" \"service\": \"b\"}]}",
+                ":1:44: field \"services[0]\": Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries");
+    }
+
+    @Test
     void the_first_problem_in_the_files_order_is_the_one_reported() {
         assertJsoncError("{\"name\": \"a\", \"routes\": [7], \"rotues\": []}", ":1:26: field \"routes[0]\": expected a string");
         assertJsoncError("{\"name\": \"a\", \"rotues\": [], \"routes\": [7]}",
