@@ -66,8 +66,8 @@ public final class Pipeline {
     private final String requestId;
     private final int subrequestLimit;
     private final long deadlineNanos;
-    // The deadline on the wall clock, made on first use: most requests never ask for it, and a wall
-    // clock reading on every request costs more than the rest of opening a pipeline.
+    // The deadline on the wall clock, made on first use: most requests never ask for it, so they
+    // skip the wall-clock reading.
     private volatile Instant deadline;
     private final Duration timeout;
     private static final VarHandle SUBREQUESTS;

@@ -186,4 +186,30 @@ class PipelineLifecycleTest {
             assertEquals(0, threads.alive());
         }
     }
+
+    @Test
+    void theDeadlineIsTheTimeoutAfterTheOpeningAndTheSameInstantEveryTimeFromEveryThread() throws Exception {
+        java.time.Instant before = java.time.Instant.now();
+        Pipeline pipeline = new Pipeline("r-deadline", 1000, Duration.ofSeconds(30));
+        java.time.Instant after = java.time.Instant.now();
+        List<java.time.Instant> seen = new CopyOnWriteArrayList<>();
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            readers.add(Thread.ofVirtual().start(() -> seen.add(pipeline.deadline())));
+        }
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        java.time.Instant deadline = pipeline.deadline();
+        assertTrue(seen.stream().allMatch(d -> d == deadline), seen + " against " + deadline);
+        // The wall clock and the monotonic clock may differ by a little; a millisecond is plenty.
+        assertTrue(!deadline.isBefore(before.plusSeconds(30).minusMillis(1)) && !deadline.isAfter(after.plusSeconds(30).plusMillis(1)),
+                deadline + " not 30 s after " + before + ".." + after);
+        // Span times come from the same reading: a monotonic time maps onto the wall clock's.
+        java.time.Instant wall = java.time.Instant.now();
+        long epochNanos = pipeline.epochNanos(System.nanoTime());
+        long wallNanos = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+        assertTrue(Math.abs(epochNanos - wallNanos) < 5_000_000, epochNanos + " against the wall clock's " + wallNanos);
+        assertEquals(5, pipeline.epochNanos(1_000_005) - pipeline.epochNanos(1_000_000));
+    }
 }
