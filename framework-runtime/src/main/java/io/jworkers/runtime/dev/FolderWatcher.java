@@ -158,7 +158,9 @@ final class FolderWatcher implements AutoCloseable {
     private void run() {
         try {
             while (true) {
-                WatchKey key = service.poll(50, TimeUnit.MILLISECONDS);
+                // With no owner waiting for its quiet period, nothing is due until the next event:
+                // an idle dev sleeps instead of waking twenty times a second.
+                WatchKey key = nextAsk.isEmpty() ? service.take() : service.poll(50, TimeUnit.MILLISECONDS);
                 if (key != null) {
                     Path folder = folders.get(key);
                     for (WatchEvent<?> event : key.pollEvents()) {
