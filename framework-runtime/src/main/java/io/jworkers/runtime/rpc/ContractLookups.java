@@ -1,11 +1,10 @@
 package io.jworkers.runtime.rpc;
 
 import java.lang.invoke.MethodHandles;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.ClassFileVersion;
-import net.bytebuddy.description.modifier.Ownership;
-import net.bytebuddy.description.modifier.Visibility;
-import net.bytebuddy.implementation.MethodCall;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Full-privilege lookups in a contract's package, in the calling worker's loader, which is what
@@ -36,14 +35,25 @@ final class ContractLookups {
         try {
             return Class.forName(name, true, contract.getClassLoader());
         } catch (ClassNotFoundException absent) {
-            byte[] bytes = new ByteBuddy(ClassFileVersion.JAVA_V21)
-                    .subclass(Object.class)
-                    .name(name)
-                    .defineMethod("lookup", MethodHandles.Lookup.class, Visibility.PUBLIC, Ownership.STATIC)
-                    .intercept(MethodCall.invoke(MethodHandles.class.getMethod("lookup")))
-                    .make()
-                    .getBytes();
-            return MethodHandles.privateLookupIn(contract, MethodHandles.lookup()).defineClass(bytes);
+            return MethodHandles.privateLookupIn(contract, MethodHandles.lookup()).defineClass(helperClass(name));
         }
+    }
+
+    /** {@code public class <name> { public static Lookup lookup() { return MethodHandles.lookup(); } }}. */
+    private static byte[] helperClass(String name) {
+        String lookup = Type.getDescriptor(MethodHandles.Lookup.class);
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V21, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name.replace('.', '/'), null,
+                "java/lang/Object", null);
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "lookup", "()" + lookup, null,
+                null);
+        method.visitCode();
+        method.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(MethodHandles.class), "lookup", "()" + lookup,
+                false);
+        method.visitInsn(Opcodes.ARETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
     }
 }
