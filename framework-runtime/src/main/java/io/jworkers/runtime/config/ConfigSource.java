@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jworkers.runtime.json.JsonTrees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -123,7 +124,7 @@ final class ConfigSource {
             }
             JsonNode tree;
             try {
-                tree = Mappers.JSON.readTree(parser);
+                tree = JsonTrees.read(parser);
             } catch (JsonProcessingException e) {
                 throw BindingErrors.translate(this, e, FieldPath.containerOf(parser.getParsingContext()));
             }

@@ -1,6 +1,7 @@
 package io.jworkers.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jworkers.runtime.json.JsonTrees;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,6 +80,6 @@ final class ServiceRules {
         if (!props.isObject()) {
             throw source.problem(path, "expected an object, like { \"tenant\": \"t1\" }");
         }
-        return props.toString();
+        return JsonTrees.write(props);
     }
 }

@@ -1,6 +1,7 @@
 package io.jworkers.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jworkers.runtime.json.JsonTrees;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -109,7 +110,7 @@ record Settings(String main, List<String> classpath, FieldPath classpathPath, Li
                         "null is not a value; use a string, number, boolean, object or list, or remove the var");
             }
             out.put(var.getKey(), value.isTextual() ? value.textValue()
-                    : value.isContainerNode() ? value.toString() : value.asText());
+                    : value.isContainerNode() ? JsonTrees.write(value) : value.asText());
         }
         return Collections.unmodifiableMap(out);
     }

@@ -131,7 +131,7 @@ public final class BindingRpc {
         Type[] parameters = method.getGenericParameterTypes();
         Object[] copies = new Object[arguments.length];
         for (int i = 0; i < arguments.length; i++) {
-            copies[i] = link.copier().copy(arguments[i], link.copier().typeOf(parameters[i]), "arg" + i);
+            copies[i] = link.copier().copy(arguments[i], parameters[i], "arg" + i);
         }
         MethodHandle handle = link.handle(method, entry.instance());
         Object result;
@@ -146,7 +146,7 @@ public final class BindingRpc {
             scope.exit(failure, 0);
         }
         return result == null || SharedTypes.byReference(result.getClass()) ? result
-                : link.copier().copy(result, link.copier().typeOf(Object.class), "result");
+                : link.copier().copy(result, Object.class, "result");
     }
 
     private DynamicLink dynamicLink() {

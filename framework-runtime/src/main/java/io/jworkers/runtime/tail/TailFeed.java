@@ -13,7 +13,10 @@ import java.util.function.Consumer;
  */
 public final class TailFeed implements LiveTail {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Made when a panel first opens a tail, not with the host: a mapper costs start-up time.
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final TailHub hub;
 
@@ -40,7 +43,7 @@ public final class TailFeed implements LiveTail {
                     Map<String, Object> event = session.next(TailStream.HEARTBEAT_MILLIS);
                     if (event != null) {
                         try {
-                            events.accept(JSON.writeValueAsString(event));
+                            events.accept(Json.MAPPER.writeValueAsString(event));
                         } catch (JsonProcessingException e) {
                             // A map of strings, numbers and lists always serialises.
                             throw new IllegalStateException(e);

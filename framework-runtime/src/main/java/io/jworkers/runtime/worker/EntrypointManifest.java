@@ -1,8 +1,8 @@
 package io.jworkers.runtime.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jworkers.bridge.EntrypointRules;
+import io.jworkers.runtime.json.JsonTrees;
 import io.jworkers.runtime.loader.WorkerLoadException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +17,6 @@ import java.util.Optional;
  * it lists the entrypoint classes, so the host need not scan the worker's classes to find them.
  */
 final class EntrypointManifest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private EntrypointManifest() {
     }
@@ -36,7 +34,7 @@ final class EntrypointManifest {
             for (URL url : Collections.list(loader.findResources(EntrypointRules.MANIFEST))) {
                 found = true;
                 try (InputStream in = url.openStream()) {
-                    JsonNode root = JSON.readTree(in);
+                    JsonNode root = JsonTrees.read(in);
                     for (JsonNode entrypoint : root.path("entrypoints")) {
                         classes.add(entrypoint.path("class").asText());
                     }

@@ -1,0 +1,85 @@
+package io.jworkers.runtime.process;
+
+import static io.jworkers.runtime.testing.WorkerDirs.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.ForkedHost;
+import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.WorkerDirs;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a host loads only when a worker needs it, seen in the class-loading log of a real
+ * {@code jworkers dev}: reading configs (with props and structured vars) and worker manifests,
+ * and typed and dynamic calls whose values all pass by reference, load no Jackson mapper and no
+ * ByteBuddy builder; a contract with a value that needs tokens (a list of records) makes the
+ * mapper when its stub is linked. Every class a start
+ * loads is also in the start-up cache trained on it, which the JVM maps in whole at every start
+ * (docs/PERFORMANCE.md, "Config and typed calls without a mapper").
+ */
+class LazyLibrariesTest {
+
+    private static final String MAPPER = "com.fasterxml.jackson.databind.ObjectMapper ";
+    private static final String BUILDER = "net.bytebuddy.ByteBuddy ";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void configsManifestsAndTypedAndDynamicCallsOfSharedValuesLoadNoMapperAndNoBuilder() throws Exception {
+        String metered = json(Fixtures.classes("metered"));
+        Path front = WorkerDirs.config(dir, "front", """
+                { "name": "front", "main": "io.fixture.metered.FrontWorker", "classpath": [%s],
+                  "vars": { "LIMITS": { "notes": [280, 1.5] } },
+                  "services": [{ "binding": "BACK", "service": "back", "props": { "tenant": "t1" } }] }
+                """.formatted(metered));
+        Path back = WorkerDirs.config(dir, "back", """
+                { "name": "back", "main": "io.fixture.metered.BackWorker", "classpath": [%s] }
+                """.formatted(metered));
+        Path classes = dir.resolve("classes.log");
+        try (ForkedHost host = ForkedHost.dev(List.of("-Xlog:class+load=info:file=" + classes),
+                List.of("-c", front.toString(), "-c", back.toString()))) {
+            // Adder.add(int, int) typed, then add(4, 5) by name: values that pass by reference.
+            assertEquals("5 9", ok(host, "/rpc"));
+            List<String> loaded = Files.readAllLines(classes);
+            assertTrue(loaded.stream().anyMatch(line -> line.contains(" io.jworkers.runtime.rpc.StubFactory ")),
+                    "the typed call made a stub");
+            assertFalse(loaded.stream().anyMatch(line -> line.contains(" " + MAPPER)), MAPPER + "loaded");
+            assertFalse(loaded.stream().anyMatch(line -> line.contains(" " + BUILDER)), BUILDER + "loaded");
+        }
+    }
+
+    @Test
+    void aContractWithValuesThatNeedTokensMakesTheMapperWhenItsStubIsLinked() throws Exception {
+        Path client = WorkerDirs.config(dir, "client", """
+                { "name": "client", "classpath": [%s], "routes": ["/*"], "services": [{ "binding": "CALC", "service": "calc" }] }
+                """.formatted(json(Fixtures.classes("rpcclient"))));
+        Path calc = WorkerDirs.config(dir, "calc", "{ \"name\": \"calc\", \"classpath\": [%s] }"
+                .formatted(json(Fixtures.classes("calc"))));
+        Path classes = dir.resolve("classes.log");
+        try (ForkedHost host = ForkedHost.dev(List.of("-Xlog:class+load=info:file=" + classes),
+                List.of("-c", client.toString(), "-c", calc.toString()))) {
+            assertFalse(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" " + MAPPER)),
+                    MAPPER + "loaded at start");
+            // Calc's methods take and return lists and maps of records, which are copied as tokens.
+            assertEquals("5", ok(host, "/add"));
+            assertTrue(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" " + MAPPER)),
+                    "the mapper is made when a contract needs it");
+            assertEquals("java.util.ArrayList [Point[x=2, y=1], Point[x=3, y=2], Point[x=0, y=0]]", ok(host, "/list-of-records"));
+        }
+    }
+
+    private static String ok(ForkedHost host, String path) {
+        HttpResponse<String> response = Http.get(host.url() + path);
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+}
