@@ -1,10 +1,6 @@
 package io.jworkers.runtime.deploy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jworkers.runtime.bundle.NoSpaceLeftException;
 import io.jworkers.runtime.config.NameRules;
 import java.io.IOException;
@@ -31,13 +27,13 @@ public final class SecretSets {
     /** The most secrets one worker environment may have (Cloudflare allows 128 variables and secrets). */
     static final int MAX_SECRETS = 128;
 
-    // Files written by older versions may hold longer values than MAX_VALUE_BYTES: they must still
-    // be readable, so that the worker stays manageable and the secret can be replaced.
-    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-                    .build())
-            .build();
-    private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() { };
+    // Sets are read by StateJson (serve reads them at every start, where a mapper costs time and
+    // memory) and written by a mapper made on the first write. Files written by older versions may
+    // hold longer values than MAX_VALUE_BYTES: they must still be readable, so that the worker
+    // stays manageable and the secret can be replaced (StateJson lifts Jackson's string limit).
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final DurableFiles files;
 
@@ -57,7 +53,7 @@ public final class SecretSets {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(bytes.get(), MAP));
+            return Optional.of(StateJson.strings(bytes.get()));
         } catch (IOException e) {
             throw new DamagedStateException("The secrets file " + file + " is not a JSON object of strings; restore it"
                     + " from a backup, or set the secrets again with jworkers secret put");
@@ -69,7 +65,7 @@ public final class SecretSets {
         try {
             files.createDirs(file.getParent().getParent(), true);
             files.createDirs(file.getParent(), true);
-            files.replace(file, JSON.writeValueAsBytes(new TreeMap<>(secrets)), true);
+            files.replace(file, Json.MAPPER.writeValueAsBytes(new TreeMap<>(secrets)), true);
         } catch (IOException e) {
             if (NoSpaceLeftException.isDiskFull(e)) {
                 throw new NoSpaceLeftException("writing a secrets file", file.getParent(), e);
@@ -87,7 +83,7 @@ public final class SecretSets {
      */
     public static byte[] toJson(Map<String, String> secrets) {
         try {
-            return JSON.writeValueAsBytes(new TreeMap<>(secrets));
+            return Json.MAPPER.writeValueAsBytes(new TreeMap<>(secrets));
         } catch (IOException e) {
             throw new IllegalStateException("A map of strings always serialises", e);
         }
@@ -103,7 +99,7 @@ public final class SecretSets {
      */
     public static Map<String, String> fromJson(byte[] json, String where) {
         try {
-            return JSON.readValue(json, MAP);
+            return StateJson.strings(json);
         } catch (IOException e) {
             throw new DamagedStateException("The secrets of " + where + " are not a JSON object of strings; set them again"
                     + " with jworkers secret put");

@@ -1,7 +1,6 @@
 package io.jworkers.runtime.deploy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -19,12 +18,15 @@ import java.util.function.IntConsumer;
  */
 final class VersionRecords {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    // Records are written by a mapper, made on the first write (a deploy), and read by StateJson:
+    // serve reads them at every start, and a mapper costs that start time and memory.
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .build();
+    }
 
     /**
      * An environment's commit point.
@@ -79,7 +81,7 @@ final class VersionRecords {
             if (bytes.isEmpty()) {
                 return Optional.empty();
             }
-            Index index = JSON.readValue(bytes.get(), Index.class);
+            Index index = StateJson.index(bytes.get());
             if (index.latest() < 0 || index.current() != null && (index.current() < 1 || index.current() > index.latest())) {
                 throw new IOException("current " + index.current() + " is not between 1 and latest " + index.latest());
             }
@@ -133,7 +135,7 @@ final class VersionRecords {
      */
     void writeIndex(String worker, String environment, Index index, IntConsumer beforeRename) throws IOException {
         files.createDirs(layout.environment(worker, environment), false);
-        byte[] bytes = JSON.writeValueAsBytes(index);
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(index);
         if (index.current() != null) {
             beforeRename.accept(index.current());
         }
@@ -145,7 +147,7 @@ final class VersionRecords {
         Path file = layout.version(worker, environment, number);
         try {
             Optional<byte[]> bytes = DurableFiles.read(file);
-            return bytes.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(bytes.get(), VersionInfo.class));
+            return bytes.isEmpty() ? Optional.empty() : Optional.of(StateJson.version(bytes.get()));
         } catch (IOException e) {
             throw new DamagedStateException("The record of version " + number + " of \"" + worker + "\" in " + environment
                     + " (" + file + ") is damaged (" + firstLine(e.getMessage()) + "). Restore it from a backup, or deploy again.");
@@ -155,7 +157,7 @@ final class VersionRecords {
     /** Writes a new version's record (before the commit that makes it count). */
     void writeVersion(String worker, String environment, VersionInfo info) throws IOException {
         files.createDirs(layout.versions(worker, environment), false);
-        files.replace(layout.version(worker, environment, info.number()), JSON.writeValueAsBytes(info), false);
+        files.replace(layout.version(worker, environment, info.number()), Json.MAPPER.writeValueAsBytes(info), false);
     }
 
     /** The highest number among the version records present, committed or not; 0 if none. */

@@ -21,7 +21,7 @@ import java.util.Map;
  * {@code ObjectMapper.readTree}, without an {@code ObjectMapper}. Making the first mapper in a JVM
  * initialises databind's configuration, type factory, introspection and date formats (~360
  * classes), which the host's start (its config files and worker manifests are trees) never needs
- * otherwise (docs/PERFORMANCE.md, "Config and manifests without a mapper").
+ * otherwise (docs/PERFORMANCE.md, §9 "A sixth run").
  */
 public final class JsonTrees {
 

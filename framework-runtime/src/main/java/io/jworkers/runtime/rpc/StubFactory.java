@@ -22,7 +22,7 @@ import net.bytebuddy.jar.asm.Type;
  * <p>The bytes are written with ByteBuddy's ASM rather than its {@code ByteBuddy} builder: the
  * methods are four straight-line instructions each, and the builder's type descriptions and
  * matchers are ~600 classes that a host would load (and keep in its start-up cache) for them
- * (docs/PERFORMANCE.md, "First typed call").
+ * (docs/PERFORMANCE.md, §9 "A sixth run").
  */
 final class StubFactory {
 

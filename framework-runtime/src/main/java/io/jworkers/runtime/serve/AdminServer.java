@@ -82,8 +82,11 @@ public final class AdminServer implements AutoCloseable {
     private static final long MAX_SECRET_DRAIN_BYTES = 16L * 1024 * 1024;
 
     private static final System.Logger LOG = System.getLogger("jworkers.admin");
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    // Made at the first answer, not with the server: serve's start needs no mapper (StateJson).
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
 
     private final WebServer server;
     private final GuardedListener listener;
@@ -489,7 +492,7 @@ public final class AdminServer implements AutoCloseable {
         try {
             Object result = action.run();
             response.header("content-type", "application/json");
-            response.send(JSON.writeValueAsBytes(result));
+            response.send(Json.MAPPER.writeValueAsBytes(result));
         } catch (DeployRejectedException e) {
             if (e.closesConnection()) {
                 // The rest of the body may still be coming: close instead of reading it (Helidon keeps a
@@ -525,7 +528,7 @@ public final class AdminServer implements AutoCloseable {
         response.status(status);
         response.header("content-type", "application/json");
         try {
-            response.send(JSON.writeValueAsBytes(Map.of("error", message)));
+            response.send(Json.MAPPER.writeValueAsBytes(Map.of("error", message)));
         } catch (IOException e) {
             response.send(message.getBytes(StandardCharsets.UTF_8));
         }

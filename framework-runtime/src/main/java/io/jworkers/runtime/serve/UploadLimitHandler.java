@@ -1,13 +1,13 @@
 package io.jworkers.runtime.serve;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.jworkers.runtime.bundle.UploadTooLargeException;
-import java.util.Map;
+import io.jworkers.runtime.json.JsonTrees;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The admin API's answer when Helidon refuses a body over the upload limit before any route runs
@@ -17,16 +17,11 @@ import java.util.Map;
  */
 final class UploadLimitHandler implements DirectHandler {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final byte[] body;
 
     UploadLimitHandler(long maxUploadBytes) {
-        try {
-            this.body = JSON.writeValueAsBytes(Map.of("error", new UploadTooLargeException(maxUploadBytes).getMessage()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        this.body = JsonTrees.write(JsonNodeFactory.instance.objectNode()
+                .put("error", new UploadTooLargeException(maxUploadBytes).getMessage())).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -23,7 +23,8 @@ public final class ValueCopier {
 
     private final long limit;
     // Made on first use: a link whose values all pass by reference or through RecordCopiers never
-    // needs tokens, and the first mapper of a JVM costs time and ~360 classes (docs/PERFORMANCE.md).
+    // needs tokens, and the first mapper of a JVM costs time and ~360 classes (docs/PERFORMANCE.md,
+    // §9 "A sixth run").
     private volatile TokenCopies tokens;
 
     private ValueCopier(long limit) {

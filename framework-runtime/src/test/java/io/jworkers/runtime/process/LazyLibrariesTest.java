@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ByteBuddy builder; a contract with a value that needs tokens (a list of records) makes the
  * mapper when its stub is linked. Every class a start
  * loads is also in the start-up cache trained on it, which the JVM maps in whole at every start
- * (docs/PERFORMANCE.md, "Config and typed calls without a mapper").
+ * (docs/PERFORMANCE.md, §9 "A sixth run").
  */
 class LazyLibrariesTest {
 
