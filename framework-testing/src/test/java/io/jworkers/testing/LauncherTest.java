@@ -143,13 +143,13 @@ class LauncherTest {
         Run defaults = run(dir, true, Map.of("JWORKERS_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), launcher, "--version");
         assertEquals(0, defaults.code(), defaults.err());
         List<String> flags = List.of(defaults.out().lines().findFirst().orElse("").split(" "));
-        assertTrue(flags.contains("-XX:+UseSerialGC") && flags.contains("-XX:NewSize=16777216")
-                && flags.contains("-XX:MaxNewSize=16777216"), defaults.out());
+        assertTrue(flags.contains("-XX:+UseSerialGC") && flags.contains("-XX:NewSize=25165824")
+                && flags.contains("-XX:MaxNewSize=25165824"), defaults.out());
         Run chosen = run(dir, true, Map.of("JWORKERS_JAVA_OPTS", "-XX:+UseG1GC -XX:+PrintCommandLineFlags"), launcher, "--version");
         assertEquals(0, chosen.code(), chosen.err());
         List<String> chosenFlags = List.of(chosen.out().lines().findFirst().orElse("").split(" "));
         assertTrue(chosenFlags.contains("-XX:+UseG1GC") && !chosenFlags.contains("-XX:+UseSerialGC")
-                && !chosenFlags.contains("-XX:NewSize=16777216"), chosen.out());
+                && !chosenFlags.contains("-XX:NewSize=25165824"), chosen.out());
     }
 
     @Test
