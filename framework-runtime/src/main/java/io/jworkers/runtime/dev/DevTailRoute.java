@@ -1,17 +1,17 @@
 package io.jworkers.runtime.dev;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.jworkers.runtime.config.NameRules;
 import io.jworkers.runtime.host.WorkerHost;
+import io.jworkers.runtime.json.JsonTrees;
 import io.jworkers.runtime.tail.TailFilter;
 import io.jworkers.runtime.tail.TailHub;
 import io.jworkers.runtime.tail.TailStream;
 import io.jworkers.runtime.tail.TooManyTailsException;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -22,11 +22,6 @@ import java.util.TreeSet;
  * rest of that loopback-only listener. Errors are the admin API's {@code {"error": "..."}}.
  */
 final class DevTailRoute {
-
-    // Made at the first error answered, not with the route: a mapper costs dev start-up time.
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     private final TailHub tails;
     private final Set<String> workers;
@@ -79,10 +74,7 @@ final class DevTailRoute {
     private static void error(ServerResponse response, int status, String message) {
         response.status(status);
         response.header("content-type", "application/json");
-        try {
-            response.send(Json.MAPPER.writeValueAsBytes(Map.of("error", message)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // a map of two strings always serialises
-        }
+        response.send(JsonTrees.write(JsonNodeFactory.instance.objectNode().put("error", message))
+                .getBytes(StandardCharsets.UTF_8));
     }
 }

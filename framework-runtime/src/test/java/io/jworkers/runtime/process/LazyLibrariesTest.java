@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.ForkedHost;
 import io.jworkers.runtime.testing.Http;
+import io.jworkers.runtime.testing.ServeHarness;
 import io.jworkers.runtime.testing.WorkerDirs;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jworkers dev}: reading configs (with props and structured vars) and worker manifests,
  * and typed and dynamic calls whose values all pass by reference, load no Jackson mapper and no
  * ByteBuddy builder; a contract with a value that needs tokens (a list of records) makes the
- * mapper when its stub is linked. Every class a start
+ * mapper when its stub is linked. A {@code jworkers serve} restarted on its state folder reads its
+ * version records and secret sets, and serves, without one. Every class a start
  * loads is also in the start-up cache trained on it, which the JVM maps in whole at every start
  * (docs/PERFORMANCE.md, §9 "A sixth run").
  */
@@ -74,6 +76,38 @@ class LazyLibrariesTest {
             assertTrue(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" " + MAPPER)),
                     "the mapper is made when a contract needs it");
             assertEquals("java.util.ArrayList [Point[x=2, y=1], Point[x=3, y=2], Point[x=0, y=0]]", ok(host, "/list-of-records"));
+        }
+    }
+
+    @Test
+    void serveRestartedOnItsStateReadsVersionsAndSecretsWithoutAMapper() throws Exception {
+        String metered = json(Fixtures.classes("metered"));
+        Path back = WorkerDirs.config(dir, "back", """
+                { "name": "back", "main": "io.fixture.metered.BackWorker", "classpath": [%s] }
+                """.formatted(metered));
+        Path front = WorkerDirs.config(dir, "front", """
+                { "name": "front", "main": "io.fixture.metered.FrontWorker", "classpath": [%s], "routes": ["/*"],
+                  "services": [{ "binding": "BACK", "service": "back" }] }
+                """.formatted(metered));
+        Path state = dir.resolve("state");
+        Path token = dir.resolve("token");
+        try (ForkedHost host = ForkedHost.serve(List.of(), state, token)) {
+            assertEquals(0, ServeHarness.cli(host.adminUrl(), token, "s3cr3t\n", "secret", "put", "front", "API_KEY",
+                    "--create").code());
+            assertEquals(0, ServeHarness.cli(host.adminUrl(), token, "", "deploy", "-c", back.toString()).code());
+            assertEquals(0, ServeHarness.cli(host.adminUrl(), token, "", "deploy", "-c", front.toString()).code());
+            assertEquals("5 9", ok(host, "/rpc"));
+            host.terminate();
+            assertEquals(0, host.waitForExit(30));
+        }
+        Path classes = dir.resolve("serve-classes.log");
+        try (ForkedHost host = ForkedHost.serve(List.of("-Xlog:class+load=info:file=" + classes), state, token)) {
+            assertEquals("5 9", ok(host, "/rpc"));
+            List<String> loaded = Files.readAllLines(classes);
+            assertTrue(loaded.stream().anyMatch(line -> line.contains(" io.jworkers.runtime.deploy.StateJson ")),
+                    "the restart read its state");
+            assertFalse(loaded.stream().anyMatch(line -> line.contains(" " + MAPPER)), MAPPER + "loaded");
+            assertFalse(loaded.stream().anyMatch(line -> line.contains(" " + BUILDER)), BUILDER + "loaded");
         }
     }
 
