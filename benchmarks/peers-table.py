@@ -2,13 +2,15 @@
 """The table of run-peers.sh: per round and system, then per round the ratios of issue 16's goals
 (jworkers against workerd, and jworkers' own tail).
 
-Usage: peers-table.py RESULTS.tsv SLICES.tsv TICKS_PER_S CONNECTIONS THREADS DURATION TURNS RPC_CALLS RPC_CALLS_WORKERD
+Usage: peers-table.py RESULTS.tsv SLICES.tsv TICKS_PER_S CONNECTIONS THREADS DURATION TURNS RPC_CALLS RPC_CALLS_WORKERD [WARMUP.tsv]
 RESULTS.tsv rows: round, system, one-connection p50 us, RSS ready KiB, RSS after KiB, start-up ms,
 RPC ns/call (or -), non-2xx, load average at its start.
 SLICES.tsv rows, one per measured slice: round, system, wrk's output file (wrk --latency -s
 quantiles.lua), server CPU ticks. A system's slices in one round make its req/s (their requests over
 their seconds), its p50, p99 and p99.9 (of their latencies merged into one distribution, latency.py)
 and its CPU per request.
+WARMUP.tsv rows, one per warm-up step: round, system, the second under load its step ended, req/s.
+They make the warm-up table: how soon each system reaches 90 % of the req/s measured after it.
 """
 import sys
 
@@ -71,6 +73,33 @@ def main():
             rpc = f"{w['rpc'] / e['rpc']:,.0f}×" if w and w["rpc"] and e["rpc"] else "–"
             print(f"| {r} | {LABELS[s]} | {ratio('rps')} | {ratio('p99')} | {ratio('start')} | {ratio('rss_ready')} | "
                   f"{e['p99'] / e['p50']:.1f} | {rpc} |")
+    if len(sys.argv) > 10:
+        warmup_table(sys.argv[10], rounds)
+
+
+def warmup_table(path, rounds):
+    steps = defaultdict(list)
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        steps[(int(f[0]), f[1])].append((int(f[2]), float(f[3]) if f[3] else 0.0))
+    seconds = sorted({second for rows in steps.values() for second, _ in rows})
+    if not seconds:
+        return
+    print()
+    print("Warm-up: thousands of req/s in each step under load, counted from the first request after the "
+          "first 200 (the same wrk load, each system alone), and when a step first reached 90 % of the "
+          "req/s measured after the warm-up:\n")
+    print("| round | system | " + " | ".join(f"{x} s" for x in seconds) + " | measured | 90 % by |")
+    print("|---|---|" + "---:|" * (len(seconds) + 2))
+    for r in sorted(rounds):
+        for s in ("workerd", "dev", "serve"):
+            rows = dict(steps.get((r, s), []))
+            e = rounds[r].get(s)
+            if not rows or e is None:
+                continue
+            reached = next((x for x in seconds if rows.get(x, 0) >= 0.9 * e["rps"]), None)
+            print(f"| {r} | {LABELS[s]} | " + " | ".join(f"{rows[x] / 1000:.1f}" if x in rows else "–" for x in seconds)
+                  + f" | {e['rps'] / 1000:.1f} | " + (f"{reached} s" if reached else "not within the warm-up") + " |")
 
 
 if __name__ == "__main__":

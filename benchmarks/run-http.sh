@@ -12,7 +12,7 @@
 # Targets (docs/PERFORMANCE.md, Targets): (c) at least 0.95 of (b)'s throughput and 0.85 of (a)'s;
 # against (d), at least 3x the throughput and at most 1/3 of the p99 latency.
 #
-#   benchmarks/run-http.sh                     # 2 rounds of a, b, c, d; wrk -t2 -c50, 5 s warm-up, 10 s measured
+#   benchmarks/run-http.sh                     # 2 rounds of a, b, c, d; wrk -t2 -c50, 16 s warm-up, 10 s measured
 #   ROUNDS=1 DURATION=5s benchmarks/run-http.sh
 #   JFR=1 benchmarks/run-http.sh               # also profiles (c) for DURATION and prints its top frames
 #   SINGLE=5s                                  # the last round also measures one connection (wrk -t1 -c1), 0: not
@@ -40,7 +40,9 @@ root=$(dirname -- "$here")
 
 rounds=${ROUNDS:-2}
 duration=${DURATION:-10s}
-warmup=${WARMUP:-5s}
+# Long enough for the JVM's optimizing compiler to finish the request path of every variant: with
+# wrk on the same 2 cores, C2 compiles (c) for 6-8 s under load (docs/PERFORMANCE.md, "A seventh run").
+warmup=${WARMUP:-16s}
 connections=${CONNECTIONS:-50}
 threads=${THREADS:-2}
 single=${SINGLE:-5s}   # the last round also runs wrk -t1 -c1 this long per variant; 0: not

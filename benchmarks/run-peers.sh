@@ -6,7 +6,8 @@
 #   jworkers dev   the examples (example-gateway, -auth, -application) under `jworkers dev`
 #   jworkers serve the same three deployed to a `jworkers serve` state folder, the host restarted
 # Each round starts the systems one after the other (start-up to the first 200 and RSS when ready,
-# the others idle), warms each, then measures wrk -t2 -c50 --latency (req/s, p50/p99/p99.9, server
+# the others idle), warms each under load in 2 s steps (their req/s make the warm-up table: how
+# soon each system reaches its speed), then measures wrk -t2 -c50 --latency (req/s, p50/p99/p99.9, server
 # CPU per request) in SLICES turns per system (default 5), the systems in rotation, so that load
 # from elsewhere on a shared machine falls on all of them alike; then one-connection latency
 # (wrk -t1 -c1) and RSS after the load of each; then RPC ns/call (one request making N calls to a
@@ -14,8 +15,11 @@
 # and workerd only: serve runs the same call path as dev). See docs/PERFORMANCE.md ("Against
 # workerd") for how the sides were made equivalent.
 #
-#   benchmarks/run-peers.sh                  # 3 rounds; 5 s warm-up, 10 s measured
-#   ROUNDS=1 DURATION=5s WARMUP=2s benchmarks/run-peers.sh
+#   benchmarks/run-peers.sh                  # 3 rounds; 16 s warm-up, 10 s measured
+#   ROUNDS=1 DURATION=5s WARMUP=4s benchmarks/run-peers.sh
+# The warm-up is long enough for the JVM's optimizing compiler to finish the request path: with wrk
+# on the same 2 cores, C2 compiles for the first 6-8 s under load (docs/PERFORMANCE.md, "A seventh
+# run"). Measuring earlier measures the compiler, not the steady state; the warm-up table shows it.
 #   SLICES=1                                 # each system's measured time in one run, one system after the other
 #   SYSTEMS="workerd dev"                    # some systems only (workerd dev serve)
 #   RPC_CALLS=1000000 RPC_CALLS_WORKERD=100000   # N per system (default 10^6 for both; at most 10^6, the
@@ -36,7 +40,12 @@ root=$(dirname -- "$here")
 
 rounds=${ROUNDS:-3}
 duration=${DURATION:-10s}
-warmup=${WARMUP:-5s}
+warmup=${WARMUP:-16s}
+warmup_step=2   # seconds per warm-up step
+if ! [[ $warmup =~ ^[0-9]+s$ ]] || [ "${warmup%s}" -lt "$warmup_step" ]; then
+  echo "WARMUP must be whole seconds, at least ${warmup_step}s (not $warmup)" >&2
+  exit 1
+fi
 single=${SINGLE:-5s}
 slices=${SLICES:-5}
 connections=${CONNECTIONS:-50}
@@ -208,12 +217,26 @@ measure_slice() {
   cpu_after=$(cpu_ticks "${pid_of[$2]}")
   printf '%s\t%s\t%s\t%s\n' "$round" "$2" "$out" $((cpu_after - cpu_before)) >> "$slice_rows"
 }
+# warm_up SYSTEM: WARMUP of load in steps of warmup_step seconds, each step's req/s a row of the
+# warm-up table (round, system, the second its step ended, req/s).
+warm_up() {
+  local steps=$(( ${warmup%s} / warmup_step )) step out
+  out=$work/round$round-$1-warmup.txt
+  for step in $(seq 1 "$steps"); do
+    wrk -t"$threads" -c"$connections" -d"${warmup_step}s" -H "x-custom-token: $token" \
+      "http://127.0.0.1:${port_of[$1]}$url_path" > "$out"
+    printf '%s\t%s\t%s\t%s\n' "$round" "$1" $((step * warmup_step)) \
+      "$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out")" >> "$warmup_rows"
+  done
+}
 read -r -a systems <<< "${SYSTEMS:-workerd dev serve}"
 results=$work/results.tsv
 : > "$results"
 # One row per measured slice: round, system, wrk's output (its latency distribution: quantiles.lua), server CPU ticks.
 slice_rows=$work/slices.tsv
 : > "$slice_rows"
+warmup_rows=$work/warmup.tsv
+: > "$warmup_rows"
 for round in $(seq 1 "$rounds"); do
   declare -A pid_of=() startup_of=() rss_ready_of=() load_of=()
   for s in "${systems[@]}"; do
@@ -227,7 +250,7 @@ for round in $(seq 1 "$rounds"); do
     rss_ready_of[$s]=$(rss_kb "$server_pid")
   done
   for s in "${systems[@]}"; do
-    wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$s]}$url_path" > /dev/null
+    warm_up "$s"
   done
   echo "Round $round/$rounds: measuring ${systems[*]} in $slices turns of $slice_s s each..."
   in_turns "$slices" measure_slice "${systems[@]}"
@@ -269,6 +292,6 @@ for round in $(seq 1 "$rounds"); do
 done
 
 python3 "$here/peers-table.py" "$results" "$slice_rows" "$ticks_per_s" "$connections" "$threads" "$duration" "$slices" \
-  "$rpc_calls" "$rpc_calls_workerd"
+  "$rpc_calls" "$rpc_calls_workerd" "$warmup_rows"
 echo
 echo "wrk's output and the servers' logs are in $work"
