@@ -1,6 +1,5 @@
 package io.jworkers.runtime.deploy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jworkers.runtime.bundle.NoSpaceLeftException;
 import io.jworkers.runtime.config.NameRules;
 import java.io.IOException;
@@ -27,13 +26,11 @@ public final class SecretSets {
     /** The most secrets one worker environment may have (Cloudflare allows 128 variables and secrets). */
     static final int MAX_SECRETS = 128;
 
-    // Sets are read by StateJson (serve reads them at every start, where a mapper costs time and
-    // memory) and written by a mapper made on the first write. Files written by older versions may
-    // hold longer values than MAX_VALUE_BYTES: they must still be readable, so that the worker
-    // stays manageable and the secret can be replaced (StateJson lifts Jackson's string limit).
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    // Sets are read and written by StateJson, without a mapper: serve reads them at every start and
+    // a store host writes them into its snapshot, where a mapper costs time and memory. Files written
+    // by older versions may hold longer values than MAX_VALUE_BYTES: they must still be readable, so
+    // that the worker stays manageable and the secret can be replaced (StateJson lifts Jackson's
+    // string limit).
 
     private final DurableFiles files;
 
@@ -65,7 +62,7 @@ public final class SecretSets {
         try {
             files.createDirs(file.getParent().getParent(), true);
             files.createDirs(file.getParent(), true);
-            files.replace(file, Json.MAPPER.writeValueAsBytes(new TreeMap<>(secrets)), true);
+            files.replace(file, toJson(secrets), true);
         } catch (IOException e) {
             if (NoSpaceLeftException.isDiskFull(e)) {
                 throw new NoSpaceLeftException("writing a secrets file", file.getParent(), e);
@@ -82,11 +79,7 @@ public final class SecretSets {
      * @return UTF-8 JSON
      */
     public static byte[] toJson(Map<String, String> secrets) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(new TreeMap<>(secrets));
-        } catch (IOException e) {
-            throw new IllegalStateException("A map of strings always serialises", e);
-        }
+        return StateJson.strings(new TreeMap<>(secrets));
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.jworkers.runtime.deploy;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jworkers.runtime.json.JsonTrees;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -16,10 +19,10 @@ import java.util.TreeMap;
 
 /**
  * Reads the state folder's JSON records (version indexes, version records, secret sets) from
- * Jackson trees, as {@code serve} does at every start, without a mapper: the first
+ * Jackson trees, as {@code serve} does at every start, and writes secret sets, without a mapper: the first
  * {@code ObjectMapper} of a JVM (with its date module) is ~560 classes that a start-up cache
  * keeps and maps in at every start (docs/PERFORMANCE.md, §9 "A sixth run"). The
- * files are written by a mapper ({@link VersionRecords}, {@link SecretSets}); what this reads is
+ * indexes and version records are written by a mapper ({@link VersionRecords}); what this reads is
  * what that writes, and anything else is an {@link IOException} saying what is wrong and where.
  */
 final class StateJson {
@@ -87,6 +90,23 @@ final class StateJson {
             strings.put(field.getKey(), field.getValue().textValue());
         }
         return strings;
+    }
+
+    /**
+     * A secret set as it is stored: a compact JSON object of strings in the map's order, UTF-8.
+     */
+    static byte[] strings(Map<String, String> strings) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            generator.writeStartObject();
+            for (Map.Entry<String, String> field : strings.entrySet()) {
+                generator.writeStringField(field.getKey(), field.getValue());
+            }
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing JSON to memory failed", e);
+        }
+        return out.toByteArray();
     }
 
     private static JsonNode read(byte[] json) throws IOException {

@@ -57,7 +57,21 @@ public final class JsonTrees {
      */
     public static JsonNode read(JsonParser parser) throws IOException {
         JsonToken token = parser.hasCurrentToken() ? parser.currentToken() : parser.nextToken();
-        return token == null ? MissingNode.getInstance() : value(parser, token);
+        return token == null ? MissingNode.getInstance() : value(parser, token, false);
+    }
+
+    /**
+     * Reads as {@link #read(JsonParser)} does, but keeps every number with a fraction or an
+     * exponent exactly, as a {@code BigDecimal} node (databind's {@code USE_BIG_DECIMAL_FOR_FLOATS}):
+     * an instant written as decimal seconds keeps its nanoseconds, which a {@code double} would not.
+     *
+     * @param parser the parser, with the features of the format read
+     * @return the value's tree, or a missing node at the end of the input
+     * @throws IOException if the text is not JSON (a {@code JsonParseException} naming where)
+     */
+    public static JsonNode readExact(JsonParser parser) throws IOException {
+        JsonToken token = parser.hasCurrentToken() ? parser.currentToken() : parser.nextToken();
+        return token == null ? MissingNode.getInstance() : value(parser, token, true);
     }
 
     /**
@@ -112,14 +126,14 @@ public final class JsonTrees {
         }
     }
 
-    private static JsonNode value(JsonParser parser, JsonToken token) throws IOException {
+    private static JsonNode value(JsonParser parser, JsonToken token, boolean exact) throws IOException {
         return switch (token) {
             case START_OBJECT -> {
                 ObjectNode object = NODES.objectNode();
                 // Field names come one by one; a truncated text makes the parser throw, not return null.
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String name = parser.currentName();
-                    object.set(name, value(parser, parser.nextToken()));
+                    object.set(name, value(parser, parser.nextToken(), exact));
                 }
                 yield object;
             }
@@ -127,7 +141,7 @@ public final class JsonTrees {
                 ArrayNode array = NODES.arrayNode();
                 JsonToken element;
                 while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
-                    array.add(value(parser, element));
+                    array.add(value(parser, element, exact));
                 }
                 yield array;
             }
@@ -137,7 +151,7 @@ public final class JsonTrees {
                 case LONG -> NODES.numberNode(parser.getLongValue());
                 default -> NODES.numberNode(parser.getBigIntegerValue());
             };
-            case VALUE_NUMBER_FLOAT -> parser.getNumberType() == JsonParser.NumberType.BIG_DECIMAL
+            case VALUE_NUMBER_FLOAT -> exact || parser.getNumberType() == JsonParser.NumberType.BIG_DECIMAL
                     ? NODES.numberNode(parser.getDecimalValue())
                     : NODES.numberNode(parser.getDoubleValue());
             case VALUE_TRUE -> NODES.booleanNode(true);

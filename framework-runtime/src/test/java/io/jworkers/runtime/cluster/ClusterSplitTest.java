@@ -9,9 +9,11 @@ import io.jworkers.runtime.testing.ForkedHost;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.PostgresServer;
 import io.jworkers.runtime.testing.ServeHarness;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A gradual deployment on a cluster: two real hosts on one real PostgreSQL give every key the
- * same versions, whichever host serves it and whichever host the split was sent to.
+ * same versions, whichever host serves it and whichever host the split was sent to; a host that
+ * joins reads the split and writes its snapshot without Jackson's mapper (its start-up cost).
  */
 class ClusterSplitTest {
 
@@ -92,6 +95,34 @@ class ClusterSplitTest {
                     assertEquals(pinned, later.get(i), "user-" + i + " stays on the new versions");
                 }
             }
+        }
+    }
+
+    @Test
+    void aHostJoiningReadsTheSplitsWritesItsSnapshotAndServesWithoutAMapper() throws Exception {
+        try (Cluster cluster = Cluster.start(server, dir, 1)) {
+            ok(cluster, 0, "deploy", "-c", hop("application", null, "a").toString());
+            ok(cluster, 0, "deploy", "-c", hop("gateway", "application", "a").toString());
+            ok(cluster, 0, "versions", "upload", "-c", hop("application", null, "b").toString());
+            ok(cluster, 0, "versions", "deploy", "application", "2@20", "1@80");
+
+            Path classes = dir.resolve("late-classes.log");
+            Path cache = dir.resolve("late-cache");
+            ForkedHost late = cluster.addHost(List.of("-Xlog:class+load=info:file=" + classes), cache);
+            assertEquals("gateway@1(a)>application@2(b)",
+                    Http.get(late.url() + "/", "x-jworkers-version-overrides", "application=2").body(), cluster.output());
+            Path snapshot = cache.resolve("snapshot.json");
+            Await.until(() -> Files.isRegularFile(snapshot));
+            String written = Files.readString(snapshot);
+            assertTrue(written.contains("\"split\":[{\"version\":2,\"percent\":20},{\"version\":1,\"percent\":80}]"), written);
+
+            List<String> loaded = Files.readAllLines(classes);
+            assertTrue(loaded.stream().anyMatch(line -> line.contains(" io.jworkers.runtime.deploy.postgres.StoreJson ")),
+                    "the host read the store's JSON");
+            int mapper = IntStream.range(0, loaded.size())
+                    .filter(i -> loaded.get(i).contains(" com.fasterxml.jackson.databind.ObjectMapper ")).findFirst().orElse(-1);
+            assertEquals(-1, mapper, () -> "a mapper was made; the classes loaded before it:\n"
+                    + String.join("\n", loaded.subList(Math.max(0, mapper - 20), mapper)));
         }
     }
 }

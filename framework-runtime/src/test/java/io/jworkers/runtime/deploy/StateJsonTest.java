@@ -59,6 +59,9 @@ class StateJsonTest {
         Map<String, String> secrets = Map.of("B_KEY", "x".repeat(100_000), "A_KEY", "line\nbreak \"quoted\" ü");
         assertEquals(secrets, SecretSets.fromJson(SecretSets.toJson(secrets), "alpha"));
         assertEquals(List.of("A_KEY", "B_KEY"), List.copyOf(SecretSets.fromJson(SecretSets.toJson(secrets), "alpha").keySet()));
+        // The bytes a mapper wrote before (sets are sealed as these bytes: they must not change).
+        assertEquals(new String(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(new java.util.TreeMap<>(secrets)),
+                StandardCharsets.UTF_8), new String(SecretSets.toJson(secrets), StandardCharsets.UTF_8));
         DamagedStateException e = assertThrows(DamagedStateException.class,
                 () -> SecretSets.fromJson("{\"A\": \"s3cr3t\", \"B\": 12345}".getBytes(StandardCharsets.UTF_8), "alpha"));
         assertEquals("The secrets of alpha are not a JSON object of strings; set them again with jworkers secret put", e.getMessage());

@@ -61,6 +61,20 @@ class JsonTreesTest {
     }
 
     @Test
+    void readingExactlyKeepsEveryFractionAsTheMapperDoesWithBigDecimalsForFloats() throws Exception {
+        String json = "{\"at\": 1764511429.837768319, \"list\": [0.1, 2e3, 7]}";
+        ObjectMapper decimals = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        try (JsonParser parser = JsonTrees.PLAIN.createParser(json)) {
+            JsonNode exact = JsonTrees.readExact(parser);
+            assertEquals(decimals.readTree(json), exact);
+            assertEquals(new java.math.BigDecimal("1764511429.837768319"), exact.get("at").decimalValue());
+            assertTrue(exact.get("list").get(2).isInt());
+        }
+        // A double cannot hold those nanoseconds.
+        assertTrue(read(json).get("at").isDouble());
+    }
+
+    @Test
     void noContentIsAMissingNode() throws Exception {
         assertTrue(read("  ") instanceof MissingNode);
     }

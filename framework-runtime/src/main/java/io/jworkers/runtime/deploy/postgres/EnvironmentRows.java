@@ -1,8 +1,5 @@
 package io.jworkers.runtime.deploy.postgres;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.TrafficSplit;
 import java.io.IOException;
@@ -23,8 +20,6 @@ import java.util.Optional;
  */
 final class EnvironmentRows {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
-    private static final TypeReference<List<TrafficSplit.Share>> SHARES = new TypeReference<>() { };
 
     /**
      * A worker environment's row.
@@ -78,7 +73,7 @@ final class EnvironmentRows {
         }
         TrafficSplit deployed;
         try {
-            deployed = new TrafficSplit(JSON.readValue(split, SHARES), message);
+            deployed = new TrafficSplit(StoreJson.shares(split), message);
         } catch (IOException | IllegalArgumentException | NullPointerException e) {
             throw damaged(worker, environment, "the split " + split + " is not one (" + e.getMessage() + ")");
         }
@@ -181,11 +176,7 @@ final class EnvironmentRows {
         if (deployed == null || !deployed.isSplit()) {
             return null;
         }
-        try {
-            return JSON.writeValueAsString(deployed.shares());
-        } catch (IOException e) {
-            throw new IllegalStateException("Shares always serialise", e);
-        }
+        return StoreJson.sharesJson(deployed.shares());
     }
 
     /**

@@ -1,9 +1,5 @@
 package io.jworkers.runtime.deploy.postgres;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jworkers.runtime.deploy.DurableFiles;
 import io.jworkers.runtime.deploy.TrafficSplit;
 import io.jworkers.runtime.deploy.VersionInfo;
@@ -25,8 +21,6 @@ import java.util.Optional;
 record Snapshot(long revision, List<Entry> entries) {
 
     static final String FILE = "snapshot.json";
-    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .serializationInclusion(JsonInclude.Include.NON_NULL).build();
 
     /**
      * What one worker environment serves. A snapshot written before gradual deployments has the
@@ -83,7 +77,7 @@ record Snapshot(long revision, List<Entry> entries) {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), Snapshot.class));
+            return Optional.of(StoreJson.snapshot(Files.readAllBytes(file)));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -91,6 +85,6 @@ record Snapshot(long revision, List<Entry> entries) {
 
     /** Replaces the snapshot in a cache folder, whole or not at all, readable by the host's user only. */
     void write(Path cache) throws IOException {
-        new DurableFiles(cache).replace(cache.resolve(FILE), JSON.writeValueAsBytes(this), true);
+        new DurableFiles(cache).replace(cache.resolve(FILE), StoreJson.write(this), true);
     }
 }

@@ -1,9 +1,5 @@
 package io.jworkers.runtime.deploy.postgres;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jworkers.runtime.deploy.DamagedStateException;
 import io.jworkers.runtime.deploy.VersionInfo;
 import java.io.IOException;
@@ -18,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The rows of {@code jw_versions}: every committed version of a worker environment with its
@@ -27,8 +22,6 @@ import java.util.TreeMap;
  */
 final class VersionRows {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
-    private static final TypeReference<TreeMap<String, Instant>> ROUTES = new TypeReference<>() { };
 
     /**
      * A version as the store keeps it.
@@ -108,17 +101,14 @@ final class VersionRows {
     private static VersionInfo info(ResultSet rows) throws SQLException {
         try {
             return new VersionInfo(rows.getInt(1), rows.getTimestamp(2).toInstant(), rows.getString(3), rows.getString(4),
-                    JSON.readValue(rows.getString(5), ROUTES));
+                    StoreJson.routes(rows.getString(5)));
         } catch (IOException e) {
-            throw new DamagedStateException("The routes taken by version " + rows.getInt(1) + " are not JSON in the store");
+            throw new DamagedStateException("The routes taken by version " + rows.getInt(1) + " are damaged in the store ("
+                    + e.getMessage() + ")");
         }
     }
 
     private static String routesJson(Map<String, Instant> routes) {
-        try {
-            return JSON.writeValueAsString(routes);
-        } catch (IOException e) {
-            throw new IllegalStateException("Routes and instants always serialise", e);
-        }
+        return StoreJson.routesJson(routes);
     }
 }
