@@ -79,7 +79,7 @@ public final class SecretSets {
      * @return UTF-8 JSON
      */
     public static byte[] toJson(Map<String, String> secrets) {
-        return StateJson.strings(new TreeMap<>(secrets));
+        return StateJson.stringsJson(new TreeMap<>(secrets));
     }
 
     /**

@@ -1,5 +1,11 @@
 package io.jworkers.runtime.deploy;
 
+import static io.jworkers.runtime.json.TreeFields.known;
+import static io.jworkers.runtime.json.TreeFields.object;
+import static io.jworkers.runtime.json.TreeFields.present;
+import static io.jworkers.runtime.json.TreeFields.text;
+import static io.jworkers.runtime.json.TreeFields.wholeNumber;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -38,7 +44,7 @@ final class StateJson {
     /** An index: {@code {"current": 2, "latest": 3, "split": [{"version": 3, "percent": 10}, ...], "splitMessage": "..."}}. */
     static VersionRecords.Index index(byte[] json) throws IOException {
         JsonNode root = object(read(json), "the index");
-        fields(root, "the index", Set.of("current", "latest", "split", "splitMessage"));
+        known(root, "the index", Set.of("current", "latest", "split", "splitMessage"));
         List<TrafficSplit.Share> split = null;
         JsonNode shares = present(root, "split");
         if (shares != null) {
@@ -49,7 +55,7 @@ final class StateJson {
             for (int i = 0; i < shares.size(); i++) {
                 String where = "split[" + i + "]";
                 JsonNode share = object(shares.get(i), where);
-                fields(share, where, Set.of("version", "percent"));
+                known(share, where, Set.of("version", "percent"));
                 split.add(new TrafficSplit.Share(wholeNumber(share, "version", where), wholeNumber(share, "percent", where)));
             }
         }
@@ -61,7 +67,7 @@ final class StateJson {
     /** A version record: {@code {"number": 1, "createdAt": "...Z", "message": ..., "sha256": ..., "routesTaken": {route: instant}}}. */
     static VersionInfo version(byte[] json) throws IOException {
         JsonNode root = object(read(json), "the record");
-        fields(root, "the record", Set.of("number", "createdAt", "message", "sha256", "routesTaken"));
+        known(root, "the record", Set.of("number", "createdAt", "message", "sha256", "routesTaken"));
         Map<String, Instant> routesTaken = null;
         JsonNode routes = present(root, "routesTaken");
         if (routes != null) {
@@ -95,7 +101,7 @@ final class StateJson {
     /**
      * A secret set as it is stored: a compact JSON object of strings in the map's order, UTF-8.
      */
-    static byte[] strings(Map<String, String> strings) {
+    static byte[] stringsJson(Map<String, String> strings) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator generator = FACTORY.createGenerator(out)) {
             generator.writeStartObject();
@@ -117,44 +123,6 @@ final class StateJson {
             }
             return tree;
         }
-    }
-
-    private static JsonNode object(JsonNode node, String what) throws IOException {
-        if (!node.isObject()) {
-            throw new IOException(what + " is not a JSON object but " + (node.isMissingNode() ? "empty" : node.getNodeType()));
-        }
-        return node;
-    }
-
-    private static void fields(JsonNode object, String what, Set<String> known) throws IOException {
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (!known.contains(field.getKey())) {
-                throw new IOException(what + " has an unknown field \"" + field.getKey() + "\"");
-            }
-        }
-    }
-
-    // A field's value, or null when it is absent or null.
-    private static JsonNode present(JsonNode object, String name) {
-        JsonNode value = object.get(name);
-        return value == null || value.isNull() ? null : value;
-    }
-
-    private static int wholeNumber(JsonNode object, String name, String what) throws IOException {
-        JsonNode value = object.get(name);
-        if (value == null || !value.isInt()) {
-            throw new IOException(what + ": field \"" + name + "\" is not a whole number but "
-                    + (value == null ? "missing" : value.getNodeType()));
-        }
-        return value.intValue();
-    }
-
-    private static String text(JsonNode object, String name, String what) throws IOException {
-        JsonNode value = present(object, name);
-        if (value != null && !value.isTextual()) {
-            throw new IOException(what + ": field \"" + name + "\" is not a string but " + value.getNodeType());
-        }
-        return value == null ? null : value.textValue();
     }
 
     private static Instant instant(JsonNode object, String name, String what) throws IOException {

@@ -20,7 +20,6 @@ import java.util.Optional;
  */
 final class EnvironmentRows {
 
-
     /**
      * A worker environment's row.
      *

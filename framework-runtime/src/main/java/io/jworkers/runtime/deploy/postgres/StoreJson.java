@@ -1,5 +1,13 @@
 package io.jworkers.runtime.deploy.postgres;
 
+import static io.jworkers.runtime.json.TreeFields.kind;
+import static io.jworkers.runtime.json.TreeFields.known;
+import static io.jworkers.runtime.json.TreeFields.longNumber;
+import static io.jworkers.runtime.json.TreeFields.object;
+import static io.jworkers.runtime.json.TreeFields.present;
+import static io.jworkers.runtime.json.TreeFields.text;
+import static io.jworkers.runtime.json.TreeFields.wholeNumber;
+
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -14,7 +22,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,13 +58,7 @@ final class StoreJson {
     }
 
     static String routesJson(Map<String, Instant> routes) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            writeRoutes(generator, routes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Writing routes to a string failed", e);
-        }
-        return out.toString();
+        return written(out -> writeRoutes(out, routes));
     }
 
     /** A split's shares: {@code [{"version": 3, "percent": 10}, {"version": 2, "percent": 90}]}. */
@@ -66,25 +67,19 @@ final class StoreJson {
     }
 
     static String sharesJson(List<TrafficSplit.Share> shares) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            writeShares(generator, shares);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Writing shares to a string failed", e);
-        }
-        return out.toString();
+        return written(out -> writeShares(out, shares));
     }
 
     /** A snapshot: {@code {"revision": 7, "entries": [{"worker": ..., "info": {...}, "sealedSecrets": "base64", ...}]}}. */
     static Snapshot snapshot(byte[] json) throws IOException {
         JsonNode root = object(read(json), "the snapshot");
-        fields(root, "the snapshot", Set.of("revision", "entries"));
+        known(root, "the snapshot", Set.of("revision", "entries"));
         List<Snapshot.Entry> entries = new ArrayList<>();
         JsonNode list = array(root, "entries", "the snapshot");
         for (int i = 0; i < list.size(); i++) {
             String where = "entries[" + i + "]";
             JsonNode entry = object(list.get(i), where);
-            fields(entry, where, Set.of("worker", "environment", "info", "sealedSecrets", "split", "splitMessage", "others"));
+            known(entry, where, Set.of("worker", "environment", "info", "sealedSecrets", "split", "splitMessage", "others"));
             List<Snapshot.Version> others = null;
             JsonNode versions = present(entry, "others");
             if (versions != null) {
@@ -93,7 +88,7 @@ final class StoreJson {
                 for (int j = 0; j < each.size(); j++) {
                     String at = where + ".others[" + j + "]";
                     JsonNode version = object(each.get(j), at);
-                    fields(version, at, Set.of("info", "sealedSecrets"));
+                    known(version, at, Set.of("info", "sealedSecrets"));
                     others.add(new Snapshot.Version(info(version, at), bytes(version, "sealedSecrets", at)));
                 }
             }
@@ -142,6 +137,20 @@ final class StoreJson {
             throw new UncheckedIOException("Writing a snapshot to memory failed", e);
         }
         return out.toByteArray();
+    }
+
+    private interface Writing {
+        void to(JsonGenerator out) throws IOException;
+    }
+
+    private static String written(Writing writing) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = FACTORY.createGenerator(text)) {
+            writing.to(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing JSON to a string failed", e);
+        }
+        return text.toString();
     }
 
     private static void writeInfo(JsonGenerator out, VersionInfo info) throws IOException {
@@ -223,7 +232,7 @@ final class StoreJson {
             throw new IOException(where + ": field \"info\" is missing");
         }
         object(info, at);
-        fields(info, at, Set.of("number", "createdAt", "message", "sha256", "routesTaken"));
+        known(info, at, Set.of("number", "createdAt", "message", "sha256", "routesTaken"));
         JsonNode routes = present(info, "routesTaken");
         return new VersionInfo(wholeNumber(info, "number", at), instant(present(info, "createdAt"), at + ": field \"createdAt\""),
                 text(info, "message", at), text(info, "sha256", at),
@@ -251,7 +260,7 @@ final class StoreJson {
         for (int i = 0; i < shares.size(); i++) {
             String at = where + "[" + i + "]";
             JsonNode share = object(shares.get(i), at);
-            fields(share, at, Set.of("version", "percent"));
+            known(share, at, Set.of("version", "percent"));
             list.add(new TrafficSplit.Share(wholeNumber(share, "version", at), wholeNumber(share, "percent", at)));
         }
         return list;
@@ -279,57 +288,12 @@ final class StoreJson {
                 + JsonTrees.write(value));
     }
 
-    private static JsonNode object(JsonNode node, String what) throws IOException {
-        if (!node.isObject()) {
-            throw new IOException(what + " is not a JSON object but " + kind(node));
-        }
-        return node;
-    }
-
     private static JsonNode array(JsonNode object, String name, String what) throws IOException {
         JsonNode value = present(object, name);
         if (value == null || !value.isArray()) {
             throw new IOException(what + ": field \"" + name + "\" is not a list but " + kind(value));
         }
         return value;
-    }
-
-    private static void fields(JsonNode object, String what, Set<String> known) throws IOException {
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (!known.contains(field.getKey())) {
-                throw new IOException(what + " has an unknown field \"" + field.getKey() + "\"");
-            }
-        }
-    }
-
-    // A field's value, or null when it is absent or null.
-    private static JsonNode present(JsonNode object, String name) {
-        JsonNode value = object.get(name);
-        return value == null || value.isNull() ? null : value;
-    }
-
-    private static int wholeNumber(JsonNode object, String name, String what) throws IOException {
-        JsonNode value = object.get(name);
-        if (value == null || !value.isInt()) {
-            throw new IOException(what + ": field \"" + name + "\" is not a whole number but " + kind(value));
-        }
-        return value.intValue();
-    }
-
-    private static long longNumber(JsonNode object, String name, String what) throws IOException {
-        JsonNode value = object.get(name);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw new IOException(what + ": field \"" + name + "\" is not a whole number but " + kind(value));
-        }
-        return value.longValue();
-    }
-
-    private static String text(JsonNode object, String name, String what) throws IOException {
-        JsonNode value = present(object, name);
-        if (value != null && !value.isTextual()) {
-            throw new IOException(what + ": field \"" + name + "\" is not a string but " + kind(value));
-        }
-        return value == null ? null : value.textValue();
     }
 
     private static byte[] bytes(JsonNode object, String name, String what) throws IOException {
@@ -342,9 +306,5 @@ final class StoreJson {
         } catch (IllegalArgumentException e) {
             throw new IOException(what + ": field \"" + name + "\" is not base64");
         }
-    }
-
-    private static String kind(JsonNode node) {
-        return node == null ? "missing" : node.isMissingNode() ? "empty" : node.getNodeType().toString();
     }
 }
