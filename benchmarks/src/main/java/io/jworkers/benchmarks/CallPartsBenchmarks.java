@@ -80,10 +80,17 @@ public class CallPartsBenchmarks {
         return System.nanoTime();
     }
 
-    /** {@code Pipeline.beginSubrequest()}: the deadline check plus the subrequest count (plain: the pipeline runs on the thread that opened it). */
+    /** {@code Pipeline.beginSubrequest(false)}, a typed RPC call's: the deadline check on the coarse clock plus the subrequest count (plain: the pipeline runs on the thread that opened it). */
     @Benchmark
     public Pipeline beginSubrequest() {
-        pipeline.beginSubrequest();
+        pipeline.beginSubrequest(false);
+        return pipeline;
+    }
+
+    /** {@code Pipeline.beginSubrequest(true)}, a {@code fetch} call's: the deadline check on {@code System.nanoTime()}. */
+    @Benchmark
+    public Pipeline beginFetchSubrequest() {
+        pipeline.beginSubrequest(true);
         return pipeline;
     }
 

@@ -65,13 +65,13 @@ public final class ServiceBinding implements Service {
         LoadedWorker worker = routing.isSplit() ? routing.choose(WorkerCall.runningPipeline()) : routing.newer();
         if (worker == null) {
             target.calls().fetch().increment(); // counted here: the call enters no worker
-            WorkerCall.currentPipeline(target.owner()).beginSubrequest();
+            WorkerCall.currentPipeline(target.owner()).beginSubrequest(true);
             return Response.text(503, target.notFoundMessage());
         }
         var entry = worker.entrypoint(target.entrypoint());
         if (entry == null) {
             target.calls().fetch().increment();
-            WorkerCall.currentPipeline(target.owner()).beginSubrequest();
+            WorkerCall.currentPipeline(target.owner()).beginSubrequest(true);
             return Response.text(503, "Worker \"" + worker.name() + "\" has no entrypoint \"" + target.entrypoint() + "\"");
         }
         return WorkerCall.bindingFetch(callees.get(worker, newCallee), target.owner(), worker, entry.instance(),

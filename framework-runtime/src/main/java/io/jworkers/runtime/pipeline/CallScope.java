@@ -126,7 +126,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
     public static CallScope enter(Callee callee, BindingOwner owner, Request request) {
         CallScope scope = onThisThread();
         if (scope == null) {
-            return enterDetached(callee, owner);
+            return enterDetached(callee, owner, request != null);
         }
         scope.count(callee.calls());
         int caller = scope.top;
@@ -137,7 +137,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
                     + "\" called worker \"" + callee.workerName() + "\" at depth " + (depth - 1)
                     + "; look for a cycle of service bindings (A -> B -> A) or make the chain shorter");
         }
-        pipeline.beginSubrequest();
+        pipeline.beginSubrequest(request != null);
         pipeline.visit(callee.workerName(), callee.label());
         scope.push(pipeline, callee, depth, null, callee.loader());
         if (pipeline.observed()) {
@@ -148,11 +148,11 @@ public final class CallScope extends HostBridge.ThreadCalls {
 
     // A call from code outside any request (a worker's start(), a thread it made itself): a new
     // pipeline, under a depth-0 frame of the calling worker that ends with the call.
-    private static CallScope enterDetached(Callee callee, BindingOwner owner) {
+    private static CallScope enterDetached(Callee callee, BindingOwner owner, boolean fetch) {
         callee.calls().increment();
         CallFrame base = CallFrame.detached(owner);
         Pipeline pipeline = base.pipeline();
-        pipeline.beginSubrequest();
+        pipeline.beginSubrequest(fetch);
         pipeline.visit(callee.workerName(), callee.label());
         CallScope scope = new CallScope(Thread.currentThread());
         scope.push(pipeline, null, 0, base, base.loader());

@@ -288,11 +288,15 @@ public final class Pipeline {
     /**
      * Checks the deadline and counts one binding call against the budget.
      *
+     * @param exactClock whether the deadline is checked against {@code System.nanoTime()}: for a
+     *     {@code fetch} call, which costs microseconds, so that its tens of nanoseconds do not
+     *     matter and no ticking thread is kept awake by HTTP-style traffic. A typed RPC call costs
+     *     nanoseconds and reads {@link CoarseClock} instead (at most about a millisecond late).
      * @throws DeadlineExceededException if the deadline has passed
      * @throws SubrequestLimitExceededException if this call is one too many
      */
-    public void beginSubrequest() {
-        checkDeadline();
+    public void beginSubrequest(boolean exactClock) {
+        checkDeadline(exactClock ? System.nanoTime() : CoarseClock.nanoTime());
         int count;
         if (Thread.currentThread() == opener && !shared) {
             count = (int) SUBREQUESTS.get(this) + 1;
@@ -305,13 +309,9 @@ public final class Pipeline {
         }
     }
 
-    /**
-     * Throws once the deadline has passed.
-     *
-     * @throws DeadlineExceededException if it has
-     */
-    public void checkDeadline() {
-        if (CoarseClock.nanoTime() - deadlineNanos > 0) {
+    // Throws once the deadline has passed.
+    private void checkDeadline(long now) {
+        if (now - deadlineNanos > 0) {
             throw new DeadlineExceededException("Request " + requestId + " ran past its deadline of "
                     + timeout.toMillis() + " ms (limits.timeout_ms); no further binding calls are allowed."
                     + " Raise limits.timeout_ms of the worker that received the request, or make the work faster");
