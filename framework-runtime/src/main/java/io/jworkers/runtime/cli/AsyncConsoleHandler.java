@@ -37,9 +37,9 @@ final class AsyncConsoleHandler extends Handler {
 
     // After a batch the writer waits this long for more lines before it writes again: under load
     // one write per 10 ms instead of one per line; an idle host parks it without a timer. Each wake
-    // costs a timer, a futex and a context switch: at 1 ms they were 0.46 µs of every request's CPU
-    // under wrk -t2 -c50 on 2 cores (docs/PERFORMANCE.md, §9 "A seventh run"); a line still shows
-    // within 10 ms.
+    // costs a timer, a futex and a context switch: at 1 ms, a CPU profile under wrk -t2 -c50 on 2
+    // cores put them at 0.46 µs of every request (docs/PERFORMANCE.md, §9 "A seventh run"); a line
+    // still shows within 10 ms.
     private static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     // Batch size at which the writer writes out before taking more lines.

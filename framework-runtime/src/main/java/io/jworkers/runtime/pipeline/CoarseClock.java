@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * A clock read with one volatile load, for the check that runs on every typed RPC call (the
  * deadline): {@code System.nanoTime()} costs tens of nanoseconds on virtual machines, more than the
  * call it would guard. ({@code fetch} calls, which cost microseconds, read {@code System.nanoTime()}:
- * under HTTP traffic alone the ticker then sleeps, where its thousand wakes a second cost 0.4 µs of
- * every request's CPU on 2 cores.) A daemon thread advances it every millisecond, so a deadline is seen at most about
+ * under HTTP traffic alone the ticker then sleeps; its thousand wakes a second were 0.4 µs of every
+ * request's CPU in a profile on 2 cores.) A daemon thread advances it every millisecond, so a deadline is seen at most about
  * a millisecond late.
  *
  * <p>The ticker sleeps after a second of ticking and the next read wakes it: an idle host would
