@@ -87,7 +87,7 @@ public class CallPartsBenchmarks {
         return pipeline;
     }
 
-    /** {@code Pipeline.beginSubrequest(true)}, a {@code fetch} call's: the deadline check on {@code System.nanoTime()}. */
+    /** {@code Pipeline.beginSubrequest(true)}, a {@code fetch} call's: the deadline check without waking the coarse clock ({@code System.nanoTime()} while it sleeps, as here once its first second has passed). */
     @Benchmark
     public Pipeline beginFetchSubrequest() {
         pipeline.beginSubrequest(true);

@@ -288,15 +288,15 @@ public final class Pipeline {
     /**
      * Checks the deadline and counts one binding call against the budget.
      *
-     * @param exactClock whether the deadline is checked against {@code System.nanoTime()}: for a
-     *     {@code fetch} call, which costs microseconds, so that its tens of nanoseconds do not
-     *     matter and no ticking thread is kept awake by HTTP-style traffic. A typed RPC call costs
-     *     nanoseconds and reads {@link CoarseClock} instead (at most about a millisecond late).
+     * @param fetch whether it is a {@code fetch} call, which costs far more than a typed RPC call: its
+     *     deadline is checked without waking {@link CoarseClock}'s ticker ({@code System.nanoTime()}
+     *     while it sleeps), so that HTTP-style traffic keeps no thread ticking. A typed RPC call reads
+     *     the coarse clock (at most about a millisecond late), waking it if need be.
      * @throws DeadlineExceededException if the deadline has passed
      * @throws SubrequestLimitExceededException if this call is one too many
      */
-    public void beginSubrequest(boolean exactClock) {
-        checkDeadline(exactClock ? System.nanoTime() : CoarseClock.nanoTime());
+    public void beginSubrequest(boolean fetch) {
+        checkDeadline(fetch ? CoarseClock.nanoTimeIfTicking() : CoarseClock.nanoTime());
         int count;
         if (Thread.currentThread() == opener && !shared) {
             count = (int) SUBREQUESTS.get(this) + 1;
