@@ -254,9 +254,8 @@ public final class IngressServer implements AutoCloseable {
     // The pipeline that served the request, or null when no worker was reached.
     private Pipeline serve(ServerRequest request, ServerResponse response, ClientTimeouts.Connection connection) {
         long start = System.nanoTime();
-        String requestId = RequestIds.choose(
-                request.headers().first(RequestIds.HEADER_NAME).orElse(null),
-                request.headers().first(RequestIds.TRACEPARENT_NAME).orElse(null));
+        String traceparent = request.headers().first(RequestIds.TRACEPARENT_NAME).orElse(null);
+        String requestId = RequestIds.choose(request.headers().first(RequestIds.HEADER_NAME).orElse(null), traceparent);
         HttpPrologue prologue = request.prologue();
         String method = prologue.method().text();
         String path = request.path().path();
@@ -304,7 +303,7 @@ public final class IngressServer implements AutoCloseable {
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
-        pipeline.trace(request.headers().first(RequestIds.TRACEPARENT_NAME).orElse(null), spans);
+        pipeline.trace(traceparent, spans);
         RequestLog tailLog = tails == null ? null : tails.begin(pipeline, worker);
         RequestObservation observed = metrics == null ? RequestObservation.NONE : metrics.observe(worker, start);
         Response result = call(pipeline, worker, unusual == null ? HttpMessages.toRequest(request, connection)
@@ -399,8 +398,8 @@ public final class IngressServer implements AutoCloseable {
     private Http10Outcome serve(Http10Exchange exchange, ClientTimeouts.Connection connection) {
         long start = System.nanoTime();
         ServerRequestHeaders headers = exchange.headers();
-        String requestId = RequestIds.choose(headers.first(RequestIds.HEADER_NAME).orElse(null),
-                headers.first(RequestIds.TRACEPARENT_NAME).orElse(null));
+        String traceparent = headers.first(RequestIds.TRACEPARENT_NAME).orElse(null);
+        String requestId = RequestIds.choose(headers.first(RequestIds.HEADER_NAME).orElse(null), traceparent);
         HttpPrologue prologue = exchange.prologue();
         String method = prologue.method().text();
         String rawPath = prologue.uriPath().rawPath();
@@ -443,7 +442,7 @@ public final class IngressServer implements AutoCloseable {
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
                 Duration.ofMillis(worker.config().limits().timeoutMs()));
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
-        pipeline.trace(headers.first(RequestIds.TRACEPARENT_NAME).orElse(null), spans);
+        pipeline.trace(traceparent, spans);
         InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
         Request request = HttpMessages.toRequest(method, unusual == null ? headers : HttpMessages.withHost(headers, host),
                 body, unusual == null ? rawPath : unusual.rawPath(), prologue.query().rawValue(), "http", host);
