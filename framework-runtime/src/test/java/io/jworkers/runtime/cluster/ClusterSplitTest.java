@@ -1,9 +1,11 @@
 package io.jworkers.runtime.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.testing.Await;
+import io.jworkers.runtime.testing.ClassLoadLog;
 import io.jworkers.runtime.testing.HopWorkers;
 import io.jworkers.runtime.testing.ForkedHost;
 import io.jworkers.runtime.testing.Http;
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,9 +107,9 @@ class ClusterSplitTest {
             ok(cluster, 0, "versions", "upload", "-c", hop("application", null, "b").toString());
             ok(cluster, 0, "versions", "deploy", "application", "2@20", "1@80");
 
-            Path classes = dir.resolve("late-classes.log");
+            ClassLoadLog classes = new ClassLoadLog(dir.resolve("late-classes.log"));
             Path cache = dir.resolve("late-cache");
-            ForkedHost late = cluster.addHost(List.of("-Xlog:class+load=info:file=" + classes), cache);
+            ForkedHost late = cluster.addHost(List.of(classes.option()), cache);
             assertEquals("gateway@1(a)>application@2(b)",
                     Http.get(late.url() + "/", "x-jworkers-version-overrides", "application=2").body(), cluster.output());
             Path snapshot = cache.resolve("snapshot.json");
@@ -116,13 +117,10 @@ class ClusterSplitTest {
             String written = Files.readString(snapshot);
             assertTrue(written.contains("\"split\":[{\"version\":2,\"percent\":20},{\"version\":1,\"percent\":80}]"), written);
 
-            List<String> loaded = Files.readAllLines(classes);
-            assertTrue(loaded.stream().anyMatch(line -> line.contains(" io.jworkers.runtime.deploy.postgres.StoreJson ")),
-                    "the host read the store's JSON");
-            int mapper = IntStream.range(0, loaded.size())
-                    .filter(i -> loaded.get(i).contains(" com.fasterxml.jackson.databind.ObjectMapper ")).findFirst().orElse(-1);
-            assertEquals(-1, mapper, () -> "a mapper was made; the classes loaded before it:\n"
-                    + String.join("\n", loaded.subList(Math.max(0, mapper - 20), mapper)));
+            assertTrue(classes.loaded("io.jworkers.runtime.deploy.postgres.StoreJson"), "the host read the store's JSON");
+            String mapper = "com.fasterxml.jackson.databind.ObjectMapper";
+            assertFalse(classes.loaded(mapper), () -> "a mapper was made; the classes loaded before it:\n"
+                    + classes.before(mapper, 20));
         }
     }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jworkers.runtime.testing.Fixtures;
+import io.jworkers.runtime.testing.ClassLoadLog;
 import io.jworkers.runtime.testing.ForkedHost;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.ServeHarness;
 import io.jworkers.runtime.testing.WorkerDirs;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LazyLibrariesTest {
 
-    private static final String MAPPER = "com.fasterxml.jackson.databind.ObjectMapper ";
-    private static final String BUILDER = "net.bytebuddy.ByteBuddy ";
+    private static final String MAPPER = "com.fasterxml.jackson.databind.ObjectMapper";
+    private static final String BUILDER = "net.bytebuddy.ByteBuddy";
 
     @TempDir
     Path dir;
@@ -46,16 +46,15 @@ class LazyLibrariesTest {
         Path back = WorkerDirs.config(dir, "back", """
                 { "name": "back", "main": "io.fixture.metered.BackWorker", "classpath": [%s] }
                 """.formatted(metered));
-        Path classes = dir.resolve("classes.log");
-        try (ForkedHost host = ForkedHost.dev(List.of("-Xlog:class+load=info:file=" + classes),
+        ClassLoadLog classes = new ClassLoadLog(dir.resolve("classes.log"));
+        try (ForkedHost host = ForkedHost.dev(List.of(classes.option()),
                 List.of("-c", front.toString(), "-c", back.toString()))) {
             // Adder.add(int, int) typed, then add(4, 5) by name: values that pass by reference.
             assertEquals("5 9", ok(host, "/rpc"));
-            List<String> loaded = Files.readAllLines(classes);
-            assertTrue(loaded.stream().anyMatch(line -> line.contains(" io.jworkers.runtime.rpc.StubFactory ")),
+            assertTrue(classes.loaded("io.jworkers.runtime.rpc.StubFactory"),
                     "the typed call made a stub");
-            assertFalse(loaded.stream().anyMatch(line -> line.contains(" " + MAPPER)), MAPPER + "loaded");
-            assertFalse(loaded.stream().anyMatch(line -> line.contains(" " + BUILDER)), BUILDER + "loaded");
+            assertFalse(classes.loaded(MAPPER), MAPPER + " loaded");
+            assertFalse(classes.loaded(BUILDER), BUILDER + " loaded");
         }
     }
 
@@ -66,14 +65,13 @@ class LazyLibrariesTest {
                 """.formatted(json(Fixtures.classes("rpcclient"))));
         Path calc = WorkerDirs.config(dir, "calc", "{ \"name\": \"calc\", \"classpath\": [%s] }"
                 .formatted(json(Fixtures.classes("calc"))));
-        Path classes = dir.resolve("classes.log");
-        try (ForkedHost host = ForkedHost.dev(List.of("-Xlog:class+load=info:file=" + classes),
+        ClassLoadLog classes = new ClassLoadLog(dir.resolve("classes.log"));
+        try (ForkedHost host = ForkedHost.dev(List.of(classes.option()),
                 List.of("-c", client.toString(), "-c", calc.toString()))) {
-            assertFalse(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" " + MAPPER)),
-                    MAPPER + "loaded at start");
+            assertFalse(classes.loaded(MAPPER), MAPPER + " loaded at start");
             // Calc's methods take and return lists and maps of records, which are copied as tokens.
             assertEquals("5", ok(host, "/add"));
-            assertTrue(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" " + MAPPER)),
+            assertTrue(classes.loaded(MAPPER),
                     "the mapper is made when a contract needs it");
             assertEquals("java.util.ArrayList [Point[x=2, y=1], Point[x=3, y=2], Point[x=0, y=0]]", ok(host, "/list-of-records"));
         }
@@ -100,14 +98,13 @@ class LazyLibrariesTest {
             host.terminate();
             assertEquals(0, host.waitForExit(30));
         }
-        Path classes = dir.resolve("serve-classes.log");
-        try (ForkedHost host = ForkedHost.serve(List.of("-Xlog:class+load=info:file=" + classes), state, token)) {
+        ClassLoadLog classes = new ClassLoadLog(dir.resolve("serve-classes.log"));
+        try (ForkedHost host = ForkedHost.serve(List.of(classes.option()), state, token)) {
             assertEquals("5 9", ok(host, "/rpc"));
-            List<String> loaded = Files.readAllLines(classes);
-            assertTrue(loaded.stream().anyMatch(line -> line.contains(" io.jworkers.runtime.deploy.StateJson ")),
+            assertTrue(classes.loaded("io.jworkers.runtime.deploy.StateJson"),
                     "the restart read its state");
-            assertFalse(loaded.stream().anyMatch(line -> line.contains(" " + MAPPER)), MAPPER + "loaded");
-            assertFalse(loaded.stream().anyMatch(line -> line.contains(" " + BUILDER)), BUILDER + "loaded");
+            assertFalse(classes.loaded(MAPPER), MAPPER + " loaded");
+            assertFalse(classes.loaded(BUILDER), BUILDER + " loaded");
         }
     }
 
