@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.ClassLoadLog;
+import io.jworkers.runtime.testing.Fixtures;
 import io.jworkers.runtime.testing.ForkedHost;
 import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.ServeHarness;
