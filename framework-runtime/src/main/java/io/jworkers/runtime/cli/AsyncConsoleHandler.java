@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.ErrorManager;
@@ -19,16 +16,22 @@ import java.util.logging.LogRecord;
 
 /**
  * A console handler that never makes the logging thread wait for the console. A record is
- * formatted on the thread that logs it (the worker prefix depends on that thread) and queued;
- * one platform thread writes the queued lines to the stream in batches, with one flush per
- * batch instead of one per record as {@link java.util.logging.ConsoleHandler} does.
+ * formatted on the thread that logs it (the worker prefix depends on that thread) and its bytes
+ * are added to a page in memory; one platform thread writes the filled pages to the stream in
+ * batches, with one flush per batch instead of one per record as
+ * {@link java.util.logging.ConsoleHandler} does.
  *
- * <p>The queue is bounded: when the stream cannot keep up (a paused terminal, a full pipe),
+ * <p>A line is encoded straight into the page under a short lock, not queued as an object for
+ * the writer to read: the access log adds a line for every request, and a queue's node, the
+ * writer's reads of lines made on another core, and its copy cost more than the line itself
+ * (docs/PERFORMANCE.md, §9 "An eighth run").
+ *
+ * <p>What waits is bounded: when the stream cannot keep up (a paused terminal, a full pipe),
  * further lines are dropped and counted rather than blocking requests, and the count is written
- * as a line of its own once the stream moves again. Nothing queued is lost at the end:
+ * as a line of its own once the stream moves again. Nothing waiting is lost at the end:
  * {@link #close()} (which {@code LogManager} runs at shutdown) and {@link #flush()} write out
- * what is queued on the calling thread, and records published after {@code close()} are
- * written directly.
+ * what waits on the calling thread, and records published after {@code close()} are written
+ * directly.
  */
 final class AsyncConsoleHandler extends Handler {
 
@@ -42,23 +45,32 @@ final class AsyncConsoleHandler extends Handler {
     // still shows within 10 ms.
     private static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    // Batch size at which the writer writes out before taking more lines.
-    private static final int BATCH_BYTES = 64 * 1024;
+    // The size of a page: one write to the stream each. Under load 10 ms of access lines fill one
+    // or two; emptied pages are kept for reuse, up to SPARE_PAGES.
+    static final int PAGE_BYTES = 64 * 1024;
+    private static final int SPARE_PAGES = 4;
+
+    /** Bytes waiting to be written: a page, or a line longer than one. */
+    private record Filled(byte[] bytes, int length) {
+    }
 
     private final OutputStream out;
     private final Charset charset;
     // Whether ASCII text is its own bytes in the charset (UTF-8, ISO-8859-1, US-ASCII): the fast path.
     private final boolean asciiCompatible;
-    // The batch being written, encoded; used only under the writing lock.
-    private final byte[] batch = new byte[BATCH_BYTES];
-    private int batched;
     private final int capacity;
-    private final ConcurrentLinkedQueue<CharSequence> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicLong dropped = new AtomicLong();
-    // Set by the writer before it parks with nothing to do; the first producer to clear it wakes it.
-    private final AtomicBoolean idle = new AtomicBoolean();
-    // Held while lines are taken from the queue and written, so that lines keep their order.
+    // Guards what waits: the page being filled, the pages filled before it, the spare pages, the
+    // counts and whether the writer sleeps. Held only to add a line or to take what waits.
+    private final ReentrantLock appending = new ReentrantLock();
+    private byte[] page = new byte[PAGE_BYTES];
+    private int used;
+    private final ArrayDeque<Filled> filled = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    private int waiting;
+    private long dropped;
+    // Set by the writer before it parks with nothing to do; the first line after it wakes it.
+    private boolean idle;
+    // Held while what waits is taken and written, so that lines keep their order.
     private final ReentrantLock writing = new ReentrantLock();
     private final Thread writer;
     private volatile boolean closed;
@@ -95,14 +107,16 @@ final class AsyncConsoleHandler extends Handler {
     /**
      * Writes a line already formatted, as {@link #publish} does with a record's.
      *
-     * @param line the line, with its line separator; a builder is the handler's from now on
+     * @param line the line, with its line separator; the handler is done with it when this returns
      */
     void publishLine(CharSequence line) {
         if (closed) {
             writing.lock();
             try {
-                write(line);
-                writeOut();
+                drain();
+                Filled bytes = encode(line);
+                out.write(bytes.bytes(), 0, bytes.length());
+                out.flush();
             } catch (IOException e) {
                 reportError(null, e, ErrorManager.WRITE_FAILURE);
             } finally {
@@ -110,22 +124,34 @@ final class AsyncConsoleHandler extends Handler {
             }
             return;
         }
-        if (queued.incrementAndGet() > capacity) {
-            queued.decrementAndGet();
-            dropped.incrementAndGet();
-            return;
+        // Text that is not a builder of ASCII is encoded before the lock is taken.
+        Filled encoded = asciiCompatible && line instanceof StringBuilder ? null : encode(line);
+        boolean wake;
+        appending.lock();
+        try {
+            if (waiting >= capacity) {
+                dropped++;
+                return;
+            }
+            if (encoded != null || !addAscii((StringBuilder) line)) {
+                add(encoded != null ? encoded : encode(line));
+            }
+            waiting++;
+            wake = idle;
+            idle = false;
+        } finally {
+            appending.unlock();
         }
-        queue.offer(line);
-        if (idle.get() && idle.compareAndSet(true, false)) {
+        if (wake) {
             LockSupport.unpark(writer);
         }
         if (closed) {
-            // close() may have drained just before the offer: nobody else would write this line.
+            // close() may have drained just before the line was added: nobody else would write it.
             flush();
         }
     }
 
-    /** Writes out every line queued so far, on the calling thread. */
+    /** Writes out every line waiting so far, on the calling thread. */
     @Override
     public void flush() {
         writing.lock();
@@ -136,7 +162,7 @@ final class AsyncConsoleHandler extends Handler {
         }
     }
 
-    /** Writes out what is queued and stops the writer thread; later records are written directly. */
+    /** Writes out what waits and stops the writer thread; later records are written directly. */
     @Override
     public void close() {
         closed = true;
@@ -150,101 +176,129 @@ final class AsyncConsoleHandler extends Handler {
      * @return the count
      */
     long droppedLines() {
-        return dropped.get();
+        appending.lock();
+        try {
+            return dropped;
+        } finally {
+            appending.unlock();
+        }
     }
 
     private void drainLoop() {
         while (!closed) {
-            writing.lock();
-            try {
-                drain();
-            } finally {
-                writing.unlock();
-            }
+            flush();
             LockSupport.parkNanos(this, BATCH_NANOS);
-            if (queue.isEmpty() && !closed) {
-                idle.set(true);
-                // A line queued after the check above finds idle set and wakes us; one queued
-                // before it is seen here.
-                if (queue.isEmpty()) {
-                    LockSupport.park(this);
-                }
-                idle.set(false);
-            }
-        }
-    }
-
-    // Takes every queued line and writes it with one flush; the caller holds the lock.
-    private void drain() {
-        try {
-            boolean wrote = false;
-            int taken = 0;
+            boolean sleep;
+            appending.lock();
             try {
-                for (CharSequence line = queue.poll(); line != null; line = queue.poll()) {
-                    // The count is given back in steps, not per line: the logging threads update it too.
-                    if (++taken == 256) {
-                        queued.addAndGet(-taken);
-                        taken = 0;
-                    }
-                    write(line);
-                    wrote = true;
-                }
+                // A line added after this finds idle set and wakes the writer; one added before is seen here.
+                sleep = waiting == 0 && dropped == 0 && !closed;
+                idle = sleep;
             } finally {
-                queued.addAndGet(-taken);
+                appending.unlock();
             }
-            long lost = dropped.getAndSet(0);
-            if (lost > 0) {
-                write(droppedLine(lost));
-                wrote = true;
+            if (sleep) {
+                LockSupport.park(this);
             }
-            if (wrote) {
-                writeOut();
-            }
-        } catch (IOException | RuntimeException e) {
-            reportError(null, e, ErrorManager.WRITE_FAILURE);
         }
     }
 
-    // Adds a line to the batch (for a compact string, one array copy; for an ASCII builder, its
-    // characters as bytes, with no string in between); a full batch is written out.
-    private void write(CharSequence line) throws IOException {
+    // Copies a builder's characters into the page as bytes; false, with nothing added, when one is not ASCII.
+    private boolean addAscii(StringBuilder line) {
         int length = line.length();
-        if (asciiCompatible && !(line instanceof String) && length <= batch.length) {
-            if (batched + length > batch.length) {
-                writeOut();
+        if (length > PAGE_BYTES) {
+            return false;
+        }
+        if (used + length > PAGE_BYTES) {
+            nextPage();
+        }
+        byte[] into = page;
+        int at = used;
+        for (int i = 0; i < length; i++) {
+            char c = line.charAt(i);
+            if (c >= 0x80) {
+                return false;
             }
-            int at = batched;
-            for (int i = 0; i < length; i++) {
-                char c = line.charAt(i);
-                if (c >= 0x80) {
-                    write(line.toString());
-                    return;
-                }
-                batch[at + i] = (byte) c;
-            }
-            batched = at + length;
+            into[at + i] = (byte) c;
+        }
+        used = at + length;
+        return true;
+    }
+
+    // Adds encoded bytes: into the page when they fit one, else as a piece of their own.
+    private void add(Filled bytes) {
+        int length = bytes.length();
+        if (used + length > PAGE_BYTES) {
+            nextPage();
+        }
+        if (length > PAGE_BYTES) {
+            filled.add(bytes);
             return;
         }
-        byte[] bytes = line.toString().getBytes(charset);
-        if (batched + bytes.length > batch.length) {
-            writeOut();
-            if (bytes.length > batch.length) {
-                out.write(bytes);
-                return;
-            }
-        }
-        System.arraycopy(bytes, 0, batch, batched, bytes.length);
-        batched += bytes.length;
+        System.arraycopy(bytes.bytes(), 0, page, used, length);
+        used += length;
     }
 
-    // One write and one flush for everything batched.
-    private void writeOut() throws IOException {
-        if (batched > 0) {
-            int length = batched;
-            batched = 0;
-            out.write(batch, 0, length);
+    // The page is full: it waits for the writer, and a spare page (or a new one) takes its place.
+    private void nextPage() {
+        if (used > 0) {
+            filled.add(new Filled(page, used));
+            byte[] reused = spare.poll();
+            page = reused != null ? reused : new byte[PAGE_BYTES];
+            used = 0;
         }
-        out.flush();
+    }
+
+    private Filled encode(CharSequence line) {
+        byte[] bytes = line.toString().getBytes(charset);
+        return new Filled(bytes, bytes.length);
+    }
+
+    // Takes everything waiting and writes it with one flush; the caller holds the writing lock.
+    private void drain() {
+        Filled[] taken;
+        long lost;
+        appending.lock();
+        try {
+            if (waiting == 0 && dropped == 0) {
+                return;
+            }
+            nextPage();
+            taken = filled.toArray(Filled[]::new);
+            filled.clear();
+            waiting = 0;
+            lost = dropped;
+            dropped = 0;
+        } finally {
+            appending.unlock();
+        }
+        try {
+            for (Filled bytes : taken) {
+                out.write(bytes.bytes(), 0, bytes.length());
+            }
+            if (lost > 0) {
+                out.write(droppedLine(lost).getBytes(charset));
+            }
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            reportError(null, e, ErrorManager.WRITE_FAILURE);
+        } finally {
+            giveBack(taken);
+        }
+    }
+
+    // Pages written out become spares, up to SPARE_PAGES; a line longer than a page is left to the GC.
+    private void giveBack(Filled[] written) {
+        appending.lock();
+        try {
+            for (Filled bytes : written) {
+                if (bytes.bytes().length == PAGE_BYTES && spare.size() < SPARE_PAGES) {
+                    spare.add(bytes.bytes());
+                }
+            }
+        } finally {
+            appending.unlock();
+        }
     }
 
     private String droppedLine(long lost) {

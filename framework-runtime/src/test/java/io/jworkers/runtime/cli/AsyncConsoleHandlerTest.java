@@ -63,6 +63,26 @@ class AsyncConsoleHandlerTest {
     }
 
     @Test
+    void linesSpanningManyPagesOneLongerThanAPageAndOneNotAsciiAreWrittenInOrderByteForByte() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        AsyncConsoleHandler handler = new AsyncConsoleHandler(bytes, StandardCharsets.UTF_8, MESSAGE_ONLY, 100_000);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            String text = i == 12_345 ? "x".repeat(AsyncConsoleHandler.PAGE_BYTES + 10)
+                    : i == 20_000 ? "caf\u00e9 \u732b " + i : "line " + i;
+            expected.append(text).append('\n');
+            if (i % 3 == 0) {
+                handler.publish(record(text));
+            } else {
+                handler.publishLine(new StringBuilder(text).append('\n'));
+            }
+        }
+        handler.close();
+        assertEquals(expected.toString(), bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(0, handler.droppedLines());
+    }
+
+    @Test
     void aLineIsWrittenPromptlyWithoutAFlush() throws Exception {
         CountDownLatch written = new CountDownLatch(1);
         OutputStream stream = new OutputStream() {
