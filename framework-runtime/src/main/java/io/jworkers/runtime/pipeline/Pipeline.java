@@ -89,19 +89,8 @@ public final class Pipeline {
     private volatile boolean shared;
     @SuppressWarnings("unused") // through SUBREQUESTS
     private int subrequests;
-    // The workers already visited with their time cells, for a lock-free identity check on every
-    // hop (the names are usually the same String instances); copied on write under the visitOrder
-    // lock; a name not found this way goes through the map.
-    private record Visit(String name, long[] time) {
-    }
-
-    private volatile Visit[] visited = new Visit[0];
-    // Per worker: the time spent in its fetch calls (inclusive), -1 if only called over RPC. A lookup
-    // without a lock on every hop; the order of first visits is kept under a lock, once per worker.
-    private final java.util.concurrent.ConcurrentHashMap<String, long[]> workers = new java.util.concurrent.ConcurrentHashMap<>(8);
-    private final List<String> visitOrder = new ArrayList<>(4);
-    // How the access line names a visited worker when it differs from the name (auth@2); under visitOrder.
-    private final Map<String, String> labels = new java.util.HashMap<>(4);
+    // The workers passed through, with their fetch time: looked up on every hop, without a lock.
+    private final Visits visits = new Visits();
     // What chooses the versions of split workers: the key (null: the request id), its bucket
     // (computed on first use, -1 before) and the overrides.
     // Set before the pipeline runs on other threads (their start orders the writes), so plain fields.
@@ -324,7 +313,7 @@ public final class Pipeline {
      * @param workerName the worker
      */
     public void visit(String workerName) {
-        timeCell(workerName);
+        visits.visit(workerName, workerName);
     }
 
     /**
@@ -335,14 +324,7 @@ public final class Pipeline {
      * @param label how the access line names it
      */
     public void visit(String workerName, String label) {
-        for (Visit visit : visited) {
-            if (visit.name() == workerName) {
-                return;
-            }
-        }
-        if (workers.get(workerName) == null) {
-            firstVisit(workerName, label);
-        }
+        visits.visit(workerName, label);
     }
 
     /**
@@ -401,44 +383,13 @@ public final class Pipeline {
     }
 
     /**
-     * The cell that sums the time spent in a worker's {@code fetch} calls, recording the visit.
+     * Records a visit to a worker, as {@link #visit(String)} does, and says where its time goes.
      *
      * @param workerName the worker
-     * @return the cell, for {@link #addTime(long[], long)}
+     * @return the visit, for {@link #addTime(int, long)}
      */
-    long[] timeCell(String workerName) {
-        for (Visit visit : visited) {
-            if (visit.name() == workerName) {
-                return visit.time();
-            }
-        }
-        long[] time = workers.get(workerName);
-        return time != null ? time : firstVisit(workerName);
-    }
-
-    private long[] firstVisit(String workerName) {
-        return firstVisit(workerName, workerName);
-    }
-
-    private long[] firstVisit(String workerName, String label) {
-        synchronized (visitOrder) {
-            long[] time = workers.get(workerName);
-            if (time == null) {
-                time = new long[] {-1};
-                workers.put(workerName, time);
-                visitOrder.add(workerName);
-                if (!label.equals(workerName)) {
-                    labels.put(workerName, label);
-                }
-            }
-            Visit[] known = visited;
-            if (known.length < 16) {
-                Visit[] more = java.util.Arrays.copyOf(known, known.length + 1);
-                more[known.length] = new Visit(workerName, time);
-                visited = more;
-            }
-            return time;
-        }
+    int timeCell(String workerName) {
+        return visits.visit(workerName, workerName);
     }
 
     /**
@@ -453,21 +404,15 @@ public final class Pipeline {
     }
 
     /**
-     * Adds the time one fetch call spent in a worker, to the cell {@link #timeCell} gave: a plain
-     * add while the pipeline runs only on the thread that opened it, under the cell's lock once
-     * other threads run in it.
+     * Adds the time one fetch call spent in a worker, to the visit {@link #timeCell} gave: a plain
+     * add while the pipeline runs only on the thread that opened it, under a lock once other
+     * threads run in it.
      *
-     * @param cell the worker's cell
+     * @param visit the worker's visit
      * @param nanos the call's duration, including the calls it made
      */
-    void addTime(long[] cell, long nanos) {
-        if (Thread.currentThread() == opener && !shared) {
-            cell[0] = Math.max(cell[0], 0) + nanos;
-        } else {
-            synchronized (cell) {
-                cell[0] = Math.max(cell[0], 0) + nanos;
-            }
-        }
+    void addTime(int visit, long nanos) {
+        visits.addTime(visit, nanos, Thread.currentThread() == opener && !shared);
     }
 
     /**
@@ -488,29 +433,7 @@ public final class Pipeline {
      * @return {@code text}
      */
     public StringBuilder describeWorkers(StringBuilder text) {
-        synchronized (visitOrder) {
-            if (visitOrder.isEmpty()) {
-                return text.append('-');
-            }
-            for (int i = 0; i < visitOrder.size(); i++) {
-                if (i > 0) {
-                    text.append('>');
-                }
-                String name = visitOrder.get(i);
-                text.append(labels.getOrDefault(name, name));
-                long[] nanos = workers.get(name);
-                long total;
-                synchronized (nanos) {
-                    total = nanos[0];
-                }
-                if (total >= 0) {
-                    // Milliseconds with one decimal, rounded half up as String.format("%.1f") does.
-                    long tenths = (total + 50_000) / 100_000;
-                    text.append(':').append(tenths / 10).append('.').append((char) ('0' + tenths % 10)).append("ms");
-                }
-            }
-        }
-        return text;
+        return visits.describe(text);
     }
 
     /**
@@ -666,9 +589,7 @@ public final class Pipeline {
      * @return a snapshot
      */
     public List<String> visitedWorkers() {
-        synchronized (visitOrder) {
-            return List.copyOf(visitOrder);
-        }
+        return visits.names();
     }
 
     /**

@@ -86,7 +86,7 @@ public final class WorkerCall {
         long start = System.nanoTime();
         CallScope scope = CallScope.enter(callee, owner, request);
         Pipeline pipeline = scope.pipeline();
-        long[] time = pipeline.timeCell(callee.workerName());
+        int visit = pipeline.timeCell(callee.workerName());
         Throwable failure = null;
         int status = 0;
         try {
@@ -98,7 +98,7 @@ public final class WorkerCall {
             throw BoundaryExceptions.translate(e);
         } finally {
             scope.exit(failure, status);
-            pipeline.addTime(time, System.nanoTime() - start);
+            pipeline.addTime(visit, System.nanoTime() - start);
         }
     }
 
