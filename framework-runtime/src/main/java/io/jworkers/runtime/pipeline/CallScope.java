@@ -17,13 +17,14 @@ import java.util.concurrent.atomic.LongAdder;
  * The worker calls running on one thread, innermost on top: for each, its pipeline, what it
  * called, its depth, and the context class loader to restore when it ends.
  *
- * <p>One instance per thread while the thread runs worker code (the thread's outermost call
- * creates it, its end drops it), mutated in place by every binding call: entering and leaving a
- * call allocate nothing and touch one thread-local. The {@link CallFrame} a worker sees through
- * {@code ctx()} is built only when asked for, once per call, and stays valid after the call. The
- * slots keep a reference only while they are used, or until the outermost call ends; stores of
- * a reference that a slot already holds are skipped (G1's write barrier makes reference stores
- * into an old object cost tens of nanoseconds).
+ * <p>One instance per thread, made by the thread's first worker call and kept for the next ones
+ * (a connection's thread serves its requests one after another), mutated in place by every
+ * binding call: entering and leaving a call allocate nothing and touch one thread-local. The
+ * {@link CallFrame} a worker sees through {@code ctx()} is built only when asked for, once per
+ * call, and stays valid after the call. The slots keep a reference only while they are used, or
+ * until the outermost call ends, which clears them; stores of a reference that a slot already
+ * holds are skipped (G1's write barrier makes reference stores into an old object cost tens of
+ * nanoseconds).
  *
  * <p>Each call is a span of the pipeline's trace. Its span id is made only when something asks
  * for it (the callee's {@code ctx()}, a call it makes that needs its parent, or the export of
@@ -56,6 +57,8 @@ public final class CallScope extends HostBridge.ThreadCalls {
     // Per level, in observed pipelines only: the invocation a tail listens for, null when none does.
     private BindingInvocation[] invocations = new BindingInvocation[8];
     private int top = -1;
+    // The highest level used since the slots were last cleared.
+    private int highest = -1;
     // Binding calls counted on this thread since its outermost call began, per counter: plain
     // increments here, one LongAdder.add per counter when the outermost call ends (an atomic add
     // per call would cost a third of a typed RPC call).
@@ -75,7 +78,17 @@ public final class CallScope extends HostBridge.ThreadCalls {
      * @return the scope, or {@code null} when no worker call runs on this thread
      */
     static CallScope onThisThread() {
-        return HostBridge.calls() instanceof CallScope scope ? scope : null;
+        return HostBridge.calls() instanceof CallScope scope && scope.top >= 0 ? scope : null;
+    }
+
+    // The thread's scope, running calls or not; made and kept on the thread if it has none.
+    private static CallScope ofThisThread() {
+        if (HostBridge.calls() instanceof CallScope scope) {
+            return scope;
+        }
+        CallScope made = new CallScope(Thread.currentThread());
+        HostBridge.calls(made);
+        return made;
     }
 
     /**
@@ -87,15 +100,8 @@ public final class CallScope extends HostBridge.ThreadCalls {
      */
     static CallScope open(CallFrame frame) {
         frame.pipeline().visit(frame.workerName());
-        CallScope scope = onThisThread();
-        boolean created = scope == null;
-        if (created) {
-            scope = new CallScope(Thread.currentThread());
-        }
+        CallScope scope = ofThisThread();
         scope.push(frame.pipeline(), null, frame.depth(), frame, frame.loader());
-        if (created) {
-            HostBridge.calls(scope);
-        }
         return scope;
     }
 
@@ -154,11 +160,10 @@ public final class CallScope extends HostBridge.ThreadCalls {
         Pipeline pipeline = base.pipeline();
         pipeline.beginSubrequest(fetch);
         pipeline.visit(callee.workerName(), callee.label());
-        CallScope scope = new CallScope(Thread.currentThread());
+        CallScope scope = ofThisThread();
         scope.push(pipeline, null, 0, base, base.loader());
         scope.detached = true;
         scope.push(pipeline, callee, 1, null, callee.loader());
-        HostBridge.calls(scope);
         return scope;
     }
 
@@ -187,11 +192,24 @@ public final class CallScope extends HostBridge.ThreadCalls {
         }
         if (level == 1 && detached) {
             top = -1;
+            detached = false;
         }
         if (top < 0) {
-            HostBridge.calls(null);
             flushCounts();
+            clearSlots();
         }
+    }
+
+    // The thread's outermost call ended: the scope stays for its next call, holding nothing of this one.
+    private void clearSlots() {
+        for (int level = highest; level >= 0; level--) {
+            pipelines[level] = null;
+            callees[level] = null;
+            frames[level] = null;
+            previousLoaders[level] = null;
+            invocations[level] = null;
+        }
+        highest = -1;
     }
 
     private void count(LongAdder counter) {
@@ -326,6 +344,9 @@ public final class CallScope extends HostBridge.ThreadCalls {
         int level = top + 1;
         if (level == depths.length) {
             grow();
+        }
+        if (level > highest) {
+            highest = level;
         }
         // Compare before storing: a slot usually holds the same pipeline and callee as the last
         // call at that level, and a skipped store costs no write barrier.

@@ -1,6 +1,7 @@
 package io.jworkers.runtime.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jworkers.api.PipelineDepthExceededException;
 import io.jworkers.bridge.HostBridge;
+import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -65,8 +67,54 @@ class CallScopeTest {
         } finally {
             WorkerCall.close(scope);
         }
-        assertNull(HostBridge.calls(), "the thread's outermost call removes the scope");
+        assertNull(HostBridge.current(), "no call runs once the thread's outermost call ended");
+        assertNull(CallFrame.current());
         assertSame(host, Thread.currentThread().getContextClassLoader());
+    }
+
+    @Test
+    void theThreadKeepsItsScopeForTheNextCallButNothingOfTheCallThatEnded() throws Exception {
+        java.util.List<WeakReference<?>> ended = new java.util.ArrayList<>();
+        HostBridge.ThreadCalls[] kept = new HostBridge.ThreadCalls[2];
+        Thread caller = Thread.ofVirtual().start(() -> {
+            for (int request = 0; request < 2; request++) {
+                ended.addAll(oneRequest("r" + request));
+                kept[request] = HostBridge.calls();
+            }
+        });
+        caller.join();
+        assertNotNull(kept[0], "the thread keeps its scope");
+        assertSame(kept[0], kept[1], "the second request reused the first one's scope");
+        for (WeakReference<?> reference : ended) {
+            for (int i = 0; i < 100 && reference.get() != null; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertNull(reference.get(), "the scope still holds " + reference.get());
+        }
+    }
+
+    // A request through two workers on this thread: weak references to its pipeline, loaders and frames.
+    private java.util.List<WeakReference<?>> oneRequest(String id) {
+        Pipeline pipeline = new Pipeline(id, 1000, Duration.ofSeconds(30));
+        ClassLoader first = new URLClassLoader("first", new URL[0], null);
+        ClassLoader second = new URLClassLoader("second", new URL[0], null);
+        CallFrame top = new CallFrame(pipeline, "a", first, null, 1);
+        CallScope scope = WorkerCall.open(top);
+        CallFrame inner;
+        try {
+            CallScope called = CallScope.enter(new Callee("b", second, null, CallFrame.NO_PROPS), owner);
+            try {
+                inner = CallFrame.current();
+            } finally {
+                called.exit();
+            }
+        } finally {
+            WorkerCall.close(scope);
+        }
+        assertNull(CallFrame.current());
+        return java.util.List.of(new WeakReference<>(pipeline), new WeakReference<>(first), new WeakReference<>(second),
+                new WeakReference<>(top), new WeakReference<>(inner));
     }
 
     @Test
@@ -80,7 +128,8 @@ class CallScopeTest {
         } finally {
             scope.exit();
         }
-        assertNull(HostBridge.calls());
+        assertNull(CallFrame.current());
+        assertNull(HostBridge.current());
         assertSame(host, Thread.currentThread().getContextClassLoader());
     }
 
@@ -97,6 +146,6 @@ class CallScopeTest {
         } finally {
             WorkerCall.close(scope);
         }
-        assertNull(HostBridge.calls());
+        assertNull(CallFrame.current());
     }
 }
