@@ -98,7 +98,8 @@ public final class Pipeline {
     private int bucket = -1;
     private Map<String, Integer> overrides = Map.of();
     private final List<Background> background = new ArrayList<>();
-    private final List<Throwable> waitUntilFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Guarded by background, made on the first failure: most pipelines have none.
+    private List<Throwable> waitUntilFailures;
     private boolean responded;
     // Guarded by background: work started beside the response that has not ended, and who waits for none.
     private int backgroundRunning;
@@ -570,7 +571,12 @@ public final class Pipeline {
      * @param error what the work threw
      */
     void waitUntilFailed(Throwable error) {
-        waitUntilFailures.add(error);
+        synchronized (background) {
+            if (waitUntilFailures == null) {
+                waitUntilFailures = new ArrayList<>(2);
+            }
+            waitUntilFailures.add(error);
+        }
     }
 
     /**
@@ -580,7 +586,9 @@ public final class Pipeline {
      * @return a snapshot, oldest first
      */
     public List<Throwable> waitUntilFailures() {
-        return List.copyOf(waitUntilFailures);
+        synchronized (background) {
+            return waitUntilFailures == null ? List.of() : List.copyOf(waitUntilFailures);
+        }
     }
 
     /**
