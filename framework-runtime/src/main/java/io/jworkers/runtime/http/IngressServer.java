@@ -301,7 +301,7 @@ public final class IngressServer implements AutoCloseable {
             return null;
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
-                Duration.ofMillis(worker.config().limits().timeoutMs()));
+                Duration.ofMillis(worker.config().limits().timeoutMs()), start);
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
         pipeline.trace(traceparent, spans);
         RequestLog tailLog = tails == null ? null : tails.begin(pipeline, worker);
@@ -332,11 +332,12 @@ public final class IngressServer implements AutoCloseable {
         } finally {
             responded(pipeline);
         }
-        accessLog.log(method, path, status, start, requestId, pipeline);
+        long end = System.nanoTime();
+        accessLog.log(method, path, status, start, end, requestId, pipeline);
         if (tailLog != null) {
             tails.finish(tailLog, worker, request.prologue(), request.headers(), status, start, requestId);
         }
-        observed.finish(status);
+        observed.finish(status, end);
         return pipeline;
     }
 
@@ -440,7 +441,7 @@ public final class IngressServer implements AutoCloseable {
             return new Http10Outcome(null, keepAlive);
         }
         Pipeline pipeline = new Pipeline(requestId, worker.config().limits().subrequests(),
-                Duration.ofMillis(worker.config().limits().timeoutMs()));
+                Duration.ofMillis(worker.config().limits().timeoutMs()), start);
         pipeline.chooseVersionsBy(versionKey, pins, bucket);
         pipeline.trace(traceparent, spans);
         InputStream body = exchange.body() == null ? null : new TimedBodyStream(exchange.body(), connection);
@@ -472,11 +473,12 @@ public final class IngressServer implements AutoCloseable {
         } finally {
             responded(pipeline);
         }
-        accessLog.log(method, path, status, start, requestId, pipeline);
+        long end = System.nanoTime();
+        accessLog.log(method, path, status, start, end, requestId, pipeline);
         if (tailLog != null) {
             tails.finish(tailLog, worker, prologue, headers, status, start, requestId);
         }
-        observed.finish(status);
+        observed.finish(status, end);
         return new Http10Outcome(pipeline, keepAlive);
     }
 

@@ -47,4 +47,17 @@ public final class RequestObservation {
             meters.finished(outcome, status, System.nanoTime() - startNanos);
         }
     }
+
+    /**
+     * Ends the observation as {@link #finish(int)} does, with the end read by the caller (the
+     * ingress reads it once for this and the access line).
+     *
+     * @param status the status sent
+     * @param endNanos when the response was sent ({@link System#nanoTime()})
+     */
+    public void finish(int status, long endNanos) {
+        if (meters != null) {
+            meters.finished(outcome, status, endNanos - startNanos);
+        }
+    }
 }

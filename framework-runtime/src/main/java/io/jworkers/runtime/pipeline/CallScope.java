@@ -130,9 +130,21 @@ public final class CallScope extends HostBridge.ThreadCalls {
      * @throws PipelineDepthExceededException if the callee would run deeper than 32
      */
     public static CallScope enter(Callee callee, BindingOwner owner, Request request) {
+        return enter(callee, owner, request,
+                request != null ? CoarseClock.nanoTimeIfTicking() : CoarseClock.nanoTime());
+    }
+
+    /**
+     * Enters a binding call as {@link #enter(Callee, BindingOwner, Request)} does, checking the
+     * deadline against a clock reading the caller already took (a {@code fetch} call times itself
+     * from there: one reading instead of two).
+     *
+     * @param nowNanos the time now ({@link System#nanoTime()})
+     */
+    static CallScope enter(Callee callee, BindingOwner owner, Request request, long nowNanos) {
         CallScope scope = onThisThread();
         if (scope == null) {
-            return enterDetached(callee, owner, request != null);
+            return enterDetached(callee, owner, nowNanos);
         }
         scope.count(callee.calls());
         int caller = scope.top;
@@ -143,7 +155,7 @@ public final class CallScope extends HostBridge.ThreadCalls {
                     + "\" called worker \"" + callee.workerName() + "\" at depth " + (depth - 1)
                     + "; look for a cycle of service bindings (A -> B -> A) or make the chain shorter");
         }
-        pipeline.beginSubrequest(request != null);
+        pipeline.beginSubrequestAt(nowNanos);
         pipeline.visit(callee.workerName(), callee.label());
         scope.push(pipeline, callee, depth, null, callee.loader());
         if (pipeline.observed()) {
@@ -154,11 +166,11 @@ public final class CallScope extends HostBridge.ThreadCalls {
 
     // A call from code outside any request (a worker's start(), a thread it made itself): a new
     // pipeline, under a depth-0 frame of the calling worker that ends with the call.
-    private static CallScope enterDetached(Callee callee, BindingOwner owner, boolean fetch) {
+    private static CallScope enterDetached(Callee callee, BindingOwner owner, long nowNanos) {
         callee.calls().increment();
         CallFrame base = CallFrame.detached(owner);
         Pipeline pipeline = base.pipeline();
-        pipeline.beginSubrequest(fetch);
+        pipeline.beginSubrequestAt(nowNanos);
         pipeline.visit(callee.workerName(), callee.label());
         CallScope scope = ofThisThread();
         scope.push(pipeline, null, 0, base, base.loader());

@@ -126,10 +126,23 @@ public final class Pipeline {
      * @param timeout the wall-clock budget of the whole pipeline
      */
     public Pipeline(String requestId, int subrequestLimit, Duration timeout) {
+        this(requestId, subrequestLimit, timeout, System.nanoTime());
+    }
+
+    /**
+     * Opens a pipeline whose budget began at {@code openedNanos}: the ingress's reading of when it
+     * began to read the request, so that the deadline counts from there and the clock is read once.
+     *
+     * @param requestId the top-level request's id
+     * @param subrequestLimit how many binding calls the pipeline may make
+     * @param timeout the wall-clock budget of the whole pipeline
+     * @param openedNanos when the budget began ({@link System#nanoTime()})
+     */
+    public Pipeline(String requestId, int subrequestLimit, Duration timeout, long openedNanos) {
         this.requestId = requestId;
         this.subrequestLimit = subrequestLimit;
         this.timeout = timeout;
-        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        this.deadlineNanos = openedNanos + timeout.toNanos();
     }
 
     /**
@@ -286,7 +299,19 @@ public final class Pipeline {
      * @throws SubrequestLimitExceededException if this call is one too many
      */
     public void beginSubrequest(boolean fetch) {
-        checkDeadline(fetch ? CoarseClock.nanoTimeIfTicking() : CoarseClock.nanoTime());
+        beginSubrequestAt(fetch ? CoarseClock.nanoTimeIfTicking() : CoarseClock.nanoTime());
+    }
+
+    /**
+     * Checks the deadline against a clock reading the caller already has (a {@code fetch} call's
+     * own start) and counts one binding call against the budget.
+     *
+     * @param nowNanos the time now ({@link System#nanoTime()})
+     * @throws DeadlineExceededException if the deadline has passed
+     * @throws SubrequestLimitExceededException if this call is one too many
+     */
+    void beginSubrequestAt(long nowNanos) {
+        checkDeadline(nowNanos);
         int count;
         if (Thread.currentThread() == opener && !shared) {
             count = (int) SUBREQUESTS.get(this) + 1;

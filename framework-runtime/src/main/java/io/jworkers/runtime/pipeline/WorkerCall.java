@@ -84,7 +84,7 @@ public final class WorkerCall {
     public static Response bindingFetch(Callee callee, BindingOwner owner, LoadedWorker target, WorkerEntrypoint entrypoint,
             Request request) {
         long start = System.nanoTime();
-        CallScope scope = CallScope.enter(callee, owner, request);
+        CallScope scope = CallScope.enter(callee, owner, request, start);
         Pipeline pipeline = scope.pipeline();
         int visit = pipeline.timeCell(callee.workerName());
         Throwable failure = null;
