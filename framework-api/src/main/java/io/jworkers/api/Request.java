@@ -237,6 +237,14 @@ public final class Request {
 
     private static String normalizeMethod(String method) {
         Objects.requireNonNull(method, "method");
+        switch (method) {
+            // Already normal (every request the host reads, most a worker makes): no scan, no upper-casing.
+            case "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT" -> {
+                return method;
+            }
+            default -> {
+            }
+        }
         if (method.isEmpty()) {
             throw new IllegalArgumentException("HTTP method must not be empty");
         }

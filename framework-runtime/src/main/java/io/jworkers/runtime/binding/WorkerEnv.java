@@ -35,10 +35,16 @@ public final class WorkerEnv implements Env {
     public WorkerEnv(String workerName, Map<String, ServiceBinding> services, Map<String, String> vars,
             Secrets secrets, WorkerVersion version) {
         this.workerName = workerName;
-        this.services = Collections.unmodifiableMap(new TreeMap<>(services));
-        this.vars = Collections.unmodifiableMap(new TreeMap<>(vars));
+        this.services = sorted(services);
+        this.vars = sorted(vars);
         this.secrets = secrets;
         this.version = version;
+    }
+
+    // Listed by name (error messages, keySet), looked up by hash: env.service("AUTH") runs on every
+    // request, and a TreeMap's lookup compares the name against each level of the tree.
+    private static <V> Map<String, V> sorted(Map<String, V> byName) {
+        return Collections.unmodifiableMap(new java.util.LinkedHashMap<>(new TreeMap<>(byName)));
     }
 
     @Override
