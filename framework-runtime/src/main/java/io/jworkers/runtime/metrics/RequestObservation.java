@@ -44,7 +44,7 @@ public final class RequestObservation {
      */
     public void finish(int status) {
         if (meters != null) {
-            meters.finished(outcome, status, System.nanoTime() - startNanos);
+            finish(status, System.nanoTime());
         }
     }
 

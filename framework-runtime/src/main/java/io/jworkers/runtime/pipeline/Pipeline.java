@@ -414,7 +414,7 @@ public final class Pipeline {
      * @param workerName the worker
      * @return the visit, for {@link #addTime(int, long)}
      */
-    int timeCell(String workerName) {
+    int visitIndex(String workerName) {
         return visits.visit(workerName, workerName);
     }
 
@@ -426,11 +426,11 @@ public final class Pipeline {
      * @param nanos the call's duration, including the calls it made
      */
     public void addTime(String workerName, long nanos) {
-        addTime(timeCell(workerName), nanos);
+        addTime(visitIndex(workerName), nanos);
     }
 
     /**
-     * Adds the time one fetch call spent in a worker, to the visit {@link #timeCell} gave: a plain
+     * Adds the time one fetch call spent in a worker, to the visit {@link #visitIndex} gave: a plain
      * add while the pipeline runs only on the thread that opened it, under a lock once other
      * threads run in it.
      *

@@ -86,7 +86,7 @@ public final class WorkerCall {
         long start = System.nanoTime();
         CallScope scope = CallScope.enter(callee, owner, request, start);
         Pipeline pipeline = scope.pipeline();
-        int visit = pipeline.timeCell(callee.workerName());
+        int visit = pipeline.visitIndex(callee.workerName());
         Throwable failure = null;
         int status = 0;
         try {
