@@ -13,7 +13,13 @@ final class AccessLines implements AccessLog.Lines {
 
     private static final String LEVEL_AND_LOGGER = " INFO  ingress ";
 
+    /** A line's start for one millisecond: under load tens of requests share it. */
+    private record Start(long epochMillis, String text) {
+    }
+
     private final AsyncConsoleHandler handler;
+    // Racy on purpose: two threads may each build the same millisecond's start, and either is right.
+    private volatile Start last = new Start(Long.MIN_VALUE, "");
 
     AccessLines(AsyncConsoleHandler handler) {
         this.handler = handler;
@@ -21,8 +27,15 @@ final class AccessLines implements AccessLog.Lines {
 
     @Override
     public void start(StringBuilder line) {
-        LogSetup.Timestamps.append(line, System.currentTimeMillis());
-        line.append(LEVEL_AND_LOGGER);
+        long now = System.currentTimeMillis();
+        Start start = last;
+        if (start.epochMillis() != now) {
+            StringBuilder text = new StringBuilder(24 + LEVEL_AND_LOGGER.length());
+            LogSetup.Timestamps.append(text, now);
+            start = new Start(now, text.append(LEVEL_AND_LOGGER).toString());
+            last = start;
+        }
+        line.append(start.text());
     }
 
     @Override

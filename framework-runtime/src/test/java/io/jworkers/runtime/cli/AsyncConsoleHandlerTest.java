@@ -207,4 +207,36 @@ class AsyncConsoleHandlerTest {
                     line + System.lineSeparator());
         }
     }
+    @Test
+    void everyAccessLineStartsWithTheMillisecondItWasStartedInThoughLinesOfOneMillisecondShareTheirStart()
+            throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LogSetup.OneLineFormatter formatter = new LogSetup.OneLineFormatter();
+        AsyncConsoleHandler handler = new AsyncConsoleHandler(bytes, StandardCharsets.UTF_8, formatter, 100_000);
+        AccessLines lines = new AccessLines(handler);
+        List<long[]> bounds = new java.util.ArrayList<>();
+        long first = System.currentTimeMillis();
+        // Long enough to cross several milliseconds, with many lines in each.
+        while (System.currentTimeMillis() < first + 20) {
+            long before = System.currentTimeMillis();
+            StringBuilder line = new StringBuilder();
+            lines.start(line);
+            long after = System.currentTimeMillis();
+            lines.write(line.append("GET /notes 200 0.1ms id=").append(bounds.size()).append(" workers=-"));
+            bounds.add(new long[] {before, after});
+        }
+        handler.close();
+        List<String> written = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(bounds.size(), written.size());
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < written.size(); i++) {
+            String line = written.get(i);
+            long millis = Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli();
+            assertTrue(millis >= bounds.get(i)[0] && millis <= bounds.get(i)[1], i + ": " + line);
+            assertTrue(line.endsWith(" INFO  ingress GET /notes 200 0.1ms id=" + i + " workers=-"), line);
+            seen.add(millis);
+        }
+        assertTrue(seen.size() >= 10, "the lines span " + seen.size() + " milliseconds");
+        assertTrue(written.size() > seen.size(), "some lines share a millisecond: " + written.size() + " lines");
+    }
 }
