@@ -277,6 +277,15 @@ public final class CallScope extends HostBridge.ThreadCalls {
     }
 
     /**
+     * The span id of the innermost call, made now if it has none yet; a frame built later has the same.
+     *
+     * @return the span id, never 0
+     */
+    long span() {
+        return span(top);
+    }
+
+    /**
      * The name of the worker of the innermost call, without building its frame.
      *
      * @return the name

@@ -90,7 +90,8 @@ public final class WorkerCall {
         Throwable failure = null;
         int status = 0;
         try {
-            Response response = checked(target, entrypoint.fetch(forCallee(request, scope.frame()), target.env()));
+            Request forTarget = forCallee(request, pipeline, scope.span());
+            Response response = checked(target, entrypoint.fetch(forTarget, target.env()));
             status = response.status();
             return response;
         } catch (Throwable e) {
@@ -104,8 +105,11 @@ public final class WorkerCall {
 
     // The callee's view of the request: the caller's, with the callee's own traceparent (made
     // only if the callee reads it), so that a worker that forwards its request keeps the trace.
-    private static Request forCallee(Request request, CallFrame callee) {
-        return HostBridge.messages().withHeader(request, TraceParent.HEADER, callee::traceparent);
+    // The value is the callee's frame's traceparent; it captures the span id, not the frame, which
+    // most calls never build (and not the scope, whose slot the next call reuses).
+    private static Request forCallee(Request request, Pipeline pipeline, long span) {
+        return HostBridge.messages().withHeader(request, TraceParent.HEADER,
+                () -> TraceParent.format(pipeline.traceHigh(), pipeline.traceLow(), span, pipeline.traceFlags()));
     }
 
     /**
