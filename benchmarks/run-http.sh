@@ -12,7 +12,7 @@
 # Targets (docs/PERFORMANCE.md, Targets): (c) at least 0.95 of (b)'s throughput and 0.85 of (a)'s;
 # against (d), at least 3x the throughput and at most 1/3 of the p99 latency.
 #
-#   benchmarks/run-http.sh                     # 2 rounds of a, b, c, d; wrk -t2 -c50, 16 s warm-up, 10 s measured
+#   benchmarks/run-http.sh                     # 2 rounds of a, b, c, d; wrk -t2 -c50, 16 s warm-up (4 runs of 4 s), 10 s measured
 #   ROUNDS=1 DURATION=5s benchmarks/run-http.sh
 #   JFR=1 benchmarks/run-http.sh               # also profiles (c) for DURATION and prints its top frames
 #   SINGLE=5s                                  # the last round also measures one connection (wrk -t1 -c1), 0: not
@@ -43,6 +43,15 @@ duration=${DURATION:-10s}
 # Long enough for the JVM's optimizing compiler to finish the request path of every variant: with
 # wrk on the same 2 cores, C2 compiles (c) for 6-8 s under load (docs/PERFORMANCE.md, "A seventh run").
 warmup=${WARMUP:-16s}
+# The warm-up is cut into runs this long with a pause of a second between them. Each measured turn
+# opens new connections after seconds of idle; a warm-up of one unbroken run leaves those paths out
+# of the compiler's profiles, and the first turn of every variant then paid their recompilation
+# (docs/PERFORMANCE.md, "A ninth run").
+warmup_step=${WARMUP_STEP:-4}
+if ! [[ $warmup =~ ^[0-9]+s$ ]] || ! [[ $warmup_step =~ ^[1-9][0-9]*$ ]]; then
+  echo "WARMUP must be whole seconds (e.g. 16s), WARMUP_STEP a positive number of seconds (not $warmup, $warmup_step)" >&2
+  exit 2
+fi
 connections=${CONNECTIONS:-50}
 threads=${THREADS:-2}
 single=${SINGLE:-5s}   # the last round also runs wrk -t1 -c1 this long per variant; 0: not
@@ -162,6 +171,17 @@ read -r -a variants <<< "${VARIANTS:-a b c d r q}"
 results=$work/results.tsv
 : > "$results"
 : > "$work/loads.tsv"
+# warm_up PORT: WARMUP of load, in runs of warmup_step seconds with a second's pause between them.
+warm_up() {
+  local left=${warmup%s} step
+  while [ "$left" -gt 0 ]; do
+    step=$(( left < warmup_step ? left : warmup_step ))
+    wrk -t"$threads" -c"$connections" -d"${step}s" -H "x-custom-token: $token" "http://127.0.0.1:$1$url_path" > /dev/null
+    left=$((left - step))
+    if [ "$left" -gt 0 ]; then sleep 1; fi
+  done
+}
+
 for round in $(seq 1 "$rounds"); do
   declare -A port_of=() host_of=()
   for v in "${variants[@]}"; do
@@ -174,7 +194,7 @@ for round in $(seq 1 "$rounds"); do
   for v in "${variants[@]}"; do
     ready "${port_of[$v]}"
     # The other processes of (d) must be up too: the gateway answering 200 proves it.
-    wrk -t"$threads" -c"$connections" -d"$warmup" -H "x-custom-token: $token" "http://127.0.0.1:${port_of[$v]}$url_path" > /dev/null
+    warm_up "${port_of[$v]}"
   done
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   printf '%s\t%s\n' "$round" "$load" >> "$work/loads.tsv"
