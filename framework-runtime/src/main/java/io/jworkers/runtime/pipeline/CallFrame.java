@@ -149,7 +149,7 @@ public record CallFrame(Pipeline pipeline, String workerName, ClassLoader loader
 
     @Override
     public String traceparent() {
-        return TraceParent.format(pipeline.traceHigh(), pipeline.traceLow(), span, pipeline.traceFlags());
+        return pipeline.traceparent(span);
     }
 
     @Override

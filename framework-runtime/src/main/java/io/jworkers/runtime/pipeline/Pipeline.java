@@ -211,6 +211,16 @@ public final class Pipeline {
     }
 
     /**
+     * The W3C {@code traceparent} of one of the pipeline's hops: its trace id and flags with the hop's span.
+     *
+     * @param span the hop's span id
+     * @return the header value
+     */
+    public String traceparent(long span) {
+        return TraceParent.format(traceHigh, traceLow, span, traceFlags);
+    }
+
+    /**
      * The span id of the incoming request's caller, the parent of the first hop.
      *
      * @return the id, 0 when the trace began here

@@ -108,8 +108,7 @@ public final class WorkerCall {
     // The value is the callee's frame's traceparent; it captures the span id, not the frame, which
     // most calls never build (and not the scope, whose slot the next call reuses).
     private static Request forCallee(Request request, Pipeline pipeline, long span) {
-        return HostBridge.messages().withHeader(request, TraceParent.HEADER,
-                () -> TraceParent.format(pipeline.traceHigh(), pipeline.traceLow(), span, pipeline.traceFlags()));
+        return HostBridge.messages().withHeader(request, TraceParent.HEADER, () -> pipeline.traceparent(span));
     }
 
     /**

@@ -207,6 +207,7 @@ class AsyncConsoleHandlerTest {
                     line + System.lineSeparator());
         }
     }
+
     @Test
     void everyAccessLineStartsWithTheMillisecondItWasStartedInThoughLinesOfOneMillisecondShareTheirStart()
             throws Exception {
@@ -215,10 +216,12 @@ class AsyncConsoleHandlerTest {
         AsyncConsoleHandler handler = new AsyncConsoleHandler(bytes, StandardCharsets.UTF_8, formatter, 100_000);
         AccessLines lines = new AccessLines(handler);
         List<long[]> bounds = new java.util.ArrayList<>();
-        long first = System.currentTimeMillis();
-        // Long enough to cross several milliseconds, with many lines in each.
-        while (System.currentTimeMillis() < first + 20) {
+        java.util.Set<Long> started = new java.util.HashSet<>();
+        // Until lines were started in ten different milliseconds, with many lines in each (however
+        // long the thread is kept off the CPU meanwhile).
+        while (started.size() < 10) {
             long before = System.currentTimeMillis();
+            started.add(before);
             StringBuilder line = new StringBuilder();
             lines.start(line);
             long after = System.currentTimeMillis();
