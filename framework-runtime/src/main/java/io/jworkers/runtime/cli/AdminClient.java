@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -174,8 +176,20 @@ final class AdminClient {
                 }
             }
         } catch (java.io.UncheckedIOException e) {
-            throw new AdminException("the connection to " + host + " broke: " + e.getCause().getMessage());
+            throw new AdminException("the connection to " + host + " broke: " + reasons(e.getCause()));
         }
+    }
+
+    // The HTTP client wraps what went wrong in "closed"; the causes under it say what.
+    private static String reasons(Throwable failure) {
+        List<String> reasons = new ArrayList<>();
+        for (Throwable each = failure; each != null && reasons.size() < 4; each = each.getCause()) {
+            String reason = each.getMessage() == null ? each.getClass().getSimpleName() : each.getMessage();
+            if (!reasons.contains(reason)) {
+                reasons.add(reason);
+            }
+        }
+        return String.join(": ", reasons);
     }
 
     /**

@@ -37,9 +37,9 @@ public final class TailFeed implements LiveTail {
         } catch (TooManyTailsException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        Thread pump = Thread.ofVirtual().name("jworkers-dashboard-tail-" + worker).start(() -> {
+        Thread.ofVirtual().name("jworkers-dashboard-tail-" + worker).start(() -> {
             try {
-                while (!session.closed() && !Thread.currentThread().isInterrupted()) {
+                while (!session.closed()) {
                     Map<String, Object> event = session.next(TailStream.HEARTBEAT_MILLIS);
                     if (event != null) {
                         try {
@@ -56,9 +56,6 @@ public final class TailFeed implements LiveTail {
                 hub.close(session);
             }
         });
-        return () -> {
-            hub.close(session);
-            pump.interrupt();
-        };
+        return () -> hub.close(session); // wakes the pump, which then sees the session closed
     }
 }

@@ -13,11 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TailSession {
 
+    // Put in the queue by close() to end a reader's wait. Not an interrupt: on a virtual thread an
+    // interrupt that lands while the stream writes (a heartbeat, or the stream's end) closes the
+    // socket, and the client sees a broken connection instead of the host's shutdown.
+    private static final Map<String, Object> WAKE_UP = new java.util.HashMap<>();
+
     private final TailFilter filter;
     private final BlockingQueue<Map<String, Object>> events;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
-    private volatile Thread reader;
 
     TailSession(TailFilter filter, int capacity) {
         this.filter = filter;
@@ -43,14 +47,19 @@ public final class TailSession {
      * The next event, waiting at most {@code timeoutMillis}.
      *
      * @param timeoutMillis how long to wait
-     * @return the event, or {@code null} when none came in time or the tail was closed
+     * @return the event, or {@code null} when none came in time, the tail was closed or the thread was
+     *     interrupted (its flag stays set)
      */
     public Map<String, Object> next(long timeoutMillis) {
-        reader = Thread.currentThread();
+        if (closed) {
+            return null;
+        }
         try {
-            return closed ? null : events.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            Map<String, Object> event = events.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            return event == WAKE_UP ? null : event;
         } catch (InterruptedException e) {
-            return null; // closed
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -83,9 +92,8 @@ public final class TailSession {
 
     void close() {
         closed = true;
-        Thread waiting = reader;
-        if (waiting != null) {
-            waiting.interrupt();
-        }
+        // A full queue refuses the marker, but then its reader does not wait: it takes an event
+        // and sees the tail closed before it polls again.
+        events.offer(WAKE_UP);
     }
 }

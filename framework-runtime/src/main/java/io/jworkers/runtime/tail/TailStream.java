@@ -59,16 +59,11 @@ public final class TailStream {
                     write(out, ":\n\n");
                 }
             }
-            // A close() interrupts this thread to end the wait for events; if it came while this
-            // thread was writing instead, the flag is still set and the write of the stream's end
-            // would fail (an interrupted socket write), and the client would see a broken connection.
-            Thread.interrupted();
             out.close();
         } catch (IOException | UncheckedIOException e) {
             // The client went away: nothing to tell it.
         } finally {
             hub.close(session);
-            Thread.interrupted(); // a close() that woke this thread must not leak into the connection's next request
         }
     }
 
