@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -176,20 +174,20 @@ final class AdminClient {
                 }
             }
         } catch (java.io.UncheckedIOException e) {
-            throw new AdminException("the connection to " + host + " broke: " + reasons(e.getCause()));
+            throw new AdminException("the connection to " + host + " broke: " + reason(e.getCause()));
         }
     }
 
-    // The HTTP client wraps what went wrong in "closed"; the causes under it say what.
-    private static String reasons(Throwable failure) {
-        List<String> reasons = new ArrayList<>();
-        for (Throwable each = failure; each != null && reasons.size() < 4; each = each.getCause()) {
-            String reason = each.getMessage() == null ? each.getClass().getSimpleName() : each.getMessage();
-            if (!reasons.contains(reason)) {
-                reasons.add(reason);
+    // The HTTP client wraps what went wrong in "closed", and that in its parser's state: the
+    // innermost cause says what happened (e.g. "EOF reached while reading": the host went away).
+    private static String reason(Throwable failure) {
+        String reason = failure.getMessage();
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                reason = cause.getMessage();
             }
         }
-        return String.join(": ", reasons);
+        return reason != null ? reason : failure.getClass().getSimpleName();
     }
 
     /**

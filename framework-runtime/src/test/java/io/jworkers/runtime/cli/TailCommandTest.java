@@ -281,6 +281,37 @@ class TailCommandTest {
         }
     }
 
+    @Test
+    void aStreamCutBeforeItsEndIsReportedAsABrokenConnectionWithWhatBroke() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                try (Socket socket = server.accept()) {
+                    InputStream in = socket.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) in.read());
+                    }
+                    String listening = ": listening for tailee in production\n\n";
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                            + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(listening.length()) + "\r\n"
+                            + listening + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    // Closed here, without the chunk that ends the body: what a host that dies looks like.
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            String url = "http://127.0.0.1:" + server.getLocalPort();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(List.of("tail", "tailee", "--host", url, "--token-file", host.tokenFile().toString()),
+                    InputStream.nullInputStream(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+            assertEquals(1, code);
+            assertEquals("Connected to tailee in production, waiting for requests... (Ctrl-C to stop)\n"
+                    + "jworkers tail: the connection to " + url + " broke: EOF reached while reading\n",
+                    err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
     // One chunk of a chunked body (the first chunk's header was read with the response head).
     private static byte[] nextChunk(InputStream in) throws IOException {
         StringBuilder size = new StringBuilder();
