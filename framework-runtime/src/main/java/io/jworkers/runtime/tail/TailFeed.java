@@ -39,7 +39,7 @@ public final class TailFeed implements LiveTail {
         }
         Thread.ofVirtual().name("jworkers-dashboard-tail-" + worker).start(() -> {
             try {
-                while (!session.closed()) {
+                while (!session.closed() && !Thread.currentThread().isInterrupted()) {
                     Map<String, Object> event = session.next(TailStream.HEARTBEAT_MILLIS);
                     if (event != null) {
                         try {

@@ -1,5 +1,6 @@
 package io.jworkers.runtime.tail;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -16,7 +17,7 @@ public final class TailSession {
     // Put in the queue by close() to end a reader's wait. Not an interrupt: on a virtual thread an
     // interrupt that lands while the stream writes (a heartbeat, or the stream's end) closes the
     // socket, and the client sees a broken connection instead of the host's shutdown.
-    private static final Map<String, Object> WAKE_UP = new java.util.HashMap<>();
+    private static final Map<String, Object> WAKE_UP = new HashMap<>();
 
     private final TailFilter filter;
     private final BlockingQueue<Map<String, Object>> events;

@@ -44,7 +44,8 @@ public final class TailStream {
             response.header("x-accel-buffering", "no");
             OutputStream out = response.outputStream();
             write(out, ": listening for " + filter.worker() + " in " + filter.environment() + "\n\n");
-            while (!session.closed()) {
+            // An interrupt is the listener stopping this connection: the stream ends with it.
+            while (!session.closed() && !Thread.currentThread().isInterrupted()) {
                 long dropped = session.takeDropped();
                 if (dropped > 0) {
                     Map<String, Object> notice = new LinkedHashMap<>();

@@ -88,4 +88,23 @@ class TailSessionTest {
         assertTrue(session.closed());
         assertNull(session.next(60_000), "a closed session's next() does not wait");
     }
+
+    @Test
+    void anInterruptedReaderGetsNoEventAndKeepsItsFlagSoThatItsStreamEnds() throws Exception {
+        TailSession session = session(8);
+        CompletableFuture<Boolean> flagAfter = new CompletableFuture<>();
+        CompletableFuture<Map<String, Object>> got = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            got.complete(session.next(60_000));
+            flagAfter.complete(Thread.currentThread().isInterrupted());
+        });
+        Thread.sleep(50);
+
+        reader.interrupt();
+
+        assertNull(got.get(10, TimeUnit.SECONDS));
+        assertTrue(flagAfter.join(), "the stream's loop sees the interrupt and ends");
+        assertFalse(session.closed(), "an interrupt is not a close of the tail");
+        reader.join();
+    }
 }
