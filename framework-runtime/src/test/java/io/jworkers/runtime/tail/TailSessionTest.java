@@ -75,7 +75,7 @@ class TailSessionTest {
     }
 
     @Test
-    void aCloseWhenTheQueueIsFullStillEndsTheStreamAfterTheQueuedEvents() {
+    void aCloseWhenTheQueueIsFullStillEndsTheStreamThoughTheMarkerDidNotFit() {
         TailSession session = session(2);
         session.offer(Map.of("n", 1));
         session.offer(Map.of("n", 2));
