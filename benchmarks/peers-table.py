@@ -2,7 +2,7 @@
 """The table of run-peers.sh: per round and system, then per round the ratios of issue 16's goals
 (jworkers against workerd, and jworkers' own tail).
 
-Usage: peers-table.py RESULTS.tsv SLICES.tsv TICKS_PER_S CONNECTIONS THREADS DURATION TURNS RPC_CALLS RPC_CALLS_WORKERD [WARMUP.tsv]
+Usage: peers-table.py RESULTS.tsv SLICES.tsv TICKS_PER_S CONNECTIONS THREADS DURATION TURNS RPC_CALLS RPC_CALLS_WORKERD [WARMUP.tsv [PACED.tsv]]
 RESULTS.tsv rows: round, system, one-connection p50 us, RSS ready KiB, RSS after KiB, start-up ms,
 RPC ns/call (or -), non-2xx, load average at its start.
 SLICES.tsv rows, one per measured slice: round, system, wrk's output file (wrk --latency -s
@@ -11,10 +11,14 @@ their seconds), its p50, p99 and p99.9 (of their latencies merged into one distr
 and its CPU per request.
 WARMUP.tsv rows, one per warm-up step: round, system, the second under load its step ended, req/s.
 They make the warm-up table: how soon each system reaches 90 % of the req/s measured after it.
+PACED.tsv rows, one per paced run: round, system, connections, wrk's output (-s histogram.lua). They
+make the paced table: req/s against workerd's of the round, and the latencies as recorded (without
+wrk's coordinated-omission correction, uncorrected.py).
 """
 import sys
 
 import latency
+import uncorrected
 from collections import defaultdict
 
 LABELS = {"workerd": "workerd", "dev": "jworkers dev", "serve": "jworkers serve"}
@@ -75,6 +79,28 @@ def main():
                   f"{e['p99'] / e['p50']:.1f} | {rpc} |")
     if len(sys.argv) > 10:
         warmup_table(sys.argv[10], rounds)
+    if len(sys.argv) > 11:
+        paced_table(sys.argv[11], rounds)
+
+
+def paced_table(path, rounds):
+    rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
+    if not rows:
+        return
+    print()
+    print("Paced: each jworkers system at about ten times workerd's req/s of the round (issue 16's tail goal "
+          "is at that throughput), every connection pausing 1 ms before each request; latencies as recorded, "
+          "without wrk's coordinated-omission correction:\n")
+    print("| round | system | connections | req/s | ÷ workerd | p50 | p99 | p99.9 | p99 ÷ p50 |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r, s, connections, out in rows:
+        requests, duration_us, counts = uncorrected.read(out)
+        recorded, _ = uncorrected.uncorrect(requests, duration_us, counts, int(connections))
+        rps = requests / duration_us * 1e6
+        w = rounds.get(int(r), {}).get("workerd")
+        p50, p99 = uncorrected.percentile(recorded, 50), uncorrected.percentile(recorded, 99)
+        print(f"| {r} | {LABELS[s]} | {connections} | {rps:,.0f} | " + (f"{rps / w['rps']:.1f}" if w else "–")
+              + f" | {ms(p50)} | {ms(p99)} | {ms(uncorrected.percentile(recorded, 99.9))} | {p99 / p50:.1f} |")
 
 
 def warmup_table(path, rounds):

@@ -14,6 +14,11 @@
 # calc worker, client-timed with n=0 and n=N, since workerd stops the clock inside a request; dev
 # and workerd only: serve runs the same call path as dev). See docs/PERFORMANCE.md ("Against
 # workerd") for how the sides were made equivalent.
+# Paced: wrk -c50 keeps every connection busy, so the host runs saturated and its tail is the
+# queue's; a latency goal is about a load it carries. So each jworkers system is also loaded at
+# about ten times workerd's req/s of the round (the throughput issue 16's tail goal names), every
+# connection pausing 1 ms before each request (histogram.lua), and its latencies are read as
+# recorded, without wrk's coordinated-omission correction (uncorrected.py).
 #
 #   benchmarks/run-peers.sh                  # 3 rounds; 16 s warm-up, 10 s measured
 #   ROUNDS=1 DURATION=5s WARMUP=4s benchmarks/run-peers.sh
@@ -21,6 +26,9 @@
 # on the same 2 cores, C2 compiles for the first 6-8 s under load (docs/PERFORMANCE.md, "A seventh
 # run"). Measuring earlier measures the compiler, not the steady state; the warm-up table shows it.
 #   SLICES=1                                 # each system's measured time in one run, one system after the other
+#   PACED=5s                                 # then each jworkers system for this long at about PACED_TIMES (10)
+#                                            # times workerd's req/s of the round, below saturation ("paced"
+#                                            # below); 0s: not. Without workerd in SYSTEMS: PACED_RPS req/s
 #   SYSTEMS="workerd dev"                    # some systems only (workerd dev serve)
 #   RPC_CALLS=1000000 RPC_CALLS_WORKERD=100000   # N per system (default 10^6 for both; at most 10^6, the
 #                                            # largest limits.subrequests of a jworkers worker)
@@ -50,6 +58,12 @@ single=${SINGLE:-5s}
 slices=${SLICES:-5}
 connections=${CONNECTIONS:-50}
 threads=${THREADS:-2}
+paced=${PACED:-5s}
+paced_times=${PACED_TIMES:-10}
+if ! [[ $paced =~ ^[0-9]+s$ ]] || ! [[ $paced_times =~ ^[1-9][0-9]*$ ]]; then
+  echo "PACED must be whole seconds (e.g. 5s, 0s: not), PACED_TIMES a positive whole number (not $paced, $paced_times)" >&2
+  exit 1
+fi
 rpc_calls=${RPC_CALLS:-1000000}
 rpc_calls_workerd=${RPC_CALLS_WORKERD:-$rpc_calls}
 base_port=${PORT:-18950}
@@ -237,6 +251,27 @@ slice_rows=$work/slices.tsv
 : > "$slice_rows"
 warmup_rows=$work/warmup.tsv
 : > "$warmup_rows"
+# One row per paced run: round, system, connections, wrk's output (histogram.lua).
+paced_rows=$work/paced.tsv
+: > "$paced_rows"
+
+# paced_connections ROUND: how many connections, each pausing 1 ms before each request, offer about
+# PACED_TIMES times workerd's req/s of the round (PACED_RPS without workerd; neither: prints 0). A
+# connection's cycle is about 1.8 ms at such a load: wrk's timers fire on whole milliseconds after
+# the pause, then the request (measured: 100 connections gave 55-60k req/s).
+paced_connections() {
+  python3 - "$here" "$slice_rows" "$1" "$paced_times" "${pid_of[workerd]:+workerd}" "${PACED_RPS:-0}" <<'PY'
+import math, sys
+sys.path.insert(0, sys.argv[1])
+import latency
+slices, round_, times, workerd, fixed = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], float(sys.argv[6])
+target = fixed
+if workerd:
+    runs = [latency.read(f[2]) for f in (l.rstrip("\n").split("\t") for l in open(slices)) if f[0] == round_ and f[1] == "workerd"]
+    target = times * sum(r["requests"] for r in runs) / sum(r["seconds"] for r in runs)
+print(max(2, math.ceil(target * 1.8 / 1000)) if target > 0 else 0)
+PY
+}
 for round in $(seq 1 "$rounds"); do
   declare -A pid_of=() startup_of=() rss_ready_of=() load_of=()
   for s in "${systems[@]}"; do
@@ -263,6 +298,18 @@ for round in $(seq 1 "$rounds"); do
     non2xx_of[$s]=$(cat "$work/round$round-$s"-slice*-wrk.txt | sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' \
       | awk '{ n += $1 } END { print n + 0 }')
   done
+  paced_c=0
+  [ "$paced" = 0s ] || paced_c=$(paced_connections "$round")
+  if [ "$paced_c" -gt 0 ]; then
+    for s in "${systems[@]}"; do
+      [ "$s" = workerd ] && continue
+      echo "Round $round/$rounds: $s paced, $paced_c connections pausing 1 ms before each request, for $paced..."
+      paced_out=$work/round$round-$s-paced.txt
+      PAUSE_MS=1 wrk -t"$threads" -c"$paced_c" -d"$paced" -s "$here/histogram.lua" -H "x-custom-token: $token" \
+        "http://127.0.0.1:${port_of[$s]}$url_path" > "$paced_out"
+      printf '%s\t%s\t%s\t%s\n' "$round" "$s" "$paced_c" "$paced_out" >> "$paced_rows"
+    done
+  fi
   rpc_workerd=-
   if [ -n "${pid_of[workerd]:-}" ]; then
     rpc_workerd=$(rpc_ns "$port_rpc" "$rpc_calls_workerd")
@@ -292,6 +339,6 @@ for round in $(seq 1 "$rounds"); do
 done
 
 python3 "$here/peers-table.py" "$results" "$slice_rows" "$ticks_per_s" "$connections" "$threads" "$duration" "$slices" \
-  "$rpc_calls" "$rpc_calls_workerd" "$warmup_rows"
+  "$rpc_calls" "$rpc_calls_workerd" "$warmup_rows" "$paced_rows"
 echo
 echo "wrk's output and the servers' logs are in $work"
