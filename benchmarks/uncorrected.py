@@ -67,7 +67,14 @@ def main(argv):
     connections = int(argv[1])
     for path in argv[2:]:
         requests, duration_us, counts = read(path)
-        recorded, interval = uncorrect(requests, duration_us, counts, connections)
+        try:
+            recorded, interval = uncorrect(requests, duration_us, counts, connections)
+        except ValueError as e:
+            raise SystemExit(f"{path}: {e}")
+        if sum(recorded.values()) != requests:
+            # Every answered request is one recorded latency; a wrong CONNECTIONS undoes the wrong correction.
+            print(f"{path}: {sum(recorded.values())} latencies recorded for {requests} requests "
+                  f"(was wrk run with -c{connections}?)", file=sys.stderr)
         print(f"{path}: {requests / duration_us * 1e6:,.0f} req/s, interval {interval} µs (µs below)")
         print(f"  as wrk prints it: {describe(counts)}")
         print(f"  as recorded:      {describe(recorded)}")
