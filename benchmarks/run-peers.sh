@@ -60,8 +60,9 @@ connections=${CONNECTIONS:-50}
 threads=${THREADS:-2}
 paced=${PACED:-5s}
 paced_times=${PACED_TIMES:-10}
-if ! [[ $paced =~ ^[0-9]+s$ ]] || ! [[ $paced_times =~ ^[1-9][0-9]*$ ]]; then
-  echo "PACED must be whole seconds (e.g. 5s, 0s: not), PACED_TIMES a positive whole number (not $paced, $paced_times)" >&2
+if ! [[ $paced =~ ^[0-9]+s$ ]] || ! [[ $paced_times =~ ^[1-9][0-9]*$ ]] || ! [[ ${PACED_RPS:-0} =~ ^[0-9]+$ ]]; then
+  echo "PACED must be whole seconds (e.g. 5s, 0s: not), PACED_TIMES and PACED_RPS whole numbers" \
+    "(not $paced, $paced_times, ${PACED_RPS:-})" >&2
   exit 1
 fi
 rpc_calls=${RPC_CALLS:-1000000}
