@@ -3,8 +3,8 @@
 -- correction. wrk adds, for every latency of at least twice a connection's mean interval between
 -- requests, made-up samples at that latency minus one, two, ... intervals, as if the client had kept
 -- sending at a constant rate; at saturation with a fast server (an interval of ~0.35 ms at 140k
--- req/s over 50 connections) those made-up samples outnumber a third of the real ones and move its
--- p50 and p99 (docs/PERFORMANCE.md §9, "An eleventh run").
+-- req/s over 50 connections) a third of its samples are made up, and they move its p50 and p99
+-- (docs/PERFORMANCE.md §9, "An eleventh run").
 --
 --   wrk -t2 -c50 -d5s -s benchmarks/histogram.lua URL > out.txt
 --   PAUSE_MS=1 wrk ... -s benchmarks/histogram.lua URL     # each connection pauses 1 ms before each request

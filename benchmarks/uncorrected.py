@@ -8,8 +8,8 @@ with interval = duration / (requests / connections), every recorded latency n >=
 one made-up sample at each of n - interval, n - 2 * interval, ... while that is above interval.
 The correction reads only the recorded counts, so it can be undone exactly, from the largest
 latency down. Prints, per file: req/s, the interval, then count, mean, p50, p90, p99 and p99.9 of
-wrk's histogram and of the recorded one (whose mean is Little's law's connections / throughput
-when every connection always has a request out).
+wrk's histogram and of the recorded one (whose mean is close to Little's law's connections /
+throughput, less the time a connection spends between a response and its next request).
 """
 import re
 import sys
@@ -27,6 +27,8 @@ def read(path):
 
 def uncorrect(requests, duration_us, counts, connections):
     """The histogram as recorded, and the interval wrk corrected with (µs)."""
+    if requests // connections == 0:
+        return dict(counts), 0  # wrk corrects nothing then
     interval = duration_us // (requests // connections)
     recorded, added = {}, {}
     for n in sorted(counts, reverse=True):
