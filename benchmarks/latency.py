@@ -10,14 +10,22 @@ _DURATION = re.compile(r"^DURATION_US (\d+)$", re.M)
 _QUANTILE = re.compile(r"^Q ([\d.]+) (\d+)$", re.M)
 
 
+def totals(text):
+    """A wrk output's request count and duration in µs (quantiles.lua, histogram.lua), or None."""
+    requests, duration = _REQUESTS.search(text), _DURATION.search(text)
+    if requests is None or duration is None:
+        return None
+    return int(requests.group(1)), int(duration.group(1))
+
+
 def read(path):
     """One wrk output: {requests, seconds, quantiles: [(percent, µs), ...] ascending}."""
     text = open(path, encoding="utf-8", errors="replace").read()
-    requests, duration = _REQUESTS.search(text), _DURATION.search(text)
+    counted = totals(text)
     quantiles = [(float(p), int(v)) for p, v in _QUANTILE.findall(text)]
-    if requests is None or duration is None or not quantiles:
+    if counted is None or not quantiles:
         raise ValueError(f"{path}: no REQUESTS, DURATION_US or quantiles (was it run with -s quantiles.lua?)")
-    return dict(requests=int(requests.group(1)), seconds=int(duration.group(1)) / 1e6, quantiles=quantiles, text=text)
+    return dict(requests=counted[0], seconds=counted[1] / 1e6, quantiles=quantiles, text=text)
 
 
 def _fraction_at_or_below(quantiles, x):

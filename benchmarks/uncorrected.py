@@ -14,15 +14,16 @@ throughput, less the time a connection spends between a response and its next re
 import re
 import sys
 
+import latency
+
 
 def read(path):
     text = open(path, encoding="utf-8").read()
-    requests = re.search(r"^REQUESTS (\d+)$", text, re.M)
-    duration = re.search(r"^DURATION_US (\d+)$", text, re.M)
+    counted = latency.totals(text)
     counts = {int(v): int(c) for v, c in re.findall(r"^H (\d+) (\d+)$", text, re.M)}
-    if requests is None or duration is None or not counts:
+    if counted is None or not counts:
         raise SystemExit(f"{path}: no REQUESTS, DURATION_US or H lines (was wrk run with -s benchmarks/histogram.lua?)")
-    return int(requests.group(1)), int(duration.group(1)), counts
+    return counted[0], counted[1], counts
 
 
 def uncorrect(requests, duration_us, counts, connections):
