@@ -162,10 +162,14 @@ slice_s=$(slice_seconds "$duration" "$slices")
 
 # measure_slice SLICE VARIANT: one slice of a variant's measured time, of the current round.
 measure_slice() {
-  local out=$work/round$round-$2-slice$1-wrk.txt
+  local out=$work/round$round-$2-slice$1-wrk.txt cpu_before cpu_after
+  # shellcheck disable=SC2086  # the variant's pids, one word each
+  cpu_before=$(cpu_ticks ${procs_of[$2]})
   wrk -t"$threads" -c"$connections" -d"${slice_s}s" --latency -s "$quantiles" -H "x-custom-token: $token" \
     "http://127.0.0.1:${port_of[$2]}$url_path" > "$out"
-  printf '%s\t%s\t%s\n' "$round" "$2" "$out" >> "$results"
+  # shellcheck disable=SC2086
+  cpu_after=$(cpu_ticks ${procs_of[$2]})
+  printf '%s\t%s\t%s\t%s\n' "$round" "$2" "$out" $((cpu_after - cpu_before)) >> "$results"
 }
 read -r -a variants <<< "${VARIANTS:-a b c d r q}"
 results=$work/results.tsv
@@ -183,13 +187,16 @@ warm_up() {
 }
 
 for round in $(seq 1 "$rounds"); do
-  declare -A port_of=() host_of=()
+  declare -A port_of=() host_of=() procs_of=()
   for v in "${variants[@]}"; do
     echo "Round $round/$rounds: starting $(label "$v")..."
+    started=${#pids[@]}
     # up runs in this shell (not a subshell) so that its pids are remembered.
     up "$v" > "$work/port"
     port_of[$v]=$(cat "$work/port")
     host_of[$v]=${pids[${#pids[@]}-1]}
+    # Every process of the variant (three for d and d'): their CPU is the variant's.
+    procs_of[$v]=${pids[*]:$started}
   done
   for v in "${variants[@]}"; do
     ready "${port_of[$v]}"
@@ -204,9 +211,13 @@ for round in $(seq 1 "$rounds"); do
     for v in "${variants[@]}"; do
       # One connection, one request at a time: the latency of the work itself, without queueing.
       out=$work/single-$v-wrk.txt
+      # shellcheck disable=SC2086
+      cpu_before=$(cpu_ticks ${procs_of[$v]})
       wrk -t1 -c1 -d"$single" --latency -s "$quantiles" -H "x-custom-token: $token" \
         "http://127.0.0.1:${port_of[$v]}$url_path" > "$out"
-      printf '%s\t%s\t%s\n' single "$v" "$out" >> "$results"
+      # shellcheck disable=SC2086
+      cpu_after=$(cpu_ticks ${procs_of[$v]})
+      printf '%s\t%s\t%s\t%s\n' single "$v" "$out" $((cpu_after - cpu_before)) >> "$results"
     done
   fi
   if [[ " ${variants[*]} " == *" c "* ]] && [ "${JFR:-}" = 1 ] && [ "$round" = "$rounds" ]; then

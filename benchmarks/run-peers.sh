@@ -149,8 +149,6 @@ first_200() {
 }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-# User + system CPU of a process, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ticks_per_s=$(getconf CLK_TCK)
 
 # rpc_ns PORT N: one request making N calls, timed by the client, minus the same request with n=0;

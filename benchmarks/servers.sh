@@ -22,6 +22,16 @@ start() {
   pids+=($!)
 }
 
+# cpu_ticks PID...: the user + system CPU of the processes (all their threads), in clock ticks
+# (getconf CLK_TCK a second).
+cpu_ticks() {
+  local pid total=0
+  for pid in "$@"; do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+
 # wrk's latency ("1.23ms", "850.00us", "1.02s") in microseconds.
 to_us() {
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
