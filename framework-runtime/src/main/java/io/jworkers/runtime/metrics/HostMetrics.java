@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -47,8 +46,8 @@ import java.util.function.Supplier;
  * <li>{@code jworkers_requests_in_flight}: requests being served now;
  * <li>{@code jworkers_waituntil_requests}: requests already answered whose {@code waitUntil} work
  *     still runs;
- * <li>the JVM's: {@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*},
- *     {@code jvm_classes_*}, {@code system_cpu_*}, {@code process_cpu_*}.
+ * <li>the JVM's: {@code jvm_memory_*}, {@code jvm_gc_*} (read when scraped: {@link GcMetrics}),
+ *     {@code jvm_threads_*}, {@code jvm_classes_*}, {@code system_cpu_*}, {@code process_cpu_*}.
  * </ul>
  * Every label has a bounded set of values: worker, environment and binding names come from the
  * configs, versions from deploys; never a path, a host name or an id. A version no longer loaded
@@ -82,7 +81,6 @@ public final class HostMetrics implements AutoCloseable {
     // Made on a thread of its own: the registry and the JVM binders take 100-300 ms of a cold JVM's
     // start, which a host made early (dev makes it before it loads the workers) spends meanwhile.
     private final CompletableFuture<PrometheusMeterRegistry> registering;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final BindingCounters bindings;
     private final Supplier<List<LoadedWorker>> loaded;
     private final Clock clock;
@@ -120,7 +118,7 @@ public final class HostMetrics implements AutoCloseable {
             try {
                 PrometheusMeterRegistry made = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 new JvmMemoryMetrics().bindTo(made);
-                gc.bindTo(made);
+                new GcMetrics().bindTo(made);
                 new JvmThreadMetrics().bindTo(made);
                 new ProcessorMetrics().bindTo(made);
                 new ClassLoaderMetrics().bindTo(made);
@@ -214,15 +212,12 @@ public final class HostMetrics implements AutoCloseable {
         return registering.join();
     }
 
-    /** Stops the JVM listeners and closes the registry. */
+    /** Stops telling the binding counters and closes the registry. */
     @Override
     public void close() {
         bindings.stopTelling();
         // Without waiting for a registry still being made (a host closed at once, a failed start).
-        registering.thenAccept(made -> {
-            gc.close();
-            made.close();
-        });
+        registering.thenAccept(PrometheusMeterRegistry::close);
     }
 
     private void export(BindingCalls calls) {
