@@ -42,9 +42,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class GcMetrics implements MeterBinder {
 
+    // Micrometer's function meters hold what they read weakly: kept here, the beans live as long as
+    // this binder (HostMetrics keeps it), whether or not the JDK caches them. Set by bindTo, which a
+    // host runs on a thread of its own at start (the management beans' first use is not cheap).
+    private List<GarbageCollectorMXBean> collectors;
+    private ThreadMXBean threads;
+    private MemoryPoolMXBean old;
+
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        collectors = ManagementFactory.getGarbageCollectorMXBeans();
+        threads = ManagementFactory.getThreadMXBean();
+        old = oldGeneration(ManagementFactory.getMemoryPoolMXBeans());
+        for (GarbageCollectorMXBean collector : collectors) {
             boolean concurrent = isConcurrent(collector.getName());
             FunctionTimer.builder(concurrent ? "jvm.gc.concurrent.phase.time" : "jvm.gc.pause", collector,
                             GarbageCollectorMXBean::getCollectionCount, GarbageCollectorMXBean::getCollectionTime,
@@ -53,14 +63,12 @@ final class GcMetrics implements MeterBinder {
                     .description(concurrent ? "Time spent in concurrent phase" : "Time spent in GC pause")
                     .register(registry);
         }
-        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
-                && threads.isThreadAllocatedMemorySupported()) {
-            FunctionCounter.builder("jvm.gc.memory.allocated", threads, GcMetrics::allocatedBytes)
+        if (threads instanceof com.sun.management.ThreadMXBean allocations && allocations.isThreadAllocatedMemorySupported()) {
+            FunctionCounter.builder("jvm.gc.memory.allocated", allocations, GcMetrics::allocatedBytes)
                     .baseUnit(BaseUnits.BYTES)
                     .description("Bytes allocated in the heap since the JVM started, by all threads")
                     .register(registry);
         }
-        MemoryPoolMXBean old = oldGeneration(ManagementFactory.getMemoryPoolMXBeans());
         if (old != null) {
             Gauge.builder("jvm.gc.max.data.size", old, pool -> pool.getUsage().getMax())
                     .baseUnit(BaseUnits.BYTES)

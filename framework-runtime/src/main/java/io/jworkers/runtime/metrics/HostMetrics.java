@@ -81,6 +81,7 @@ public final class HostMetrics implements AutoCloseable {
     // Made on a thread of its own: the registry and the JVM binders take 100-300 ms of a cold JVM's
     // start, which a host made early (dev makes it before it loads the workers) spends meanwhile.
     private final CompletableFuture<PrometheusMeterRegistry> registering;
+    private final GcMetrics gc = new GcMetrics();
     private final BindingCounters bindings;
     private final Supplier<List<LoadedWorker>> loaded;
     private final Clock clock;
@@ -118,7 +119,7 @@ public final class HostMetrics implements AutoCloseable {
             try {
                 PrometheusMeterRegistry made = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 new JvmMemoryMetrics().bindTo(made);
-                new GcMetrics().bindTo(made);
+                gc.bindTo(made);
                 new JvmThreadMetrics().bindTo(made);
                 new ProcessorMetrics().bindTo(made);
                 new ClassLoaderMetrics().bindTo(made);
