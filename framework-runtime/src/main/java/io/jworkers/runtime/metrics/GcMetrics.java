@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code jvm_gc_memory_allocated_bytes_total}: bytes allocated in the heap since the start, by
  *     every thread (virtual threads' allocations are their carriers');
  * <li>{@code jvm_gc_max_data_size_bytes} and {@code jvm_gc_live_data_size_bytes}: the old
- *     generation's maximum and its size now (it grows only when a collection promotes into it, so
- *     between collections this is its size after the last one).
+ *     generation's maximum and its size now (objects reach it when a collection promotes them, or
+ *     directly when too large for the young generation, so between collections it is about its size
+ *     after the last one).
  * </ul>
  *
  * <p>Why not {@code JvmGcMetrics}: it listens to the JVM's notification after every collection,
@@ -76,7 +77,7 @@ final class GcMetrics implements MeterBinder {
                     .register(registry);
             Gauge.builder("jvm.gc.live.data.size", old, pool -> pool.getUsage().getUsed())
                     .baseUnit(BaseUnits.BYTES)
-                    .description("Size of the long-lived heap memory pool (it grows only at collections)")
+                    .description("Size of the long-lived heap memory pool now")
                     .register(registry);
         }
     }
