@@ -91,8 +91,9 @@ def main():
                            c["rps"] / best["rps"] if best else nan, best["p99"] / c["p99"] if best else nan,
                            row["q"]["rps"] / row["a"]["rps"] if "q" in row and "a" in row else nan,
                            # Less CPU per request is better: a's over c's, as c/a is c's req/s over a's.
-                           row["a"]["cpu"] / c["cpu"] if "a" in row else nan,
-                           row["b"]["cpu"] / c["cpu"] if "b" in row else nan))
+                           # (NaN > 0 is false: no CPU column, or a run too short for a tick, gives "-".)
+                           row["a"]["cpu"] / c["cpu"] if "a" in row and c["cpu"] > 0 else nan,
+                           row["b"]["cpu"] / c["cpu"] if "b" in row and c["cpu"] > 0 else nan))
     if ratios:
         def cell(value, target=None, digits=2):
             if value != value:  # NaN: a variant not run
