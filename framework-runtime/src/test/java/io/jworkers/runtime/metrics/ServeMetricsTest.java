@@ -10,6 +10,8 @@ import io.jworkers.runtime.testing.Http;
 import io.jworkers.runtime.testing.RawHttp;
 import io.jworkers.runtime.testing.ServeHarness;
 import io.jworkers.runtime.testing.WorkerDirs;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -134,6 +136,16 @@ class ServeMetricsTest {
             assertTrue(scrape.has(jvm), jvm + " in\n" + scrape.text());
         }
         assertEquals(MetricType.GAUGE, scrape.type("jvm_memory_used_bytes"));
+        // The collectors, read when scraped (GcMetrics): a series per collector of the host's JVM.
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            String family = GcMetrics.isConcurrent(collector.getName())
+                    ? "jvm_gc_concurrent_phase_time_seconds" : "jvm_gc_pause_seconds";
+            assertEquals(MetricType.SUMMARY, scrape.type(family), family);
+            assertTrue(scrape.metrics(family).stream().anyMatch(m -> m.getLabels().equals(Map.of("gc", collector.getName()))),
+                    collector.getName() + " in\n" + scrape.text());
+        }
+        assertEquals(MetricType.GAUGE, scrape.type("jvm_gc_live_data_size_bytes"));
+        assertEquals(MetricType.COUNTER, scrape.type("jvm_gc_memory_allocated_bytes_total"));
 
         // The dashboard's view of the same requests.
         RequestStats stats = host.serve().host().metrics().requestStats();
